@@ -1,0 +1,209 @@
+import type * as pulumi from "@pulumi/pulumi";
+import * as csp2 from "../csp2";
+import type { OfficeTenantWithIAM } from "../csp2";
+import { OvhApiError } from "../ovh/errors";
+import type { OvhRequester } from "../ovh/types";
+import type { LicenseGroupInputs, LicenseGroupOrder, LicenseGroupOutputs } from "./license-group";
+import {
+  checkLicenseGroupInputs,
+  declaredContact,
+  diffLicenseGroup,
+  licenseGroupInputsFromOutputs,
+  orderMark,
+  tenantChanges,
+} from "./license-group-rules";
+import { pendingTasksOf } from "./pending-tasks";
+import { configureFromStack, ovhClient, tell } from "./provider-config";
+
+/** The LicenseGroup resource's operations against OVH. The provider object in license-group.ts delegates here. */
+
+// Not part of the OVH API: the links the control panel shows for every group.
+export const microsoftAdminPortalUrl = "https://admin.microsoft.com";
+export const tutorialUrl = "https://support.microsoft.com/training";
+
+export const configure = configureFromStack;
+
+export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+  return checkLicenseGroupInputs(news);
+}
+
+export async function diff(id: string, olds: LicenseGroupOutputs, news: LicenseGroupInputs): Promise<pulumi.dynamic.DiffResult> {
+  if (news.order !== undefined && JSON.stringify(news.order) !== JSON.stringify(olds.order)) {
+    tell(id, "order only applies when the group is created: the change to it is ignored");
+  }
+  return diffLicenseGroup(olds, news);
+}
+
+export async function create(inputs: LicenseGroupInputs): Promise<pulumi.dynamic.CreateResult> {
+  const requester = ovhClient();
+  let serviceName: string;
+  let orderId: number | undefined;
+  if (inputs.serviceName !== undefined) {
+    serviceName = inputs.serviceName;
+    await getTenantOrExplain(requester, serviceName);
+    tell(serviceName, "adopted");
+  } else {
+    ({ serviceName, orderId } = await orderGroup(requester, inputs.displayName ?? "", inputs.order as LicenseGroupOrder));
+  }
+  await applyTenantChanges(requester, serviceName, inputs);
+  return { id: serviceName, outs: await outputsFor(requester, serviceName, inputs, inputs.serviceName !== undefined, orderId) };
+}
+
+export async function read(id: string, props?: LicenseGroupOutputs): Promise<pulumi.dynamic.ReadResult> {
+  const requester = ovhClient();
+  const old: Partial<LicenseGroupOutputs> = props ?? {};
+  const declared: LicenseGroupInputs = {
+    serviceName: old.adopted === false ? undefined : id,
+    order: old.order,
+    displayName: old.displayName,
+    contact: old.contact,
+    terminateOnDelete: old.terminateOnDelete,
+  };
+  let outs: LicenseGroupOutputs;
+  try {
+    outs = await outputsFor(requester, id, declared, old.adopted ?? true, old.orderId);
+  } catch (error) {
+    if (error instanceof OvhApiError && error.isNotFound) {
+      tell(id, "no longer exists at OVH: it is removed from the state");
+      return { id: "", props: {} };
+    }
+    throw error;
+  }
+  // The declared tenant fields take their live values, so a change made in the control panel shows as drift.
+  return { id, props: outs, inputs: licenseGroupInputsFromOutputs(outs) };
+}
+
+export async function update(id: string, olds: LicenseGroupOutputs, news: LicenseGroupInputs): Promise<pulumi.dynamic.UpdateResult> {
+  const requester = ovhClient();
+  await applyTenantChanges(requester, id, news);
+  return { outs: await outputsFor(requester, id, news, olds.adopted ?? true, olds.orderId) };
+}
+
+export async function remove(id: string, props: LicenseGroupOutputs): Promise<void> {
+  if (!props.terminateOnDelete) {
+    tell(
+      id,
+      "removed from the program but NOT terminated: the licence group and its subscriptions stay at OVH and are still " +
+        "billed. Set terminateOnDelete: true before deleting to terminate it.",
+    );
+    return;
+  }
+  const requester = ovhClient();
+  const serviceIds = await csp2.listServices(requester, { resourceName: id });
+  if (serviceIds.length === 0) {
+    tell(id, "no OVH service found for it: already terminated");
+    return;
+  }
+  const answer = await csp2.terminateService(requester, serviceIds[0]);
+  tell(
+    id,
+    `termination requested (service ${serviceIds[0]}): ${answer.message} OVH e-mails a confirmation link to the ` +
+      `account's administrative contact; the group ends once it is confirmed.`,
+  );
+}
+
+async function orderGroup(requester: OvhRequester, displayName: string, order: LicenseGroupOrder): Promise<{ serviceName: string; orderId: number }> {
+  const mark = orderMark(displayName, order);
+  for (const cartId of await csp2.listCarts(requester, { description: mark })) {
+    const cart = await csp2.getCart(requester, cartId);
+    if (cart.readOnly) {
+      throw new Error(
+        `order: a licence group "${displayName}" was already ordered from cart ${cartId} by an earlier run that did not ` +
+          `finish. It is not ordered again. Once OVH has delivered it (\`ovh-office365 groups\`), replace order with ` +
+          `serviceName: "<the new group>" to adopt it.`,
+      );
+    }
+    await csp2.deleteCart(requester, cartId);
+  }
+  const subject = `group "${displayName}"`;
+  const orderId = await csp2.orderLicenseGroup(
+    requester,
+    {
+      ovhSubsidiary: order.ovhSubsidiary,
+      planCode: order.planCode,
+      duration: order.duration ?? "P1M",
+      pricingMode: order.pricingMode ?? "default",
+      configurations: order.configurations ?? [],
+      autoPay: order.autoPay ?? true,
+      description: mark,
+    },
+    (step) => tell(subject, step),
+  );
+  tell(subject, `ordered: OVH order ${orderId}, waiting for delivery`);
+  const serviceName = await csp2.waitForOrderDelivery(requester, orderId, {
+    timeoutMs: (order.deliveryTimeoutMinutes ?? 60) * 60_000,
+    onProgress: (progress) => tell(subject, `order ${orderId}: ${progress.status}, ${Math.round(progress.elapsedMs / 1000)} s`),
+  });
+  tell(subject, `delivered as ${serviceName}`);
+  return { serviceName, orderId };
+}
+
+async function getTenantOrExplain(requester: OvhRequester, serviceName: string): Promise<OfficeTenantWithIAM> {
+  try {
+    return await csp2.getTenant(requester, serviceName);
+  } catch (error) {
+    if (error instanceof OvhApiError && error.isNotFound) {
+      throw new Error(`serviceName: licence group ${serviceName} does not exist on this OVH account: \`ovh-office365 groups\` lists yours.`);
+    }
+    throw error;
+  }
+}
+
+async function applyTenantChanges(requester: OvhRequester, serviceName: string, declared: LicenseGroupInputs): Promise<void> {
+  const live = await csp2.getTenant(requester, serviceName);
+  const changes = tenantChanges(declared, { ...live });
+  if (Object.keys(changes).length === 0) return;
+  await csp2.updateTenant(requester, serviceName, changes);
+  tell(serviceName, `updated ${Object.keys(changes).join(", ")}`);
+}
+
+async function outputsFor(
+  requester: OvhRequester,
+  serviceName: string,
+  declared: LicenseGroupInputs,
+  adopted: boolean,
+  orderId: number | undefined,
+): Promise<LicenseGroupOutputs> {
+  const [tenant, info, pending] = await Promise.all([
+    csp2.getTenant(requester, serviceName),
+    csp2.getServiceInfos(requester, serviceName),
+    pendingTasksOf(requester, serviceName),
+  ]);
+  const outputs: LicenseGroupOutputs = {
+    serviceName,
+    adopted,
+    tenant: {
+      displayName: tenant.displayName,
+      firstName: tenant.firstName,
+      lastName: tenant.lastName,
+      email: tenant.email,
+      phone: tenant.phone,
+      address: tenant.address,
+      city: tenant.city,
+      zipCode: tenant.zipCode,
+      mpnId: tenant.mpnId ?? null,
+    },
+    status: tenant.status,
+    creationDate: tenant.creationDate,
+    microsoftAdminPortalUrl,
+    tutorialUrl,
+    serviceInfo: {
+      status: info.status,
+      creation: info.creation,
+      expiration: info.expiration,
+      renewalAutomatic: info.renew?.automatic ?? false,
+      renewalPeriod: info.renew?.period ?? null,
+      contactAdmin: info.contactAdmin,
+      contactBilling: info.contactBilling,
+      contactTech: info.contactTech,
+    },
+    pendingTasks: pending.map((task) => ({ id: task.id, function: task.function, status: task.status, todoDate: task.todoDate })),
+  };
+  if (declared.order !== undefined) outputs.order = declared.order;
+  if (orderId !== undefined) outputs.orderId = orderId;
+  if (declared.displayName !== undefined) outputs.displayName = tenant.displayName;
+  const contact = declaredContact(declared.contact, { ...tenant });
+  if (contact !== undefined) outputs.contact = contact;
+  if (declared.terminateOnDelete !== undefined) outputs.terminateOnDelete = declared.terminateOnDelete;
+  return outputs;
+}

@@ -1,0 +1,53 @@
+import * as csp2 from "../csp2";
+import type { OfficeSubscription, OfficeTask, TaskProgress } from "../csp2";
+import type { OvhRequester } from "../ovh/types";
+import { tell } from "./provider-config";
+
+/** An OVH task that has not finished yet, as shown in outputs so refresh makes it visible. */
+export interface PendingTask {
+  id: number;
+  function: string;
+  status: string;
+  todoDate: string;
+}
+
+// OVH keeps every task of a group forever and offers no filter: pending ones are among the most recent.
+const recentTasksScanned = 20;
+
+/** Tasks still `todo` or `doing`: the given ones, or else the group's most recent ones. */
+export async function pendingTasksOf(requester: OvhRequester, serviceName: string, taskIds?: number[]): Promise<OfficeTask[]> {
+  const ids = taskIds ?? (await csp2.listTasks(requester, serviceName)).sort((a, b) => b - a).slice(0, recentTasksScanned);
+  const tasks = await Promise.all(ids.map((id) => csp2.getTask(requester, serviceName, id)));
+  return tasks.filter((task) => task.status === "todo" || task.status === "doing").sort((a, b) => a.id - b.id);
+}
+
+/** Waits for the subscription's pending task, if any (its failure is someone else's and only reported), then rereads it. */
+export async function waitForPendingTask(
+  requester: OvhRequester,
+  serviceName: string,
+  live: OfficeSubscription,
+  subject: string,
+  timeoutMs: number,
+): Promise<OfficeSubscription> {
+  if (live.taskPendingId <= 0) return live;
+  tell(subject, `OVH task ${live.taskPendingId} is pending on this subscription: waiting for it first`);
+  try {
+    await csp2.waitForTask(requester, serviceName, live.taskPendingId, { timeoutMs, onProgress: taskProgressReporter(subject) });
+  } catch (error) {
+    if (error instanceof csp2.TaskTimeoutError) throw error;
+    tell(subject, `the pending task did not complete: ${(error as Error).message}`);
+  }
+  return csp2.getSubscription(requester, serviceName, live.id);
+}
+
+/** Progress lines for long waits: on every status change, and every 15 s otherwise. */
+export function taskProgressReporter(subject: string): (progress: TaskProgress) => void {
+  let lastStatus = "";
+  let lastReportAt = 0;
+  return (progress) => {
+    if (progress.status === lastStatus && progress.elapsedMs - lastReportAt < 15_000) return;
+    lastStatus = progress.status;
+    lastReportAt = progress.elapsedMs;
+    tell(subject, `OVH task ${progress.taskId} (${progress.function}): ${progress.status}, ${Math.round(progress.elapsedMs / 1000)} s`);
+  };
+}

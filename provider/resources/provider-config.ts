@@ -1,0 +1,75 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { getSharedOvhClient, type OvhClient, type OvhClientOptions } from "../ovh";
+
+/**
+ * Stack configuration handed to the provider by the engine (`configure`). Kept in this module, never in the
+ * provider object, so nothing here is serialized into `__provider` or state.
+ */
+let stackConfig: Partial<Record<StackConfigKey, string>> = {};
+
+const stackConfigKeys = {
+  endpoint: "ovh:endpoint",
+  applicationKey: "ovh:applicationKey",
+  applicationSecret: "ovh:applicationSecret",
+  consumerKey: "ovh:consumerKey",
+  clientId: "ovh:clientId",
+  clientSecret: "ovh:clientSecret",
+  accessToken: "ovh:accessToken",
+  maxRequestsPerSecond: "ovh-office365:maxRequestsPerSecond",
+  maxConcurrentRequests: "ovh-office365:maxConcurrentRequests",
+} as const;
+type StackConfigKey = keyof typeof stackConfigKeys;
+
+export async function configureFromStack(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  const next: Partial<Record<StackConfigKey, string>> = {};
+  for (const [key, name] of Object.entries(stackConfigKeys) as [StackConfigKey, string][]) {
+    const value = req.config.get(name);
+    if (value !== undefined && value !== "") next[key] = value;
+  }
+  stackConfig = next;
+}
+
+/** The OVH client for this call: stack config first, then `OVH_*` environment variables, read now. */
+export function ovhClient(): OvhClient {
+  return getSharedOvhClient(clientOptionsFrom(stackConfig, process.env));
+}
+
+export function clientOptionsFrom(
+  config: Partial<Record<StackConfigKey, string>>,
+  env: NodeJS.ProcessEnv,
+): OvhClientOptions {
+  const credentialKeys: StackConfigKey[] = ["applicationKey", "applicationSecret", "consumerKey", "clientId", "clientSecret", "accessToken"];
+  const stackHasCredentials = credentialKeys.some((key) => config[key] !== undefined);
+  const numberOption = (key: StackConfigKey): number | undefined => {
+    const raw = config[key];
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new Error(`Stack config ${stackConfigKeys[key]} must be a positive number, got "${raw}": fix it with \`pulumi config set ${stackConfigKeys[key]} <n>\`.`);
+    }
+    return value;
+  };
+  // Credentials come from one place only, so a stack key never mixes with an unrelated OVH_* variable.
+  const credentials = stackHasCredentials
+    ? {
+        applicationKey: config.applicationKey,
+        applicationSecret: config.applicationSecret,
+        consumerKey: config.consumerKey,
+        clientId: config.clientId,
+        clientSecret: config.clientSecret,
+        accessToken: config.accessToken,
+        env: { OVH_ENDPOINT: env.OVH_ENDPOINT },
+      }
+    : { env };
+  return {
+    ...credentials,
+    endpoint: config.endpoint,
+    maxRequestsPerSecond: numberOption("maxRequestsPerSecond"),
+    maxConcurrentRequests: numberOption("maxConcurrentRequests"),
+  };
+}
+
+/** Progress and notices for the person running Pulumi: the host forwards the provider's stdout to them. */
+export function tell(subject: string, message: string): void {
+  console.log(`ovh-office365: ${subject}: ${message}`);
+}

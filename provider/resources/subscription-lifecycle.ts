@@ -1,0 +1,414 @@
+import type * as pulumi from "@pulumi/pulumi";
+import * as csp2 from "../csp2";
+import type { OfficeLicence, OfficeSubscription, OfficeTask } from "../csp2";
+import { OvhApiError, OvhNetworkError } from "../ovh/errors";
+import type { OvhRequester } from "../ovh/types";
+import { licenceById, resolveDeclaredLicence } from "./catalogue";
+import { withLock } from "./locks";
+import { pendingTasksOf, taskProgressReporter, waitForPendingTask } from "./pending-tasks";
+import { configureFromStack, ovhClient, tell } from "./provider-config";
+import type { SubscriptionInputs, SubscriptionOutputs } from "./subscription";
+import {
+  checkSubscriptionInputs,
+  decideOrder,
+  defaultTaskTimeoutMinutes,
+  diffSubscription,
+  type ExistingSubscription,
+  hasPendingTask,
+  inputsFromOutputs,
+  parseSubscriptionResourceId,
+  seatGuardProblem,
+  subscriptionResourceId,
+} from "./subscription-rules";
+
+/** The Subscription resource's operations against OVH. The provider object in subscription.ts delegates here. */
+
+/** Subscriptions managed by a resource in this process, so two resources never manage one subscription. */
+const claimed = new Set<string>();
+
+export const configure = configureFromStack;
+
+export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+  return checkSubscriptionInputs(olds, news);
+}
+
+export async function diff(id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<pulumi.dynamic.DiffResult> {
+  if (hasPendingTask(olds)) {
+    const tasks = (olds.pendingTasks ?? []).map((task) => `${task.id} (${task.function}, ${task.status})`).join(", ");
+    tell(id, `OVH task ${tasks || olds.taskPendingId} is pending: the update will wait for it`);
+  }
+  return diffSubscription(olds, news);
+}
+
+export async function create(inputs: SubscriptionInputs): Promise<pulumi.dynamic.CreateResult> {
+  const requester = ovhClient();
+  const declared = inputs;
+  const subject = `${declared.serviceName}/${declared.license ?? declared.licenseId ?? declared.subscriptionId}`;
+  let live: OfficeSubscription;
+  let adopted: boolean;
+  if (declared.subscriptionId !== undefined) {
+    live = await adoptSubscription(requester, declared, declared.subscriptionId);
+    adopted = true;
+  } else {
+    const licence = await resolveDeclaredLicence(requester, declared.serviceName, declared);
+    live = await orderSubscription(requester, declared, licence, subject);
+    adopted = false;
+  }
+  const id = subscriptionResourceId(declared.serviceName, live.id);
+  try {
+    live = await withLock(id, () => convergeSeats(requester, declared, live.id, id));
+  } catch (error) {
+    // The subscription exists: record it in state (a partial create) so the next run updates it, never reorders it.
+    throw Object.assign(error instanceof Error ? error : new Error(String(error)), {
+      id,
+      properties: await outputsFor(requester, declared, live, adopted),
+    });
+  }
+  return { id, outs: await outputsFor(requester, declared, live, adopted) };
+}
+
+export async function read(id: string, props?: SubscriptionOutputs): Promise<pulumi.dynamic.ReadResult> {
+  const requester = ovhClient();
+  const { serviceName, subscriptionId } = parseSubscriptionResourceId(id);
+  let live: OfficeSubscription;
+  try {
+    live = await csp2.getSubscription(requester, serviceName, subscriptionId);
+  } catch (error) {
+    if (error instanceof OvhApiError && error.isNotFound) {
+      tell(id, "no longer exists at OVH (deleted outside this program): it is removed from the state");
+      return { id: "", props: {} };
+    }
+    throw error;
+  }
+  const old: Partial<SubscriptionOutputs> = props ?? {};
+  const declared: SubscriptionInputs = {
+    serviceName,
+    seats: live.quantity,
+    license: old.license,
+    licenseId: old.license === undefined ? live.licenseId : undefined,
+    parentSubscriptionId: old.parentSubscriptionId,
+    maxSeatChange: old.maxSeatChange,
+    taskTimeoutMinutes: old.taskTimeoutMinutes,
+  };
+  const knownName = old.licenseId === live.licenseId ? old.licenseName : undefined;
+  const outs = await outputsFor(requester, declared, live, old.adopted ?? false, knownName);
+  claimed.add(id);
+  return { id, props: outs, inputs: inputsFromOutputs(outs) };
+}
+
+export async function update(id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<pulumi.dynamic.UpdateResult> {
+  const requester = ovhClient();
+  const { subscriptionId } = parseSubscriptionResourceId(id);
+  const live = await withLock(id, () => convergeSeats(requester, news, subscriptionId, id));
+  return { outs: await outputsFor(requester, news, live, olds.adopted ?? news.subscriptionId !== undefined) };
+}
+
+export async function remove(id: string, props: SubscriptionOutputs): Promise<void> {
+  const requester = ovhClient();
+  const { serviceName, subscriptionId } = parseSubscriptionResourceId(id);
+  const timeoutMs = taskTimeoutMs(props);
+  await withLock(id, async () => {
+    const live = await getIfExists(requester, serviceName, subscriptionId);
+    if (!live) {
+      tell(id, "already deleted at OVH");
+      return;
+    }
+    await waitForPendingTask(requester, serviceName, live, id, timeoutMs);
+    let task: OfficeTask;
+    try {
+      task = await csp2.deleteSubscription(requester, serviceName, subscriptionId);
+    } catch (error) {
+      if (error instanceof OvhApiError && error.isNotFound) return;
+      if (!isAmbiguous(error)) throw error;
+      const after = await getIfExists(requester, serviceName, subscriptionId);
+      if (!after) return;
+      if (after.taskPendingId <= 0) throw error;
+      task = await csp2.getTask(requester, serviceName, after.taskPendingId);
+    }
+    tell(id, `deleting: OVH task ${task.id} (${task.function})`);
+    await csp2.waitForTask(requester, serviceName, task.id, { timeoutMs, onProgress: taskProgressReporter(id) });
+    claimed.delete(id);
+    tell(id, "deleted");
+  });
+}
+
+async function adoptSubscription(requester: OvhRequester, declared: SubscriptionInputs, subscriptionId: number): Promise<OfficeSubscription> {
+  const id = subscriptionResourceId(declared.serviceName, subscriptionId);
+  const live = await getIfExists(requester, declared.serviceName, subscriptionId);
+  if (!live) {
+    throw new Error(
+      `subscriptionId: subscription ${subscriptionId} does not exist in licence group ${declared.serviceName}: ` +
+        `\`ovh-office365 status ${declared.serviceName}\` lists its subscriptions.`,
+    );
+  }
+  if (declared.license !== undefined || declared.licenseId !== undefined) {
+    const licence = await resolveDeclaredLicence(requester, declared.serviceName, declared);
+    if (licence.id !== live.licenseId) {
+      const liveName = (await licenceById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
+      throw new Error(
+        `subscriptionId: subscription ${subscriptionId} is a "${liveName}" subscription, not "${licence.name}": ` +
+          `fix license/licenseId, or adopt another subscription.`,
+      );
+    }
+  }
+  if (declared.parentSubscriptionId !== undefined) {
+    const addons = await csp2.listAddonsSubscriptionIds(requester, declared.serviceName, declared.parentSubscriptionId);
+    if (!addons.includes(subscriptionId)) {
+      throw new Error(
+        `parentSubscriptionId: subscription ${subscriptionId} is not an add-on of subscription ${declared.parentSubscriptionId}: ` +
+          `remove parentSubscriptionId or fix it.`,
+      );
+    }
+  }
+  if (claimed.has(id)) throw new Error(`subscriptionId: subscription ${id} is already managed by another resource of this program.`);
+  claimed.add(id);
+  tell(id, `adopted (${live.quantity} seats)`);
+  return live;
+}
+
+async function orderSubscription(
+  requester: OvhRequester,
+  declared: SubscriptionInputs,
+  licence: OfficeLicence,
+  subject: string,
+): Promise<OfficeSubscription> {
+  const { serviceName, parentSubscriptionId, seats } = declared;
+  csp2.checkSeatChange(licence, 0, seats);
+  await checkAddonPlacement(requester, serviceName, licence, parentSubscriptionId);
+  return withLock(`${serviceName}|order|${licence.id}|${parentSubscriptionId ?? ""}`, async () => {
+    const timeoutMs = taskTimeoutMs(declared);
+    const before = await groupSnapshot(requester, serviceName);
+    for (const task of before.creationTasks) {
+      tell(subject, `OVH task ${task.id} (${task.function}) is still running in the group, maybe an order from an interrupted run: waiting for it`);
+      await csp2.waitForTask(requester, serviceName, task.id, { timeoutMs, onProgress: taskProgressReporter(subject) }).catch((error) => {
+        tell(subject, `earlier task ${task.id} did not complete (${(error as Error).message}); going on`);
+      });
+    }
+    const current = before.creationTasks.length > 0 ? await groupSnapshot(requester, serviceName) : before;
+    const matching = await matchingSubscriptions(requester, serviceName, current.subscriptions, licence.id, parentSubscriptionId);
+    const claimedHere = new Set([...claimed].filter((key) => key.startsWith(`${serviceName}/`)).map((key) => Number(key.slice(serviceName.length + 1))));
+    const decision = decideOrder(matching, seats, claimedHere, Date.now(), `"${licence.name}"`);
+    if (decision.action === "refuse") throw new Error(`${subject}: ${decision.reason}`);
+    if (decision.action === "resume") {
+      tell(subject, `found subscription ${decision.subscriptionId} with ${seats} seats, ordered by an earlier interrupted run: using it instead of ordering again`);
+      claimed.add(subscriptionResourceId(serviceName, decision.subscriptionId));
+      return csp2.getSubscription(requester, serviceName, decision.subscriptionId);
+    }
+
+    const idsBefore = new Set(current.subscriptions.map((s) => s.id));
+    const body = { licenseId: licence.id, quantity: seats };
+    let task: OfficeTask | undefined;
+    try {
+      task =
+        parentSubscriptionId === undefined
+          ? await csp2.createSubscription(requester, serviceName, body)
+          : await csp2.orderAddon(requester, serviceName, parentSubscriptionId, body);
+    } catch (error) {
+      if (!isAmbiguous(error)) throw error;
+      tell(subject, "OVH did not confirm the order: checking whether it was placed before going on");
+      task = await findOrderAfterAmbiguousFailure(requester, serviceName, idsBefore, licence.id, error as Error);
+    }
+    if (task) {
+      tell(subject, `ordered ${seats} seats of "${licence.name}": OVH task ${task.id} (${task.function})`);
+      await csp2.waitForTask(requester, serviceName, task.id, { timeoutMs, onProgress: taskProgressReporter(subject) });
+    }
+    const created = await findNewSubscription(requester, serviceName, idsBefore, licence.id);
+    if (!created) {
+      throw new Error(
+        `${subject}: OVH finished the order task but no new "${licence.name}" subscription appeared in ${serviceName}. ` +
+          `Check \`ovh-office365 status ${serviceName}\`; a re-run will not order again if the subscription shows up.`,
+      );
+    }
+    claimed.add(subscriptionResourceId(serviceName, created.id));
+    return created;
+  });
+}
+
+/** After an order call with no clear answer: look for its task or its subscription for a while before deciding. */
+async function findOrderAfterAmbiguousFailure(
+  requester: OvhRequester,
+  serviceName: string,
+  idsBefore: ReadonlySet<number>,
+  licenseId: number,
+  failure: Error,
+): Promise<OfficeTask | undefined> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const snapshot = await groupSnapshot(requester, serviceName);
+    if (snapshot.creationTasks.length > 0) return snapshot.creationTasks[snapshot.creationTasks.length - 1];
+    if (await findNewSubscription(requester, serviceName, idsBefore, licenseId)) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  }
+  throw new Error(
+    `${failure.message} No task and no new subscription appeared in ${serviceName} within 30 s, so the order was most ` +
+      `likely not placed. Re-run \`pulumi up\`: it checks again before ordering and will not order twice.`,
+  );
+}
+
+async function checkAddonPlacement(requester: OvhRequester, serviceName: string, licence: OfficeLicence, parentSubscriptionId?: number) {
+  if (parentSubscriptionId === undefined) {
+    if (licence.licenceType === "ADDON") {
+      throw new Error(`license: "${licence.name}" is an add-on: set parentSubscriptionId to the subscription it extends.`);
+    }
+    return;
+  }
+  const available = await csp2.listAvailableAddonLicenses(requester, serviceName, parentSubscriptionId);
+  if (!available.includes(licence.id)) {
+    throw new Error(
+      `parentSubscriptionId: "${licence.name}" cannot be added to subscription ${parentSubscriptionId} ` +
+        `(its available add-on licence ids: ${available.join(", ") || "none"}): pick one of those, or remove parentSubscriptionId.`,
+    );
+  }
+}
+
+interface GroupSnapshot {
+  subscriptions: OfficeSubscription[];
+  /** Running tasks not attached to an existing subscription: orders in progress. */
+  creationTasks: OfficeTask[];
+}
+
+async function groupSnapshot(requester: OvhRequester, serviceName: string): Promise<GroupSnapshot> {
+  const ids = await csp2.listSubscriptions(requester, serviceName);
+  const subscriptions = await Promise.all(ids.map((id) => csp2.getSubscription(requester, serviceName, id)));
+  const attached = new Set(subscriptions.map((s) => s.taskPendingId).filter((id) => id > 0));
+  const running = await pendingTasksOf(requester, serviceName);
+  return { subscriptions, creationTasks: running.filter((task) => !attached.has(task.id)) };
+}
+
+async function matchingSubscriptions(
+  requester: OvhRequester,
+  serviceName: string,
+  subscriptions: OfficeSubscription[],
+  licenseId: number,
+  parentSubscriptionId?: number,
+): Promise<ExistingSubscription[]> {
+  let candidates = subscriptions.filter((s) => s.licenseId === licenseId);
+  if (parentSubscriptionId !== undefined) {
+    const addons = new Set(await csp2.listAddonsSubscriptionIds(requester, serviceName, parentSubscriptionId));
+    candidates = candidates.filter((s) => addons.has(s.id));
+  }
+  return candidates.map((s) => ({ id: s.id, licenseId: s.licenseId, quantity: s.quantity, creationDate: s.creationDate }));
+}
+
+async function findNewSubscription(
+  requester: OvhRequester,
+  serviceName: string,
+  idsBefore: ReadonlySet<number>,
+  licenseId: number,
+): Promise<OfficeSubscription | undefined> {
+  const ids = (await csp2.listSubscriptions(requester, serviceName)).filter((id) => !idsBefore.has(id));
+  const fresh = await Promise.all(ids.map((id) => csp2.getSubscription(requester, serviceName, id)));
+  return fresh.filter((s) => s.licenseId === licenseId).sort((a, b) => b.id - a.id)[0];
+}
+
+/** Brings the live seat count to the declared one: waits for a pending task first, checks the guard rails, verifies. */
+async function convergeSeats(requester: OvhRequester, declared: SubscriptionInputs, subscriptionId: number, subject: string): Promise<OfficeSubscription> {
+  const { serviceName, seats } = declared;
+  const timeoutMs = taskTimeoutMs(declared);
+  let live = await csp2.getSubscription(requester, serviceName, subscriptionId);
+  live = await waitForPendingTask(requester, serviceName, live, subject, timeoutMs);
+  if (live.quantity === seats) return live;
+
+  const guard = seatGuardProblem(live.quantity, seats, declared.maxSeatChange);
+  if (guard) throw new Error(`seats: ${guard}.`);
+  const licence = await licenceById(requester, serviceName, live.licenseId);
+  if (licence) csp2.checkSeatChange(licence, live.quantity, seats);
+
+  let task: OfficeTask | undefined;
+  try {
+    task = await changeQuantity(requester, serviceName, live, seats, subject, timeoutMs);
+  } catch (error) {
+    if (!isAmbiguous(error)) throw explainSeatRefusal(error, live.quantity, seats);
+    tell(subject, "OVH did not confirm the seat change: checking what happened");
+    const after = await csp2.getSubscription(requester, serviceName, subscriptionId);
+    if (after.taskPendingId <= 0 && after.quantity !== seats) throw error;
+    if (after.taskPendingId > 0) task = await csp2.getTask(requester, serviceName, after.taskPendingId);
+  }
+  if (task) {
+    tell(subject, `seats ${live.quantity} => ${seats}: OVH task ${task.id} (${task.function})`);
+    await csp2.waitForTask(requester, serviceName, task.id, { timeoutMs, onProgress: taskProgressReporter(subject) });
+  }
+  live = await csp2.getSubscription(requester, serviceName, subscriptionId);
+  if (live.quantity !== seats) {
+    throw new Error(
+      `${subject}: OVH finished the seat change but the subscription has ${live.quantity} seats, not ${seats}. ` +
+        `Someone may have changed it meanwhile: run \`pulumi refresh\` and try again.`,
+    );
+  }
+  return live;
+}
+
+/** `changeQuantity`, waiting once for a task that OVH says is still pending (started by someone else meanwhile). */
+async function changeQuantity(
+  requester: OvhRequester,
+  serviceName: string,
+  live: OfficeSubscription,
+  seats: number,
+  subject: string,
+  timeoutMs: number,
+): Promise<OfficeTask> {
+  try {
+    return await csp2.changeQuantity(requester, serviceName, live.id, { quantity: seats });
+  } catch (error) {
+    if (!(error instanceof OvhApiError) || error.status !== 409) throw error;
+    const fresh = await csp2.getSubscription(requester, serviceName, live.id);
+    await waitForPendingTask(requester, serviceName, fresh, subject, timeoutMs);
+    return csp2.changeQuantity(requester, serviceName, live.id, { quantity: seats });
+  }
+}
+
+function explainSeatRefusal(error: unknown, from: number, to: number): unknown {
+  if (!(error instanceof OvhApiError) || to >= from || error.status >= 500) return error;
+  error.message =
+    `${error.message} Lowering seats (${from} => ${to}) was refused: Microsoft only accepts seat decreases shortly ` +
+    `after seats were added. Keep ${from} seats until the renewal date (set seats: ${from}), or ask OVH support.`;
+  return error;
+}
+
+async function outputsFor(
+  requester: OvhRequester,
+  declared: SubscriptionInputs,
+  live: OfficeSubscription,
+  adopted: boolean,
+  knownLicenceName?: string,
+): Promise<SubscriptionOutputs> {
+  const licenceName =
+    knownLicenceName ?? (await licenceById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
+  const pendingTasks =
+    live.taskPendingId > 0 ? await pendingTasksOf(requester, declared.serviceName, [live.taskPendingId]) : [];
+  const outputs: SubscriptionOutputs = {
+    serviceName: declared.serviceName,
+    licenseId: live.licenseId,
+    licenseName: licenceName,
+    seats: live.quantity,
+    subscriptionId: live.id,
+    adopted,
+    status: live.status,
+    creationDate: live.creationDate,
+    lastUpdate: live.lastUpdate ?? null,
+    taskPendingId: live.taskPendingId,
+    pendingTasks: pendingTasks.map((task) => ({ id: task.id, function: task.function, status: task.status, todoDate: task.todoDate })),
+  };
+  if (declared.license !== undefined) outputs.license = declared.license;
+  if (declared.parentSubscriptionId !== undefined) outputs.parentSubscriptionId = declared.parentSubscriptionId;
+  if (declared.maxSeatChange !== undefined) outputs.maxSeatChange = declared.maxSeatChange;
+  if (declared.taskTimeoutMinutes !== undefined) outputs.taskTimeoutMinutes = declared.taskTimeoutMinutes;
+  return outputs;
+}
+
+async function getIfExists(requester: OvhRequester, serviceName: string, subscriptionId: number): Promise<OfficeSubscription | undefined> {
+  try {
+    return await csp2.getSubscription(requester, serviceName, subscriptionId);
+  } catch (error) {
+    if (error instanceof OvhApiError && error.isNotFound) return undefined;
+    throw error;
+  }
+}
+
+/** A failure after which OVH may or may not have applied the change. */
+function isAmbiguous(error: unknown): boolean {
+  return error instanceof OvhNetworkError || (error instanceof OvhApiError && error.status >= 500);
+}
+
+function taskTimeoutMs(declared: { taskTimeoutMinutes?: number }): number {
+  return (declared.taskTimeoutMinutes ?? defaultTaskTimeoutMinutes) * 60_000;
+}

@@ -1,0 +1,177 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { SubscriptionInputs, SubscriptionOutputs } from "./subscription";
+import {
+  type CheckFailure,
+  isUnknown,
+  serviceNameProblem,
+  textProblem,
+  unknownKeyFailures,
+  wholeNumberProblem,
+} from "./input-checks";
+
+/** Pure rules of the Subscription resource: validation, diffing, ids, and what to do after an interrupted order. */
+
+export const subscriptionInputNames = [
+  "serviceName",
+  "license",
+  "licenseId",
+  "seats",
+  "parentSubscriptionId",
+  "subscriptionId",
+  "maxSeatChange",
+  "taskTimeoutMinutes",
+] as const;
+
+export const maxSeats = 1_000_000;
+const maxOvhId = Number.MAX_SAFE_INTEGER;
+export const defaultTaskTimeoutMinutes = 30;
+
+/** `check`: every input validated before anything is called; `olds` are the previous inputs (live seats after refresh). */
+export function checkSubscriptionInputs(olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
+  const failures: CheckFailure[] = unknownKeyFailures(news, subscriptionInputNames);
+  const fail = (property: string, reason: string | undefined) => {
+    if (reason) failures.push({ property, reason });
+  };
+  const known = (key: string) => news[key] !== undefined && !isUnknown(news[key]);
+
+  if (news.serviceName === undefined) fail("serviceName", "is required: the licence group's service name (`ovh-office365 groups` lists them)");
+  else if (known("serviceName")) fail("serviceName", serviceNameProblem(news.serviceName));
+
+  const adopting = news.subscriptionId !== undefined;
+  if (news.license !== undefined && news.licenseId !== undefined) {
+    fail("license", "and licenseId are both set: keep one (the licence name, or its OVH id)");
+  } else if (news.license === undefined && news.licenseId === undefined && !adopting) {
+    fail("license", "is required (or licenseId): the licence name as listed by `ovh-office365 licences <serviceName>`");
+  }
+  if (known("license")) fail("license", textProblem(news.license, "a licence name", 200));
+  const idRule = (what: string) => ({ min: 1, max: maxOvhId, what });
+  if (known("licenseId")) fail("licenseId", wholeNumberProblem(news.licenseId, idRule("an OVH licence id")));
+  if (known("parentSubscriptionId")) fail("parentSubscriptionId", wholeNumberProblem(news.parentSubscriptionId, idRule("an OVH subscription id")));
+  if (known("subscriptionId")) fail("subscriptionId", wholeNumberProblem(news.subscriptionId, idRule("an OVH subscription id")));
+
+  if (news.seats === undefined) fail("seats", `is required: the number of seats, a whole number from 1 to ${maxSeats}`);
+  else if (known("seats")) fail("seats", wholeNumberProblem(news.seats, { min: 1, max: maxSeats, what: "a seat count" }));
+  if (known("maxSeatChange")) fail("maxSeatChange", wholeNumberProblem(news.maxSeatChange, { min: 1, max: maxSeats, what: "the largest seat change one run may make" }));
+  if (known("taskTimeoutMinutes")) {
+    fail("taskTimeoutMinutes", wholeNumberProblem(news.taskTimeoutMinutes, { min: 1, max: 24 * 60, what: "minutes to wait for one OVH task" }));
+  }
+
+  if (failures.length === 0) fail("seats", seatGuardProblem(olds.seats, news.seats, news.maxSeatChange));
+  return { inputs: news, failures };
+}
+
+/** Why going from `current` to `wanted` seats breaks the `maxSeatChange` guard rail, or undefined. */
+export function seatGuardProblem(current: unknown, wanted: unknown, maxSeatChange: unknown): string | undefined {
+  if (typeof current !== "number" || typeof wanted !== "number" || typeof maxSeatChange !== "number") return undefined;
+  const change = Math.abs(wanted - current);
+  if (change <= maxSeatChange) return undefined;
+  return (
+    `${current} => ${wanted} changes ${change} seats, more than maxSeatChange (${maxSeatChange}) allows in one run: ` +
+    `change the seats in smaller steps, or raise maxSeatChange if this change is intended`
+  );
+}
+
+export function normalizeLicenseName(name: string): string {
+  return name.trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+/** `diff`: `olds` are the stored outputs, `news` the checked inputs. */
+export function diffSubscription(olds: SubscriptionOutputs, news: SubscriptionInputs): pulumi.dynamic.DiffResult {
+  const replaces: string[] = [];
+  if (news.serviceName !== olds.serviceName) replaces.push("serviceName");
+  if (news.licenseId !== undefined && news.licenseId !== olds.licenseId) replaces.push("licenseId");
+  if (news.license !== undefined && normalizeLicenseName(news.license) !== normalizeLicenseName(olds.licenseName ?? olds.license ?? "")) {
+    replaces.push("license");
+  }
+  if ((news.parentSubscriptionId ?? null) !== (olds.parentSubscriptionId ?? null)) replaces.push("parentSubscriptionId");
+  if (news.subscriptionId !== undefined && news.subscriptionId !== olds.subscriptionId) replaces.push("subscriptionId");
+
+  const declaredChanged =
+    news.seats !== olds.seats ||
+    (news.license ?? null) !== (olds.license ?? null) ||
+    (news.maxSeatChange ?? null) !== (olds.maxSeatChange ?? null) ||
+    (news.taskTimeoutMinutes ?? null) !== (olds.taskTimeoutMinutes ?? null);
+  return {
+    changes: replaces.length > 0 || declaredChanged || hasPendingTask(olds),
+    replaces,
+    deleteBeforeReplace: false,
+  };
+}
+
+export function hasPendingTask(outputs: Pick<SubscriptionOutputs, "taskPendingId" | "pendingTasks">): boolean {
+  return (outputs.taskPendingId ?? 0) > 0 || (outputs.pendingTasks ?? []).length > 0;
+}
+
+/**
+ * The inputs a refresh reports: what was declared, with the live seat count, so a change made in the control panel
+ * shows in the next preview as `seats: 12 => 10`.
+ */
+export function inputsFromOutputs(outputs: SubscriptionOutputs): SubscriptionInputs {
+  const inputs: SubscriptionInputs = { serviceName: outputs.serviceName, seats: outputs.seats };
+  if (outputs.license !== undefined) inputs.license = outputs.license;
+  else inputs.licenseId = outputs.licenseId;
+  if (outputs.parentSubscriptionId !== undefined) inputs.parentSubscriptionId = outputs.parentSubscriptionId;
+  if (outputs.adopted) inputs.subscriptionId = outputs.subscriptionId;
+  if (outputs.maxSeatChange !== undefined) inputs.maxSeatChange = outputs.maxSeatChange;
+  if (outputs.taskTimeoutMinutes !== undefined) inputs.taskTimeoutMinutes = outputs.taskTimeoutMinutes;
+  return inputs;
+}
+
+export function subscriptionResourceId(serviceName: string, subscriptionId: number): string {
+  return `${serviceName}/${subscriptionId}`;
+}
+
+export function parseSubscriptionResourceId(id: string): { serviceName: string; subscriptionId: number } {
+  const slash = id.lastIndexOf("/");
+  const serviceName = id.slice(0, slash);
+  const subscriptionId = Number(id.slice(slash + 1));
+  if (slash <= 0 || serviceNameProblem(serviceName) || !Number.isSafeInteger(subscriptionId) || subscriptionId <= 0) {
+    throw new Error(`Subscription id ${JSON.stringify(id)} is not "<serviceName>/<subscriptionId>": the state was edited by hand or is corrupt.`);
+  }
+  return { serviceName, subscriptionId };
+}
+
+/** A subscription as the ordering logic needs to see it. */
+export interface ExistingSubscription {
+  id: number;
+  licenseId: number;
+  quantity: number;
+  creationDate: string;
+}
+
+/** How recent a matching subscription must be to count as the result of an interrupted earlier order. */
+export const interruptedOrderWindowMs = 24 * 3600 * 1000;
+
+export type OrderDecision =
+  | { action: "order" }
+  | { action: "resume"; subscriptionId: number }
+  | { action: "refuse"; reason: string };
+
+/**
+ * Before ordering: a group holds at most one managed subscription per licence (per parent for add-ons). A recent one
+ * with exactly the declared seats is the result of an earlier run that died after ordering: resume with it instead of
+ * ordering twice. An older one, or one with other seats, is someone else's: refuse, and say how to adopt it.
+ */
+export function decideOrder(
+  matching: ExistingSubscription[],
+  wantedSeats: number,
+  claimed: ReadonlySet<number>,
+  now: number,
+  describeLicense: string,
+): OrderDecision {
+  const unclaimed = matching.filter((s) => !claimed.has(s.id));
+  const resumable = unclaimed
+    .filter((s) => s.quantity === wantedSeats && now - Date.parse(s.creationDate) <= interruptedOrderWindowMs)
+    .sort((a, b) => Date.parse(b.creationDate) - Date.parse(a.creationDate));
+  if (resumable.length > 0) return { action: "resume", subscriptionId: resumable[0].id };
+  if (matching.length === 0) return { action: "order" };
+  const listed = matching.map((s) => `${s.id} (${s.quantity} seats, created ${s.creationDate})`).join(", ");
+  const owner = unclaimed.length === 0 ? " and another resource of this program already manages it" : "";
+  return {
+    action: "refuse",
+    reason:
+      `the group already has a subscription for ${describeLicense}: ${listed}${owner}. Ordering another would bill the ` +
+      `licence twice. To manage the existing one, set subscriptionId: ${matching[0].id} (adoption); to keep it out of ` +
+      `this program, remove this resource.`,
+  };
+}
