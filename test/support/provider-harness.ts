@@ -1,0 +1,103 @@
+import { PACKAGE_NAME, serializeProvider, stageProgram } from "../../provider/cli/program-stage";
+import {
+  startProviderHost,
+  withProvider,
+  type OutputLine,
+  type PropertyMap,
+  type ProviderHost,
+} from "../../provider/cli/provider-host";
+import { ensurePackageBuilt } from "./build";
+import { REPO_ROOT, makeProgramDir, removeDir } from "./paths";
+
+export interface ProviderHarnessOptions {
+  /** Names the program directory, to tell test runs apart. */
+  label: string;
+  /** Provider objects exported by the package, e.g. `["subscriptionProvider"]`. */
+  exportNames: string[];
+  /** Package exporting them; this package (built and staged from the repository) unless given. */
+  packageName?: string;
+  /** Writes what else the program needs (such as a fixture package) before providers are serialized. */
+  prepare?: (programDir: string) => void | Promise<void>;
+  /** Stack config, keys with their namespace (`ovh:endpoint`); sent by configure() on every host start. */
+  config?: Record<string, string>;
+  secretKeys?: string[];
+  project?: string;
+  env?: NodeJS.ProcessEnv;
+  onOutput?: (line: OutputLine) => void;
+}
+
+export interface ProviderHarness {
+  readonly programDir: string;
+  /** `__provider` text of each export, as the SDK stores it in state. */
+  readonly providers: Readonly<Record<string, string>>;
+  /** The running host (a new one after {@link restart}). */
+  readonly host: ProviderHost;
+  /** Program inputs with the export's `__provider`, as `pulumi.dynamic.Resource` registers them. */
+  inputs(exportName: string, inputs: PropertyMap): PropertyMap;
+  /** Kills the host as a crash would (SIGKILL) if it still runs, then starts and configures a new one. */
+  restart(): Promise<ProviderHost>;
+  /** Stops the host and removes the program directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * A program directory with the package installed, its providers serialized in a plain node process, and the real
+ * dynamic-provider host running there and configured: what `pulumi up` sets up before its first resource call.
+ */
+export async function openProviderHarness(options: ProviderHarnessOptions): Promise<ProviderHarness> {
+  const packageName = options.packageName ?? PACKAGE_NAME;
+  let programDir = makeProgramDir(options.label);
+  const createdDir = programDir;
+  let host: ProviderHost | undefined;
+  try {
+    if (packageName === PACKAGE_NAME) {
+      await ensurePackageBuilt();
+      ({ programDir } = await stageProgram({ packageRoot: REPO_ROOT, programDir }));
+    }
+    await options.prepare?.(programDir);
+    const texts = await Promise.all(
+      options.exportNames.map((exportName) => serializeProvider({ programDir, exportName, packageName })),
+    );
+    const providers = Object.fromEntries(options.exportNames.map((name, index) => [name, texts[index]]));
+
+    const start = async (): Promise<ProviderHost> => {
+      const started = await startProviderHost({
+        cwd: programDir,
+        project: options.project,
+        env: options.env,
+        onOutput: options.onOutput,
+      });
+      await started.configure(options.config ?? {}, { secretKeys: options.secretKeys });
+      return started;
+    };
+    host = await start();
+
+    return {
+      programDir,
+      providers,
+      get host(): ProviderHost {
+        return host!;
+      },
+      inputs(exportName, inputs) {
+        const text = providers[exportName];
+        if (text === undefined) {
+          throw new Error(`"${exportName}" was not serialized: add it to exportNames (${options.exportNames.join(", ")}).`);
+        }
+        return withProvider(text, inputs);
+      },
+      async restart() {
+        await host?.kill("SIGKILL");
+        host = await start();
+        return host;
+      },
+      async close() {
+        await host?.close();
+        removeDir(createdDir);
+      },
+    };
+  } catch (error) {
+    await host?.close();
+    removeDir(createdDir);
+    throw error;
+  }
+}
