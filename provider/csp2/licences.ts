@@ -1,0 +1,105 @@
+import { Csp2InputError, LicenseResolutionError, SeatChangeError, describeValue } from "./errors";
+import type { OfficeLicence } from "./models";
+
+/** How licence names compare: case, surrounding and repeated whitespace, and Unicode width variants ignored. */
+export function normalizeLicenseName(name: string): string {
+  return name.normalize("NFKC").trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+function label(licence: OfficeLicence): string {
+  return `"${licence.name}" (id ${licence.id})`;
+}
+
+function catalogue(licences: readonly OfficeLicence[]): { names: string[]; listing: string } {
+  const sorted = [...licences].sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
+  return {
+    names: [...new Set(sorted.map((licence) => licence.name))],
+    listing: sorted.length > 0 ? sorted.map(label).join(", ") : "none (the group offers no licence)",
+  };
+}
+
+/**
+ * The orderable licence a declaration means: by `licenseId`, or by `license` (a name, compared with
+ * `normalizeLicenseName`). With both, they must designate the same licence. Throws `LicenseResolutionError`
+ * listing the valid names when nothing or several licences match. Calls nothing.
+ */
+export function resolveLicense(licences: readonly OfficeLicence[], wanted: { licenseId?: number; license?: string }): OfficeLicence {
+  const { names, listing } = catalogue(licences);
+  const fail = (field: string, value: unknown, problem: string, allowed: string): never => {
+    throw new LicenseResolutionError(field, value, problem, allowed, names);
+  };
+  const { licenseId, license } = wanted;
+
+  let byId: OfficeLicence | undefined;
+  if (licenseId !== undefined) {
+    if (!Number.isSafeInteger(licenseId)) fail("licenseId", licenseId, "is not a licence id", `give a whole number; orderable: ${listing}`);
+    byId = licences.find((licence) => licence.id === licenseId);
+    if (!byId) fail("licenseId", licenseId, "is not orderable in this licence group", `use one of ${listing}`);
+  }
+  if (license === undefined) {
+    if (byId) return byId;
+    return fail("license", undefined, "is missing", `set license (a name) or licenseId; orderable: ${listing}`);
+  }
+  if (typeof license !== "string" || normalizeLicenseName(license) === "") {
+    return fail("license", license, "is not a licence name", `use one of ${listing}`);
+  }
+
+  const key = normalizeLicenseName(license);
+  const matches = licences.filter((licence) => normalizeLicenseName(licence.name) === key);
+  if (byId) {
+    if (matches.some((licence) => licence.id === byId.id)) return byId;
+    return fail("license", license, `does not name licence ${label(byId)} given as licenseId`, "remove one of license and licenseId, or make them agree");
+  }
+  if (matches.length === 1) return matches[0];
+  if (matches.length > 1) {
+    return fail("license", license, `matches several licences: ${matches.map(label).join(", ")}`, "set licenseId to the one meant");
+  }
+  const close = licences.filter((licence) => {
+    const name = normalizeLicenseName(licence.name);
+    return name.includes(key) || key.includes(name);
+  });
+  const hint = close.length > 0 ? `did you mean ${close.map(label).join(" or ")}? Orderable: ${listing}` : `use one of ${listing}`;
+  return fail("license", license, "matches no licence orderable in this licence group", hint);
+}
+
+/**
+ * Checks a seat count against the licence before anything is ordered: `currentSeats` is the live count, 0 for a
+ * subscription not ordered yet. A new subscription needs `newSubscriptionsAllowed`; adding seats to an existing one
+ * needs `newSeatsAllowed`; more seats than `limit` are refused (a decrease stays allowed). Throws `SeatChangeError`.
+ * Microsoft may still refuse a decrease (commerce rules): only OVH can tell.
+ */
+export function checkSeatChange(licence: OfficeLicence, currentSeats: number, wantedSeats: number): void {
+  if (!Number.isSafeInteger(currentSeats) || currentSeats < 0) {
+    throw new Csp2InputError("currentSeats", currentSeats, "is not a seat count", "give the live seat count, or 0 for a subscription not ordered yet");
+  }
+  if (!Number.isSafeInteger(wantedSeats) || wantedSeats < 1) {
+    throw new SeatChangeError("seats", wantedSeats, "is not a seat count OVH accepts", "give a whole number of seats, at least 1 (delete the subscription to end it)");
+  }
+  if (currentSeats === 0 && !licence.newSubscriptionsAllowed) {
+    throw new SeatChangeError(
+      "license",
+      licence.name,
+      `cannot be ordered: licence ${label(licence)} has newSubscriptionsAllowed: false`,
+      "pick another licence (OVH no longer sells this one for new subscriptions)",
+      "newSubscriptionsAllowed",
+    );
+  }
+  if (currentSeats > 0 && wantedSeats > currentSeats && !licence.newSeatsAllowed) {
+    throw new SeatChangeError(
+      "seats",
+      wantedSeats,
+      `adds seats to ${currentSeats} but licence ${label(licence)} has newSeatsAllowed: false`,
+      `keep seats at ${currentSeats} or fewer, or move users to another licence`,
+      "newSeatsAllowed",
+    );
+  }
+  if (licence.limit !== null && wantedSeats > licence.limit && wantedSeats > currentSeats) {
+    throw new SeatChangeError(
+      "seats",
+      wantedSeats,
+      `is more than licence ${label(licence)} allows (limit: ${describeValue(licence.limit)})`,
+      `set seats to ${Math.max(licence.limit, currentSeats)} or fewer`,
+      "limit",
+    );
+  }
+}

@@ -1,0 +1,77 @@
+import type { OvhRequester } from "../ovh/types";
+import { call } from "./call";
+import { Csp2InputError } from "./errors";
+import type {
+  OfficeSubscription,
+  OfficeTask,
+  SubscriptionChangeQuantityCreation,
+  SubscriptionCreation,
+  SubscriptionOrderAddonCreation,
+} from "./models";
+
+/** Ids of the group's subscriptions. */
+export function listSubscriptions(requester: OvhRequester, serviceName: string): Promise<number[]> {
+  return call(requester, "GET /saas/csp2/{serviceName}/subscription", { path: { serviceName } });
+}
+
+export function getSubscription(requester: OvhRequester, serviceName: string, subscriptionId: number): Promise<OfficeSubscription> {
+  return call(requester, "GET /saas/csp2/{serviceName}/subscription/{id}", { path: { serviceName, id: subscriptionId } });
+}
+
+/** Orders a subscription. OVH answers with the task that creates it: the subscription exists once the task is done. */
+export function createSubscription(requester: OvhRequester, serviceName: string, order: SubscriptionCreation): Promise<OfficeTask> {
+  checkQuantity(order.quantity);
+  return call(requester, "POST /saas/csp2/{serviceName}/subscription", {
+    path: { serviceName },
+    body: { licenseId: order.licenseId, quantity: order.quantity },
+  });
+}
+
+/** Terminates a subscription, through a task. */
+export function deleteSubscription(requester: OvhRequester, serviceName: string, subscriptionId: number): Promise<OfficeTask> {
+  return call(requester, "DELETE /saas/csp2/{serviceName}/subscription/{id}", { path: { serviceName, id: subscriptionId } });
+}
+
+/** Sets the seat count, through a task. */
+export function changeQuantity(
+  requester: OvhRequester,
+  serviceName: string,
+  subscriptionId: number,
+  change: SubscriptionChangeQuantityCreation,
+): Promise<OfficeTask> {
+  checkQuantity(change.quantity);
+  return call(requester, "POST /saas/csp2/{serviceName}/subscription/{id}/changeQuantity", {
+    path: { serviceName, id: subscriptionId },
+    body: { quantity: change.quantity },
+  });
+}
+
+/** Ids of the add-on subscriptions attached to a subscription. */
+export function listAddonsSubscriptionIds(requester: OvhRequester, serviceName: string, subscriptionId: number): Promise<number[]> {
+  return call(requester, "GET /saas/csp2/{serviceName}/subscription/{id}/addonsSubscriptionIds", { path: { serviceName, id: subscriptionId } });
+}
+
+/** Ids of the licences that can be ordered as add-ons of a subscription. */
+export function listAvailableAddonLicenses(requester: OvhRequester, serviceName: string, subscriptionId: number): Promise<number[]> {
+  return call(requester, "GET /saas/csp2/{serviceName}/subscription/{id}/availableAddonLicenses", { path: { serviceName, id: subscriptionId } });
+}
+
+/** Orders an add-on subscription attached to `parentSubscriptionId`, through a task. */
+export function orderAddon(
+  requester: OvhRequester,
+  serviceName: string,
+  parentSubscriptionId: number,
+  order: SubscriptionOrderAddonCreation,
+): Promise<OfficeTask> {
+  checkQuantity(order.quantity);
+  return call(requester, "POST /saas/csp2/{serviceName}/subscription/{id}/orderAddon", {
+    path: { serviceName, id: parentSubscriptionId },
+    body: { licenseId: order.licenseId, quantity: order.quantity },
+  });
+}
+
+function checkQuantity(quantity: number): void {
+  if (!Number.isSafeInteger(quantity) || quantity < 1) {
+    throw new Csp2InputError("quantity", quantity, "is not a seat count OVH accepts", "give a whole number of seats, at least 1");
+  }
+}

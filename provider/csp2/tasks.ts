@@ -1,0 +1,93 @@
+import type { OvhRequester } from "../ovh/types";
+import { call } from "./call";
+import { TaskFailedError, TaskTimeoutError } from "./errors";
+import type { OfficeTask, TaskStatusEnum } from "./models";
+import { pollUntil, type PollingOptions } from "./polling";
+
+/** Ids of the group's tasks (the schema describes them as its pending tasks; finished ones may be listed too). */
+export function listTasks(requester: OvhRequester, serviceName: string): Promise<number[]> {
+  return call(requester, "GET /saas/csp2/{serviceName}/task", { path: { serviceName } });
+}
+
+export function getTask(requester: OvhRequester, serviceName: string, taskId: number): Promise<OfficeTask> {
+  return call(requester, "GET /saas/csp2/{serviceName}/task/{id}", { path: { serviceName, id: taskId } });
+}
+
+/** Reported after every poll, so callers can print progress. */
+export interface TaskProgress {
+  serviceName: string;
+  taskId: number;
+  function: string;
+  status: TaskStatusEnum;
+  elapsedMs: number;
+  polls: number;
+}
+
+export interface WaitForTaskOptions extends PollingOptions {
+  /** Default 30 minutes. */
+  timeoutMs?: number;
+  onProgress?: (progress: TaskProgress) => void;
+}
+
+export const defaultTaskTimeoutMs = 30 * 60 * 1000;
+
+/**
+ * Polls the task until it is `done` and returns it. Throws `TaskFailedError` when it ends in `error` or
+ * `cancelled`, and `TaskTimeoutError` when it is still `todo`/`doing` after `timeoutMs`.
+ */
+export function waitForTask(requester: OvhRequester, serviceName: string, taskId: number, options: WaitForTaskOptions = {}): Promise<OfficeTask> {
+  let last: OfficeTask; // set by the first poll, which always happens before a timeout
+  return pollUntil<OfficeTask>(
+    async ({ polls, elapsedMs }) => {
+      const task = await getTask(requester, serviceName, taskId);
+      last = task;
+      options.onProgress?.({ serviceName, taskId, function: task.function, status: task.status, elapsedMs, polls });
+      if (task.status === "done") return task;
+      if (task.status === "error" || task.status === "cancelled") throw new TaskFailedError(serviceName, { ...task, status: task.status });
+      return undefined;
+    },
+    ({ elapsedMs }) => new TaskTimeoutError(serviceName, last, elapsedMs, options.timeoutMs ?? defaultTaskTimeoutMs),
+    options,
+    defaultTaskTimeoutMs,
+  );
+}
+
+/**
+ * Waits for each task in turn, all within one `timeoutMs`. Later tasks are polled at once: they ran meanwhile.
+ * Throws like `waitForTask` on the first one that fails.
+ */
+export async function waitForTasks(
+  requester: OvhRequester,
+  serviceName: string,
+  taskIds: readonly number[],
+  options: WaitForTaskOptions = {},
+): Promise<OfficeTask[]> {
+  const now = options.now ?? (() => performance.now());
+  const timeoutMs = options.timeoutMs ?? defaultTaskTimeoutMs;
+  const start = now();
+  const done: OfficeTask[] = [];
+  for (const [index, taskId] of taskIds.entries()) {
+    const remainingMs = Math.max(0, timeoutMs - (now() - start));
+    const initialDelayMs = index === 0 ? options.initialDelayMs : 0;
+    done.push(await waitForTask(requester, serviceName, taskId, { ...options, timeoutMs: remainingMs, initialDelayMs }));
+  }
+  return done;
+}
+
+/** A task not finished yet, as resources show it in their outputs. */
+export interface PendingTask {
+  id: number;
+  function: string;
+  status: Extract<TaskStatusEnum, "todo" | "doing">;
+  todoDate: string;
+}
+
+/** The group's tasks still `todo` or `doing`, oldest first. */
+export async function pendingTasks(requester: OvhRequester, serviceName: string): Promise<PendingTask[]> {
+  const ids = await listTasks(requester, serviceName);
+  const tasks = await Promise.all(ids.map((id) => getTask(requester, serviceName, id)));
+  return tasks
+    .filter((task): task is OfficeTask & { status: PendingTask["status"] } => task.status === "todo" || task.status === "doing")
+    .sort((a, b) => a.id - b.id)
+    .map(({ id, function: taskFunction, status, todoDate }) => ({ id, function: taskFunction, status, todoDate }));
+}

@@ -1,0 +1,66 @@
+import type { OvhRequester } from "../ovh/types";
+import { call, writableBody } from "./call";
+import {
+  OfficeTenantWritableKeys,
+  ServicesServiceWritableKeys,
+  type BillingStatistics,
+  type LicensePeriodEnum,
+  type OfficeLicence,
+  type OfficeTenantWithIAM,
+  type OfficeTenantWritable,
+  type ServicesService,
+  type ServicesServiceWritable,
+  type Statistics,
+} from "./models";
+
+/** The serviceNames of the account's licence groups. */
+export function listLicenseGroups(requester: OvhRequester): Promise<string[]> {
+  return call(requester, "GET /saas/csp2", {});
+}
+
+export function getTenant(requester: OvhRequester, serviceName: string): Promise<OfficeTenantWithIAM> {
+  return call(requester, "GET /saas/csp2/{serviceName}", { path: { serviceName } });
+}
+
+/** Changes the display name and contact fields given; the others stay as they are. Read-only fields are refused. */
+export function updateTenant(requester: OvhRequester, serviceName: string, changes: OfficeTenantWritable): Promise<void> {
+  return call(requester, "PUT /saas/csp2/{serviceName}", {
+    path: { serviceName },
+    body: writableBody("changes", changes, OfficeTenantWritableKeys),
+  });
+}
+
+export function getBillingPeriodPeaks(requester: OvhRequester, serviceName: string): Promise<BillingStatistics> {
+  return call(requester, "GET /saas/csp2/{serviceName}/billingPeriodPeaks", { path: { serviceName } });
+}
+
+export function getUsageStatistics(requester: OvhRequester, serviceName: string, timePeriod: LicensePeriodEnum): Promise<Statistics[]> {
+  return call(requester, "GET /saas/csp2/{serviceName}/usageStatistics", { path: { serviceName }, query: { timePeriod } });
+}
+
+/** Ids of the licences the group can order. */
+export function listOrderableLicenses(requester: OvhRequester, serviceName: string): Promise<number[]> {
+  return call(requester, "GET /saas/csp2/{serviceName}/orderableLicenses", { path: { serviceName } });
+}
+
+export function getOrderableLicense(requester: OvhRequester, serviceName: string, licenseId: number): Promise<OfficeLicence> {
+  return call(requester, "GET /saas/csp2/{serviceName}/orderableLicenses/{id}", { path: { serviceName, id: licenseId } });
+}
+
+/** Every licence the group can order, with its details (one call per licence). */
+export async function getOrderableLicenseCatalogue(requester: OvhRequester, serviceName: string): Promise<OfficeLicence[]> {
+  const ids = await listOrderableLicenses(requester, serviceName);
+  return Promise.all(ids.map((id) => getOrderableLicense(requester, serviceName, id)));
+}
+
+/** Expiration, renewal, contacts and the `serviceId` that `/services` calls take. */
+export function getServiceInfos(requester: OvhRequester, serviceName: string): Promise<ServicesService> {
+  return call(requester, "GET /saas/csp2/{serviceName}/serviceInfos", { path: { serviceName } });
+}
+
+export function updateServiceInfos(requester: OvhRequester, serviceName: string, changes: ServicesServiceWritable): Promise<void> {
+  return call(requester, "PUT /saas/csp2/{serviceName}/serviceInfos", {
+    path: { serviceName },
+    body: writableBody("changes", changes, ServicesServiceWritableKeys),
+  });
+}
