@@ -24,7 +24,7 @@ export class ProgramStageError extends Error {
 export interface StageProgramOptions {
   /** Directory holding the package's package.json (the repository root in development). */
   packageRoot: string;
-  /** Program directory to install the package into. Its `node_modules` chain must resolve the package's dependencies. */
+  /** Program directory to install the package into; its `node_modules` chain must resolve the package's dependencies. */
   programDir: string;
 }
 
@@ -64,23 +64,14 @@ export async function stageProgram(options: StageProgramOptions): Promise<Staged
   const main = path.normalize(manifest.main ?? "index.js");
   if (!files.includes(main)) {
     throw new ProgramStageError(
-      `${PACKAGE_NAME} is not built: ${path.join(packageRoot, main)} is missing. Run \`npm run build\` in ${packageRoot}, then try again.`,
+      `${PACKAGE_NAME} is not built: ${path.join(packageRoot, main)} is missing. ` +
+        `Run \`npm run build\` in ${packageRoot}, then try again.`,
     );
   }
 
   const programDir = path.resolve(options.programDir);
   const nodeModules = path.join(programDir, "node_modules");
   const packageDir = path.join(nodeModules, PACKAGE_NAME);
-  // Copy next to the target, then swap it in, so a half-written copy is never visible under the package name.
-  const scratchDir = path.join(nodeModules, `.${PACKAGE_NAME}-${process.pid}-${Date.now()}`);
-  fs.mkdirSync(scratchDir, { recursive: true });
-  for (const file of files) {
-    const target = path.join(scratchDir, file);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.copyFileSync(path.join(packageRoot, file), target);
-  }
-  fs.rmSync(packageDir, { recursive: true, force: true });
-  fs.renameSync(scratchDir, packageDir);
 
   const unresolved = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }).filter(
     (dependency) => findInstalledPackage(dependency, packageDir) === undefined,
@@ -92,7 +83,31 @@ export async function stageProgram(options: StageProgramOptions): Promise<Staged
         `${path.join(packageRoot, "node_modules")}, or install those packages in the program.`,
     );
   }
+  // Copy next to the target, then swap it in, so a half-written copy is never visible under the package name.
+  const scratchDir = path.join(nodeModules, `.${PACKAGE_NAME}-${process.pid}-${Date.now()}`);
+  fs.mkdirSync(scratchDir, { recursive: true });
+  for (const file of files) {
+    const target = path.join(scratchDir, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(path.join(packageRoot, file), target);
+  }
+  fs.rmSync(packageDir, { recursive: true, force: true });
+  fs.renameSync(scratchDir, packageDir);
   return { programDir, packageDir, staged: true, files };
+}
+
+/**
+ * The root of this package (the directory of its package.json) seen from `fromDir`: the repository in development,
+ * `node_modules/pulumi-ovh-office365` once installed. Defaults to where this module runs from.
+ */
+export function findPackageRoot(fromDir: string = __dirname): string {
+  for (let dir = path.resolve(fromDir); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (fs.existsSync(manifest) && readManifestName(manifest) === PACKAGE_NAME) return dir;
+    if (path.dirname(dir) === dir) {
+      throw new ProgramStageError(`No package.json of ${PACKAGE_NAME} above ${fromDir}: pass packageRoot explicitly.`);
+    }
+  }
 }
 
 export interface SerializeProviderOptions {
@@ -130,13 +145,18 @@ const [packageName, exportName] = process.argv.slice(1);
 const exported = require(packageName);
 const provider = exported[exportName];
 if (provider === undefined || provider === null) {
-  console.error(packageName + " has no export named " + JSON.stringify(exportName) + "; it exports: " + Object.keys(exported).join(", "));
+  const names = Object.keys(exported).join(", ");
+  console.error(packageName + " has no export named " + JSON.stringify(exportName) + "; it exports: " + names);
   process.exit(2);
 }
 require("@pulumi/pulumi").runtime.serializeFunction(() => provider, { allowSecrets: true })
   .then((serialized) => process.stdout.write(JSON.stringify(serialized.text)))
   .catch((error) => { console.error(error && error.stack ? error.stack : String(error)); process.exit(1); });
 `;
+
+function readManifestName(manifestPath: string): string | undefined {
+  return (JSON.parse(fs.readFileSync(manifestPath, "utf8")) as PackageManifest).name;
+}
 
 function readManifest(packageRoot: string): PackageManifest {
   const manifestPath = path.join(packageRoot, "package.json");
@@ -145,12 +165,14 @@ function readManifest(packageRoot: string): PackageManifest {
     manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as PackageManifest;
   } catch (error) {
     throw new ProgramStageError(
-      `Cannot read ${manifestPath} (${(error as Error).message}): packageRoot must be the directory of ${PACKAGE_NAME}'s package.json.`,
+      `Cannot read ${manifestPath} (${(error as Error).message}): ` +
+        `packageRoot must be the directory of ${PACKAGE_NAME}'s package.json.`,
     );
   }
   if (manifest.name !== PACKAGE_NAME) {
     throw new ProgramStageError(
-      `${manifestPath} is the package "${manifest.name}", not ${PACKAGE_NAME}: pass the directory of ${PACKAGE_NAME}'s package.json as packageRoot.`,
+      `${manifestPath} is the package "${manifest.name}", not ${PACKAGE_NAME}: ` +
+        `pass the directory of ${PACKAGE_NAME}'s package.json as packageRoot.`,
     );
   }
   return manifest;

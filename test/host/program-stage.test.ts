@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PACKAGE_NAME, ProgramStageError, stageProgram } from "../../provider/cli/program-stage";
+import { PACKAGE_NAME, ProgramStageError, findPackageRoot, stageProgram } from "../../provider/cli/program-stage";
 import { ensurePackageBuilt } from "../support/build";
 import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
 
@@ -54,6 +54,14 @@ describe("stageProgram", () => {
     }
   });
 
+  it("finds the package root from inside the repository and from inside a staged copy", async () => {
+    expect(findPackageRoot()).toBe(REPO_ROOT);
+    const dir = programDir("find-root");
+    const staged = await stageProgram({ packageRoot: REPO_ROOT, programDir: dir });
+    expect(findPackageRoot(path.join(staged.packageDir, "dist", "provider"))).toBe(staged.packageDir);
+    expect(() => findPackageRoot(os.tmpdir())).toThrow(`No package.json of ${PACKAGE_NAME} above`);
+  });
+
   it("replaces a previous copy instead of mixing old files in", async () => {
     const dir = programDir("restage");
     const first = await stageProgram({ packageRoot: REPO_ROOT, programDir: dir });
@@ -92,6 +100,7 @@ describe("stageProgram", () => {
     expect(error).toBeInstanceOf(ProgramStageError);
     expect((error as Error).message).toMatch(/cannot resolve .*axios.*@pulumi\/pulumi/);
     expect((error as Error).message).toContain(path.join(REPO_ROOT, ".tmp"));
+    expect(fs.existsSync(path.join(outside, "node_modules"))).toBe(false);
   });
 
   it("refuses a packageRoot that holds another package", async () => {
