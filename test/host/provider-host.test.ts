@@ -288,3 +288,33 @@ describe("resource identity helpers", () => {
     );
   });
 });
+
+describe("a provider whose configure() throws", () => {
+  let harness: ProviderHarness;
+
+  beforeAll(async () => {
+    harness = await openProviderHarness({
+      label: "host-configure-fails",
+      packageName: FIXTURE_PACKAGE,
+      exportNames: [FIXTURE_EXPORT],
+      prepare: writeFixtureCounter,
+      project: PROJECT,
+      config: { [`${PROJECT}:configureFails`]: "credentials are incomplete" },
+    });
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it("fails only the first operation; the host keeps the provider and never configures it again", async () => {
+    const urn = harness.host.makeUrn(DYNAMIC_RESOURCE_TYPE, "unconfigured");
+    const inputs = harness.inputs(FIXTURE_EXPORT, { name: "unconfigured", count: 1 });
+
+    const first = await rejection(harness.host.check(urn, {}, inputs));
+    expect(first).toMatchObject({ message: "credentials are incomplete", operation: "check" });
+
+    const second = await harness.host.check(urn, {}, inputs);
+    expect(second.failures).toEqual([]);
+  });
+});

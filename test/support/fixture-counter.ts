@@ -7,6 +7,7 @@ import * as path from "node:path";
  * another module of the package). Counters live in a JSON file in the host's working directory (the program
  * directory), read at every call, so they survive a host restart and a test can change them "out of band".
  *
+ * Config "<project>:configureFails" makes configure() throw that message.
  * Inputs that steer it: `name` (a change replaces), `count` (a whole number, a change updates), `delayMs` (create
  * waits, printing a line first), `failCheck` / `failCreate` (throw that message), `failAfterCreate` (throw after the
  * counter exists, reporting it as partially created), `readWithoutInputs`, `updateReturnsNothing`.
@@ -62,6 +63,8 @@ function outputs(inputs) {
 }
 
 exports.configure = async (request) => {
+  const failure = request.config.get("configureFails");
+  if (failure) throw new Error(failure);
   const state = load();
   state.configured.push({
     endpoint: request.config.get("ovh:endpoint") ?? null,
