@@ -5,7 +5,7 @@ import { OvhApiError, OvhNetworkError } from "../ovh/errors";
 import type { OvhRequester } from "../ovh/types";
 import { licenceById, resolveDeclaredLicence } from "./catalogue";
 import { withLock } from "./locks";
-import { pendingTasksOf, taskProgressReporter, waitForPendingTask } from "./pending-tasks";
+import { type PendingTask, pendingTasksOf, taskProgressReporter, waitForPendingTask } from "./pending-tasks";
 import { configureFromStack, ovhClient, tell } from "./provider-config";
 import type { SubscriptionInputs, SubscriptionOutputs } from "./subscription";
 import {
@@ -197,7 +197,7 @@ async function orderSubscription(
 
     const idsBefore = new Set(current.subscriptions.map((s) => s.id));
     const body = { licenseId: licence.id, quantity: seats };
-    let task: OfficeTask | undefined;
+    let task: Pick<OfficeTask, "id" | "function"> | undefined;
     try {
       task =
         parentSubscriptionId === undefined
@@ -231,7 +231,7 @@ async function findOrderAfterAmbiguousFailure(
   idsBefore: ReadonlySet<number>,
   licenseId: number,
   failure: Error,
-): Promise<OfficeTask | undefined> {
+): Promise<PendingTask | undefined> {
   for (let attempt = 0; attempt < 10; attempt++) {
     const snapshot = await groupSnapshot(requester, serviceName);
     if (snapshot.creationTasks.length > 0) return snapshot.creationTasks[snapshot.creationTasks.length - 1];
@@ -263,7 +263,7 @@ async function checkAddonPlacement(requester: OvhRequester, serviceName: string,
 interface GroupSnapshot {
   subscriptions: OfficeSubscription[];
   /** Running tasks not attached to an existing subscription: orders in progress. */
-  creationTasks: OfficeTask[];
+  creationTasks: PendingTask[];
 }
 
 async function groupSnapshot(requester: OvhRequester, serviceName: string): Promise<GroupSnapshot> {
