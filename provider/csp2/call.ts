@@ -18,7 +18,7 @@ interface LooseParameters {
  * Sends one schema operation. The operation key fixes the method, the path template, the parameter types and the
  * response type; every path parameter is checked and percent-encoded.
  */
-export function call<K extends OperationKey>(
+export async function call<K extends OperationKey>(
   requester: OvhRequester,
   operation: K,
   parameters: OperationParameters<K>,

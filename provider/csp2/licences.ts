@@ -11,7 +11,8 @@ function label(licence: OfficeLicence): string {
 }
 
 function catalogue(licences: readonly OfficeLicence[]): { names: string[]; listing: string } {
-  const sorted = [...licences].sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
+  const key = (licence: OfficeLicence) => normalizeLicenseName(licence.name);
+  const sorted = [...licences].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id));
   return {
     names: [...new Set(sorted.map((licence) => licence.name))],
     listing: sorted.length > 0 ? sorted.map(label).join(", ") : "none (the group offers no licence)",

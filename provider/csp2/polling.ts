@@ -2,34 +2,35 @@ import { Csp2InputError } from "./errors";
 
 /** How long to wait between polls. All optional; the defaults suit OVH tasks (seconds to minutes). */
 export interface PollScheduleOptions {
-  /** Wait before the first poll, in ms (default 1000): what was just requested is rarely done sooner. */
+  /** Wait before the first poll, in ms (default 950): what was just requested is rarely done sooner. */
   initialDelayMs?: number;
-  /** Shortest wait between polls, in ms (default 1000). */
+  /** Shortest time between two polls, in ms (default 950). */
   minDelayMs?: number;
-  /** Longest wait between polls, in ms (default 10 000, terraform-provider-ovh's task delay). */
+  /** Longest time between two polls, in ms (default 10 000, terraform-provider-ovh's task delay). */
   maxDelayMs?: number;
-  /** Wait as a fraction of the time already waited (default 0.24). */
+  /** Time between polls as a fraction of the time already waited (default 0.24). */
   growth?: number;
 }
 
+// Polls are spaced by at most `growth` × the time already waited, which is shorter than the task, or by the floor:
+// so an end is seen at most max(1 s, 24% of the task's duration) late, the floor sitting just under a second to
+// leave room for the request itself. Growing the spacing with the elapsed time keeps the polls per task near
+// 3 per doubling of its duration: 3 for a 2 s task, 9 for 10 s, 17 for 60 s.
 export const defaultPollSchedule: Required<PollScheduleOptions> = {
-  initialDelayMs: 1000,
-  minDelayMs: 1000,
+  initialDelayMs: 950,
+  minDelayMs: 950,
   maxDelayMs: 10_000,
-  // The wait before a poll is at most `growth` × the time already waited, which is shorter than the task: so an end
-  // is seen at most 24% of the task's duration late (1 s for short ones). Growing the wait with the elapsed time
-  // makes the polls per task grow with log(duration): about 3 per doubling, 17 for a 60 s task.
   growth: 0.24,
 };
 
 /**
- * The wait before poll number `attempt` (0 for the first), given the time waited so far: `initialDelayMs` first,
- * then `growth` × `elapsedMs`, kept between `minDelayMs` and `maxDelayMs`.
+ * The time from one poll to poll number `attempt` (0 for the first, counted from the start), given the time waited
+ * so far: `initialDelayMs` first, then `growth` × `elapsedMs`, kept between `minDelayMs` and `maxDelayMs`, in whole ms.
  */
 export function nextPollDelay(attempt: number, elapsedMs: number, options: PollScheduleOptions = {}): number {
   const schedule = pollSchedule(options);
   if (attempt <= 0) return schedule.initialDelayMs;
-  return Math.min(schedule.maxDelayMs, Math.max(schedule.minDelayMs, schedule.growth * Math.max(0, elapsedMs)));
+  return Math.round(Math.min(schedule.maxDelayMs, Math.max(schedule.minDelayMs, schedule.growth * Math.max(0, elapsedMs))));
 }
 
 export interface PollingOptions extends PollScheduleOptions {
@@ -63,16 +64,19 @@ export async function pollUntil<T>(
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? defaultNow;
   const start = now();
+  let lastPollAt = start;
   let polls = 0;
   for (;;) {
-    const waited = now() - start;
-    const delay = Math.min(nextPollDelay(polls, waited, schedule), Math.max(0, timeoutMs - waited));
-    if (delay > 0) await sleep(delay);
+    // Spacing counts from when the previous poll was sent, so slow answers do not stretch the schedule.
+    const wakeAt = Math.min(lastPollAt + nextPollDelay(polls, now() - start, schedule), start + timeoutMs);
+    const wait = wakeAt - now();
+    if (wait > 0) await sleep(wait);
+    lastPollAt = now();
     polls += 1;
-    const state = { polls, elapsedMs: now() - start };
-    const result = await probe(state);
+    const result = await probe({ polls, elapsedMs: lastPollAt - start });
     if (result !== undefined) return result;
-    if (state.elapsedMs >= timeoutMs) throw timedOut(state);
+    const elapsedMs = now() - start;
+    if (elapsedMs >= timeoutMs) throw timedOut({ polls, elapsedMs });
   }
 }
 

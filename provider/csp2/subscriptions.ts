@@ -19,7 +19,7 @@ export function getSubscription(requester: OvhRequester, serviceName: string, su
 }
 
 /** Orders a subscription. OVH answers with the task that creates it: the subscription exists once the task is done. */
-export function createSubscription(requester: OvhRequester, serviceName: string, order: SubscriptionCreation): Promise<OfficeTask> {
+export async function createSubscription(requester: OvhRequester, serviceName: string, order: SubscriptionCreation): Promise<OfficeTask> {
   checkQuantity(order.quantity);
   return call(requester, "POST /saas/csp2/{serviceName}/subscription", {
     path: { serviceName },
@@ -33,7 +33,7 @@ export function deleteSubscription(requester: OvhRequester, serviceName: string,
 }
 
 /** Sets the seat count, through a task. */
-export function changeQuantity(
+export async function changeQuantity(
   requester: OvhRequester,
   serviceName: string,
   subscriptionId: number,
@@ -57,7 +57,7 @@ export function listAvailableAddonLicenses(requester: OvhRequester, serviceName:
 }
 
 /** Orders an add-on subscription attached to `parentSubscriptionId`, through a task. */
-export function orderAddon(
+export async function orderAddon(
   requester: OvhRequester,
   serviceName: string,
   parentSubscriptionId: number,

@@ -23,7 +23,7 @@ export function getTenant(requester: OvhRequester, serviceName: string): Promise
 }
 
 /** Changes the display name and contact fields given; the others stay as they are. Read-only fields are refused. */
-export function updateTenant(requester: OvhRequester, serviceName: string, changes: OfficeTenantWritable): Promise<void> {
+export async function updateTenant(requester: OvhRequester, serviceName: string, changes: OfficeTenantWritable): Promise<void> {
   return call(requester, "PUT /saas/csp2/{serviceName}", {
     path: { serviceName },
     body: writableBody("changes", changes, OfficeTenantWritableKeys),
@@ -58,7 +58,7 @@ export function getServiceInfos(requester: OvhRequester, serviceName: string): P
   return call(requester, "GET /saas/csp2/{serviceName}/serviceInfos", { path: { serviceName } });
 }
 
-export function updateServiceInfos(requester: OvhRequester, serviceName: string, changes: ServicesServiceWritable): Promise<void> {
+export async function updateServiceInfos(requester: OvhRequester, serviceName: string, changes: ServicesServiceWritable): Promise<void> {
   return call(requester, "PUT /saas/csp2/{serviceName}/serviceInfos", {
     path: { serviceName },
     body: writableBody("changes", changes, ServicesServiceWritableKeys),

@@ -9,15 +9,20 @@ const generator = require("../../scripts/generate-models.js") as {
 
 const committedFile = path.join(__dirname, "..", "..", "provider", "csp2", "models.ts");
 
-function section(models: Record<string, unknown>, apis: unknown[] = []) {
+interface TinyApi {
+  path: string;
+  operations: { httpMethod: string; parameters: Record<string, unknown>[]; responseType: string; description: string }[];
+}
+
+function section(models: Record<string, unknown>, apis: TinyApi[] = []) {
   return { apis, models };
 }
 
 /** A schema with the four wrapped sections, the given models and one operation returning `responseType`. */
 function tinySchema(models: Record<string, unknown>, responseType: string, body?: string) {
-  const parameters = [{ name: "serviceName", paramType: "path", dataType: "string", required: true }];
+  const parameters: Record<string, unknown>[] = [{ name: "serviceName", paramType: "path", dataType: "string", required: true }];
   if (body) parameters.push({ name: "", paramType: "body", dataType: body, required: true });
-  const api = { path: "/saas/csp2/{serviceName}", operations: [{ httpMethod: body ? "PUT" : "GET", parameters, responseType, description: "Get it" }] };
+  const api: TinyApi = { path: "/saas/csp2/{serviceName}", operations: [{ httpMethod: body ? "PUT" : "GET", parameters, responseType, description: "Get it" }] };
   return { saasCsp2: section(models, [api]), orderCart: section({}), meOrder: section({}), services: section({}) };
 }
 
