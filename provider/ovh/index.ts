@@ -1,0 +1,19 @@
+export { OvhClient, createOvhClient, getSharedOvhClient, USER_AGENT } from "./client";
+export type { OvhClientOptions, OvhRequestEvent } from "./options";
+export {
+  resolveCredentials,
+  ApplicationKeyCredentials,
+  OAuth2ClientCredentials,
+  AccessTokenCredentials,
+  type OvhCredentials,
+  type OvhCredentialOptions,
+  type OvhEnvironment,
+  type OvhAuthKind,
+  type ResolvedOvhConfig,
+} from "./credentials";
+export { resolveEndpoint, isLoopbackHost, OVH_ENDPOINTS, DEFAULT_OVH_ENDPOINT, type OvhEndpointName, type ResolvedEndpoint } from "./endpoints";
+export { computeSignature, type SignatureInput } from "./signature";
+export { pathParam } from "./path";
+export { OvhTlsError } from "./failures";
+export { OvhApiError, OvhConfigError, OvhNetworkError, type OvhErrorBody } from "./errors";
+export type { HttpMethod, OvhRequest, OvhRequester, QueryValue } from "./types";

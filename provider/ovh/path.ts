@@ -1,0 +1,60 @@
+import { OvhConfigError } from "./errors";
+import type { QueryValue } from "./types";
+
+/**
+ * Encodes one path parameter (a service name, an id) for an OVH path: `/saas/csp2/${pathParam(serviceName)}`.
+ * Empty, "." and ".." are refused: URL parsing would drop or climb such a segment and call another resource.
+ */
+export function pathParam(value: string | number): string {
+  const text = String(value);
+  if (text === "" || text === "." || text === "..") {
+    throw new OvhConfigError(`Path parameter ${JSON.stringify(text)} is not allowed: an OVH id or service name must be a non-empty name other than "." or "..".`);
+  }
+  return encodeURIComponent(text);
+}
+
+/** Checks a request path: starts with "/", carries no query or fragment, and has no dot segments. */
+export function assertApiPath(path: string): void {
+  if (typeof path !== "string" || !path.startsWith("/")) {
+    throw new OvhConfigError(`OVH API path ${JSON.stringify(path)} must start with "/", e.g. "/saas/csp2".`);
+  }
+  if (/[?#]/.test(path)) {
+    throw new OvhConfigError(`OVH API path ${JSON.stringify(path)} must not contain "?" or "#": pass query parameters in \`query\`.`);
+  }
+  if (/[\s\x00-\x1f\x7f]/.test(path)) {
+    throw new OvhConfigError(`OVH API path ${JSON.stringify(path)} contains spaces or control characters: encode path parameters with pathParam().`);
+  }
+  // WHATWG URL parsing treats "%2e" like "." when resolving dot segments.
+  const segments = path.split("/").map((segment) => segment.replace(/%2e/gi, "."));
+  if (segments.some((segment) => segment === "." || segment === "..")) {
+    throw new OvhConfigError(`OVH API path ${JSON.stringify(path)} contains a "." or ".." segment: encode path parameters with pathParam().`);
+  }
+}
+
+/**
+ * The URL to send and to sign. It is normalised through `URL` here, so the string signed is exactly what the
+ * HTTP layer, which parses it the same way, puts on the wire.
+ */
+export function buildRequestUrl(baseUrl: string, path: string, query: Record<string, QueryValue> | undefined): string {
+  let search = "";
+  if (query) {
+    const pairs = Object.entries(query)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+    if (pairs.length > 0) search = `?${pairs.join("&")}`;
+  }
+  const url = new URL(baseUrl + path + search);
+  return url.origin + url.pathname + url.search;
+}
+
+/**
+ * JSON with every non-ASCII character escaped as \uXXXX, as the official client sends it: the body is then the
+ * same byte string whatever the encoding assumed by whoever checks the signature.
+ */
+export function encodeJsonBody(body: unknown): string {
+  const json = JSON.stringify(body);
+  if (json === undefined) {
+    throw new OvhConfigError(`OVH API request body of type ${typeof body} cannot be sent as JSON: pass an object, array, string, number or boolean.`);
+  }
+  return json.replace(/[\u0080-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+}
