@@ -1,0 +1,159 @@
+import { existsSync, readFileSync } from "fs";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { DEFAULT_CREDENTIALS, startSimulator, type RequestLogEntry, type SeedSpec, type SimulatorCredentials, type SimulatorOptions } from "../../simulator";
+
+interface SimulatorCommandOptions {
+  port: number;
+  host: string;
+  tls?: boolean;
+  caOut?: string;
+  applicationKey?: string;
+  applicationSecret?: string;
+  consumerKey?: string;
+  clientId?: string;
+  clientSecret?: string;
+  accessToken?: string;
+  state?: string;
+  seed: string;
+  taskDuration: number;
+  orderDuration?: number;
+  decreaseWindow?: number;
+  logRequests?: boolean;
+}
+
+export const DEFAULT_SIMULATOR_PORT = 8480;
+
+function nonNegativeInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || value > max) throw new InvalidArgumentError(`${name} must be a whole number from 0 to ${max}, got "${text}".`);
+    return value;
+  };
+}
+
+function readSeed(seed: string): SimulatorOptions["seed"] {
+  if (seed === "demo" || seed === "empty") return seed;
+  if (!existsSync(seed)) throw new InvalidArgumentError(`--seed must be "demo", "empty" or a JSON seed file; no file at ${seed}.`);
+  try {
+    return JSON.parse(readFileSync(seed, "utf8")) as SeedSpec;
+  } catch (error) {
+    throw new InvalidArgumentError(`--seed file ${seed} is not valid JSON (${(error as Error).message}).`);
+  }
+}
+
+function isTruthy(text: string | undefined): boolean {
+  return text !== undefined && ["1", "true", "yes", "on"].includes(text.trim().toLowerCase());
+}
+
+function formatLogLine(entry: RequestLogEntry): string {
+  const time = new Date(entry.startedAt).toISOString().slice(11, 23);
+  const query = entry.query ? `?${entry.query}` : "";
+  const fault = entry.fault ? ` [${entry.fault}]` : "";
+  return `${time} ${entry.method} ${entry.path}${query} ${entry.status || "reset"} ${entry.endedAt - entry.startedAt}ms${fault}`;
+}
+
+const CREDENTIAL_FLAGS: { key: keyof SimulatorCredentials; flag: string; env: string; label: string }[] = [
+  { key: "applicationKey", flag: "--application-key <key>", env: "OVH_SIMULATOR_APPLICATION_KEY", label: "application key" },
+  { key: "applicationSecret", flag: "--application-secret <secret>", env: "OVH_SIMULATOR_APPLICATION_SECRET", label: "application secret" },
+  { key: "consumerKey", flag: "--consumer-key <key>", env: "OVH_SIMULATOR_CONSUMER_KEY", label: "consumer key" },
+  { key: "clientId", flag: "--client-id <id>", env: "OVH_SIMULATOR_CLIENT_ID", label: "OAuth2 client id" },
+  { key: "clientSecret", flag: "--client-secret <secret>", env: "OVH_SIMULATOR_CLIENT_SECRET", label: "OAuth2 client secret" },
+  { key: "accessToken", flag: "--access-token <token>", env: "OVH_SIMULATOR_ACCESS_TOKEN", label: "access token" },
+];
+
+/** `ovh-office365 simulator`: a local OVH API (Office 365 reseller) in the foreground until Ctrl+C. */
+export function registerSimulatorCommand(program: Command): Command {
+  const command = program
+    .command("simulator")
+    .description(
+      "Run a local OVH API simulator (Office 365 reseller, CSP2) with a demo reseller account, in the foreground. " +
+        "Once it accepts requests it prints `endpoint: <URL>`, then the credentials and environment variables to use.",
+    )
+    .addOption(new Option("--port <n>", "TCP port; 0 picks a free one").env("OVH_SIMULATOR_PORT").default(DEFAULT_SIMULATOR_PORT).argParser(nonNegativeInteger("--port", 65535)))
+    .addOption(new Option("--host <address>", "interface to listen on").env("OVH_SIMULATOR_HOST").default("127.0.0.1"))
+    .option("--tls", "serve HTTPS with a certificate from a CA generated at start (also OVH_SIMULATOR_TLS=1)")
+    .addOption(new Option("--ca-out <file>", "with --tls, write the CA certificate (PEM) there, for NODE_EXTRA_CA_CERTS").env("OVH_SIMULATOR_CA_OUT"));
+  for (const c of CREDENTIAL_FLAGS) command.addOption(new Option(c.flag, `accepted ${c.label} (default: a fixed simulator value)`).env(c.env));
+  command
+    .addOption(new Option("--state <file>", "JSON file holding the account, shared with other simulator processes").env("OVH_SIMULATOR_STATE"))
+    .addOption(new Option("--seed <demo|empty|file>", "account to start with when there is no state file").env("OVH_SIMULATOR_SEED").default("demo"))
+    .addOption(
+      new Option("--task-duration <ms>", "how long a licence task takes").env("OVH_SIMULATOR_TASK_DURATION").default(3000).argParser(nonNegativeInteger("--task-duration")),
+    )
+    .addOption(
+      new Option("--order-duration <ms>", "how long a paid order takes to deliver (default: 3 × task duration)")
+        .env("OVH_SIMULATOR_ORDER_DURATION")
+        .argParser(nonNegativeInteger("--order-duration")),
+    )
+    .addOption(
+      new Option("--decrease-window <hours>", "Microsoft's seat-decrease window after a seat increase (default 168)")
+        .env("OVH_SIMULATOR_DECREASE_WINDOW")
+        .argParser(nonNegativeInteger("--decrease-window")),
+    )
+    .option("--log-requests", "print one line per API request")
+    .action(async (options: SimulatorCommandOptions) => runSimulator(options));
+  return command;
+}
+
+async function runSimulator(options: SimulatorCommandOptions): Promise<void> {
+  const tls = options.tls === true || isTruthy(process.env.OVH_SIMULATOR_TLS);
+  if (options.caOut && !tls) throw new InvalidArgumentError("--ca-out needs --tls: the CA file only exists for HTTPS.");
+  const given: Partial<SimulatorCredentials> = {};
+  for (const c of CREDENTIAL_FLAGS) if (options[c.key] !== undefined) given[c.key] = options[c.key];
+
+  const simulator = await startSimulator({
+    port: options.port,
+    host: options.host,
+    tls,
+    caOut: options.caOut,
+    credentials: given,
+    seed: readSeed(options.seed),
+    stateFile: options.state,
+    taskDurationMs: options.taskDuration,
+    orderDurationMs: options.orderDuration,
+    seatDecreaseWindowHours: options.decreaseWindow,
+    onRequest: options.logRequests ? (entry) => console.log(formatLogLine(entry)) : undefined,
+  });
+
+  const groups = simulator.admin.licenceGroups();
+  const c = simulator.credentials;
+  // Values the user passed in are theirs to know: they are never echoed back.
+  const shown = (key: keyof SimulatorCredentials) => (given[key] === undefined ? c[key] : "(as given)");
+  const lines = [
+    `endpoint: ${simulator.endpoint}`,
+    `OVH API simulator (Office 365 reseller, CSP2) is running; Ctrl+C stops it.`,
+    `  licence groups: ${groups.length > 0 ? groups.join(", ") : "none"}`,
+    `  tasks take ${options.taskDuration} ms; account ${options.state ? `kept in ${options.state}` : "kept in memory"}`,
+    `  OAuth2 token URL: ${simulator.tokenUrl}`,
+    `  admin API: ${simulator.adminUrl} (see simulator/README.md)`,
+    ...(simulator.caFile ? [`  CA certificate: ${simulator.caFile}`] : []),
+    ``,
+    `Credentials (accepted by this simulator only):`,
+    ...CREDENTIAL_FLAGS.map((f) => `  ${`${f.label}:`.padEnd(22)}${shown(f.key)}`),
+    ``,
+    `# Paste into a shell to point ovh-office365, the Pulumi provider or OVH's own tools at the simulator:`,
+    `export OVH_ENDPOINT=${simulator.endpoint}`,
+    ...(given.applicationKey === undefined ? [`export OVH_APPLICATION_KEY=${c.applicationKey}`] : []),
+    ...(given.applicationSecret === undefined ? [`export OVH_APPLICATION_SECRET=${c.applicationSecret}`] : []),
+    ...(given.consumerKey === undefined ? [`export OVH_CONSUMER_KEY=${c.consumerKey}`] : []),
+    ...(simulator.caFile ? [`export NODE_EXTRA_CA_CERTS=${simulator.caFile}`] : []),
+    `# For OAuth2 instead, unset the three keys above and set OVH_CLIENT_ID and OVH_CLIENT_SECRET.`,
+  ];
+  if (c.applicationKey === DEFAULT_CREDENTIALS.applicationKey && options.host !== "127.0.0.1" && options.host !== "localhost") {
+    lines.push(`# Warning: listening on ${options.host} with the default credentials; pass your own with --application-key etc.`);
+  }
+  console.log(lines.join("\n"));
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      simulator.close().then(() => {
+        console.log(`simulator stopped (${signal})`);
+        resolve();
+      });
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}

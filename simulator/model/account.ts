@@ -1,0 +1,184 @@
+import { deliverDueOrders } from "./orders";
+import { insertSubscription, removeSubscription, setSubscriptionQuantity } from "./groups";
+import type { LicenceGroupState, SimulatorState, TaskFunction, TaskOutcome, TaskState, TaskStatus } from "./state";
+
+export interface AccountSettings {
+  /** How long a CSP2 task takes from `todo` to its end. */
+  taskDurationMs: number;
+  /** How long a paid order takes from `checking` to `delivered`. */
+  orderDurationMs: number;
+  /** Microsoft's window after a seat increase (or creation) during which seats may be decreased. */
+  seatDecreaseWindowHours: number;
+}
+
+/** Makes the next matching tasks end in `error` or `cancelled`, or never end (`stuck`). */
+export interface TaskFaultRule {
+  outcome: "error" | "cancelled" | "stuck";
+  function?: TaskFunction;
+  serviceName?: string;
+  /** How many tasks it applies to; unlimited when absent. */
+  count?: number;
+}
+
+export interface TaskRequest {
+  function: TaskFunction;
+  subscriptionId: number | null;
+  licenseId: number | null;
+  quantity: number | null;
+}
+
+/**
+ * The account state plus the clock that moves tasks and orders forward. Time advances lazily: every
+ * request (and every admin call) first ends the tasks and delivers the orders whose time has come, in
+ * the order they were due, so every answer sees one consistent state.
+ */
+export class Account {
+  state: SimulatorState;
+  readonly settings: AccountSettings;
+  private readonly clock: () => number;
+  private taskFaults: { id: string; rule: TaskFaultRule }[] = [];
+  private nextTaskFaultId = 1;
+  private changed = false;
+
+  constructor(state: SimulatorState, settings: AccountSettings, clock: () => number) {
+    this.state = state;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  markChanged(): void {
+    this.changed = true;
+  }
+
+  /** True once after any change, so the caller knows to persist. */
+  takeChanged(): boolean {
+    const changed = this.changed;
+    this.changed = false;
+    return changed;
+  }
+
+  replaceState(state: SimulatorState): void {
+    this.state = state;
+  }
+
+  advance(): void {
+    const now = this.now();
+    const due: { group: LicenceGroupState; task: TaskState }[] = [];
+    for (const group of Object.values(this.state.groups)) {
+      for (const taskId of group.pendingTaskIds) {
+        const task = group.tasks[taskId];
+        if (task.endDate !== null && task.endDate <= now) due.push({ group, task });
+      }
+    }
+    due.sort((a, b) => (a.task.endDate as number) - (b.task.endDate as number) || a.task.id - b.task.id);
+    for (const { group, task } of due) this.endTask(group, task, task.outcome, task.endDate as number);
+    if (deliverDueOrders(this, now)) this.changed = true;
+  }
+
+  taskStatus(task: TaskState): TaskStatus {
+    if (task.finalStatus !== null) return task.finalStatus;
+    return this.now() < task.startDate ? "todo" : "doing";
+  }
+
+  pendingTaskOn(group: LicenceGroupState, subscriptionId: number): TaskState | undefined {
+    return group.pendingTaskIds.map((id) => group.tasks[id]).find((task) => task.subscriptionId === subscriptionId);
+  }
+
+  pendingTasks(group: LicenceGroupState): TaskState[] {
+    return group.pendingTaskIds.map((id) => group.tasks[id]);
+  }
+
+  createTask(group: LicenceGroupState, request: TaskRequest, overrides: { durationMs?: number; outcome?: TaskOutcome | "stuck" } = {}): TaskState {
+    const now = this.now();
+    const durationMs = Math.max(0, overrides.durationMs ?? this.settings.taskDurationMs);
+    const decided = overrides.outcome ?? this.takeTaskFault(group.serviceName, request.function);
+    const task: TaskState = {
+      id: this.state.nextIds.task++,
+      function: request.function,
+      todoDate: now,
+      startDate: now + Math.round(durationMs / 4),
+      endDate: decided === "stuck" ? null : now + durationMs,
+      outcome: decided === "stuck" ? "done" : decided,
+      finalStatus: null,
+      subscriptionId: request.subscriptionId,
+      licenseId: request.licenseId,
+      quantity: request.quantity,
+      createdSubscriptionId: null,
+    };
+    group.tasks[task.id] = task;
+    group.pendingTaskIds.push(task.id);
+    this.changed = true;
+    return task;
+  }
+
+  /** Ends a task now or at its due time; a `done` task applies its change, unless its target vanished meanwhile. */
+  endTask(group: LicenceGroupState, task: TaskState, outcome: TaskOutcome, at: number): void {
+    if (task.finalStatus !== null) return;
+    group.pendingTaskIds = group.pendingTaskIds.filter((id) => id !== task.id);
+    task.endDate = at;
+    task.finalStatus = outcome === "done" && !this.applyTask(group, task, at) ? "error" : outcome;
+    this.changed = true;
+  }
+
+  private applyTask(group: LicenceGroupState, task: TaskState, at: number): boolean {
+    const target = task.subscriptionId === null ? undefined : group.subscriptions[task.subscriptionId];
+    switch (task.function) {
+      case "addSubscription":
+      case "orderAddon": {
+        if (task.function === "orderAddon" && !target) return false;
+        const created = insertSubscription(
+          this.state,
+          group,
+          { licenseId: task.licenseId as number, quantity: task.quantity as number, parentSubscriptionId: task.function === "orderAddon" ? task.subscriptionId : null },
+          at,
+        );
+        task.createdSubscriptionId = created.id;
+        return true;
+      }
+      case "changeQuantity":
+        if (!target) return false;
+        setSubscriptionQuantity(group, target, task.quantity as number, at);
+        return true;
+      case "deleteSubscription":
+        if (!target) return false;
+        removeSubscription(group, target.id, at);
+        return true;
+    }
+  }
+
+  addTaskFault(rule: TaskFaultRule): string {
+    const id = `task-fault-${this.nextTaskFaultId++}`;
+    this.taskFaults.push({ id, rule: { ...rule } });
+    return id;
+  }
+
+  listTaskFaults(): ({ id: string } & TaskFaultRule)[] {
+    return this.taskFaults.map(({ id, rule }) => ({ id, ...rule }));
+  }
+
+  removeTaskFault(id: string): boolean {
+    const before = this.taskFaults.length;
+    this.taskFaults = this.taskFaults.filter((f) => f.id !== id);
+    return this.taskFaults.length < before;
+  }
+
+  clearTaskFaults(): void {
+    this.taskFaults = [];
+  }
+
+  private takeTaskFault(serviceName: string, fn: TaskFunction): TaskOutcome | "stuck" {
+    const entry = this.taskFaults.find(
+      ({ rule }) => (rule.function === undefined || rule.function === fn) && (rule.serviceName === undefined || rule.serviceName === serviceName),
+    );
+    if (!entry) return "done";
+    if (entry.rule.count !== undefined) {
+      entry.rule.count -= 1;
+      if (entry.rule.count <= 0) this.taskFaults = this.taskFaults.filter((f) => f !== entry);
+    }
+    return entry.rule.outcome;
+  }
+}
