@@ -93,8 +93,12 @@ export function validateLicenseGroupOrder(order: LicenseGroupOrder): LicenseGrou
     throw new Csp2InputError("duration", order.duration, "is not an ISO 8601 duration", "write it like P1M (one month) or P1Y (one year)");
   }
   for (const [index, configuration] of (order.configurations ?? []).entries()) {
-    if (typeof configuration?.label !== "string" || configuration.label === "" || typeof configuration.value !== "string") {
-      throw new Csp2InputError(`configurations[${index}]`, configuration, "is not a configuration", "give { label, value } with two strings");
+    if (typeof configuration?.label !== "string" || configuration.label.trim() === "") {
+      throw new Csp2InputError(`configurations[${index}].label`, configuration?.label, "is not a configuration label", "give the label the offer expects");
+    }
+    // The value is not echoed: a configuration may carry something private.
+    if (typeof configuration.value !== "string") {
+      throw new Csp2InputError(`configurations[${index}].value`, typeof configuration.value, "is not a string", "give the value as a string");
     }
   }
   if (typeof order.autoPay !== "boolean") {

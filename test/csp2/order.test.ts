@@ -123,7 +123,8 @@ describe("orderLicenseGroup", () => {
       [{ planCode: " " }, 'planCode: " " is empty'],
       [{ pricingMode: "" }, 'pricingMode: "" is empty'],
       [{ duration: "1 month" }, 'duration: "1 month" is not an ISO 8601 duration: write it like P1M'],
-      [{ configurations: [{ label: "", value: "x" }] }, "configurations[0]:"],
+      [{ configurations: [{ label: "", value: "x" }] }, 'configurations[0].label: "" is not a configuration label'],
+      [{ configurations: [{ label: "pin", value: 1234 as unknown as string }] }, 'configurations[0].value: "number" is not a string'],
       [{ autoPay: "yes" as unknown as boolean }, 'autoPay: "yes" is not a boolean'],
     ];
     for (const [change, message] of cases) {
