@@ -1,0 +1,43 @@
+import { startSimulator, type RunningSimulator } from "../../simulator";
+import { openProviderHarness, type ProviderHarness } from "./provider-harness";
+import type { OutputLine } from "../../provider/cli/provider-host";
+
+/** The simulator plus the real provider host configured against it through stack config, as a stack would be. */
+export interface ResourceStack {
+  simulator: RunningSimulator;
+  harness: ProviderHarness;
+  lines: OutputLine[];
+  close(): Promise<void>;
+}
+
+export async function openResourceStack(label: string, taskDurationMs = 300): Promise<ResourceStack> {
+  const simulator = await startSimulator({ taskDurationMs, orderDurationMs: taskDurationMs });
+  const lines: OutputLine[] = [];
+  const { applicationKey, applicationSecret, consumerKey } = simulator.credentials;
+  try {
+    const harness = await openProviderHarness({
+      label,
+      exportNames: ["subscriptionProvider", "licenseGroupProvider"],
+      config: {
+        "ovh:endpoint": simulator.endpoint,
+        "ovh:applicationKey": applicationKey,
+        "ovh:applicationSecret": applicationSecret,
+        "ovh:consumerKey": consumerKey,
+      },
+      secretKeys: ["ovh:applicationSecret", "ovh:consumerKey"],
+      onOutput: (line) => lines.push(line),
+    });
+    return {
+      simulator,
+      harness,
+      lines,
+      async close() {
+        await harness.close();
+        await simulator.close();
+      },
+    };
+  } catch (error) {
+    await simulator.close();
+    throw error;
+  }
+}
