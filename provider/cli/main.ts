@@ -3,6 +3,10 @@ import { existsSync, readFileSync } from "fs";
 import { dirname, join } from "path";
 import { Command } from "commander";
 import { registerSimulatorCommand } from "./simulator-command";
+import { registerGroupsCommand } from "./commands/groups";
+import { registerStatusCommand } from "./commands/status";
+import { registerLicencesCommand } from "./commands/licences";
+import { registerTasksCommand } from "./commands/tasks";
 
 /** The installed package's version, found by walking up from this file (works from the sources and from dist). */
 function packageVersion(): string {
@@ -21,6 +25,10 @@ export function createProgram(): Command {
     .description("OVHcloud Office 365 reseller (CSP2) licences as code: inspect licence groups, run a local OVH API simulator")
     .version(packageVersion());
   registerSimulatorCommand(program);
+  registerGroupsCommand(program);
+  registerStatusCommand(program);
+  registerLicencesCommand(program);
+  registerTasksCommand(program);
   return program;
 }
 

@@ -1,0 +1,59 @@
+import type { Command } from "commander";
+import { getTenant, listLicenseGroups, type Csp2ServiceStateEnum } from "../../csp2";
+import type { OvhRequester } from "../../ovh/types";
+import { connect, defineCommand, readListed, reportReads, runReported, type CommonOptions, type ExitCode } from "./command-support";
+import { formatDateTime, processWriter, renderJson, renderTable, type CliWriter } from "./output";
+
+export interface LicenceGroupSummary {
+  serviceName: string;
+  displayName: string;
+  status: Csp2ServiceStateEnum;
+  creationDate: string;
+}
+
+/** What `groups --json` prints. */
+export interface GroupsReport {
+  groups: LicenceGroupSummary[];
+}
+
+/** The account's licence groups, sorted by serviceName. */
+export async function readGroups(requester: OvhRequester, writer: CliWriter): Promise<GroupsReport> {
+  const serviceNames = await listLicenseGroups(requester);
+  reportReads(writer, serviceNames.length, "licence groups");
+  const tenants = await readListed(serviceNames, (serviceName) => getTenant(requester, serviceName));
+  const groups = tenants
+    .map(({ serviceName, displayName, status, creationDate }) => ({ serviceName, displayName, status, creationDate }))
+    .sort((a, b) => a.serviceName.localeCompare(b.serviceName));
+  return { groups };
+}
+
+export function renderGroups(report: GroupsReport): string {
+  if (report.groups.length === 0) {
+    return "No licence groups in this OVH account. Order one in the OVH control panel, or with the LicenseGroup resource's `order` input.\n";
+  }
+  return renderTable(
+    ["Service name", "Display name", "Status", "Created"],
+    report.groups.map((group) => [group.serviceName, group.displayName, group.status, formatDateTime(group.creationDate)]),
+  );
+}
+
+/** `ovh-office365 groups`: lists the account's licence groups. Resolves to the exit code. */
+export function runGroups(requester: OvhRequester, writer: CliWriter, options: CommonOptions = {}): Promise<ExitCode> {
+  return runReported(writer, options, async () => {
+    const report = await readGroups(requester, writer);
+    writer.out(options.json ? renderJson(report) : renderGroups(report));
+  });
+}
+
+export function registerGroupsCommand(program: Command): Command {
+  return defineCommand(program, {
+    name: "groups",
+    summary: "List the account's licence groups",
+    description:
+      "Lists the Office 365 reseller (CSP2) licence groups of the OVH account: service name, display name, status " +
+      "and creation date. The service name is what the other commands and the resources take.",
+    examples: ["ovh-office365 groups", "ovh-office365 groups --json | jq -r '.groups[].serviceName'"],
+  }).action(async (options: CommonOptions) => {
+    process.exitCode = await runGroups(connect(options), processWriter(), options);
+  });
+}

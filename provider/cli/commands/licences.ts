@@ -1,0 +1,78 @@
+import type { Command } from "commander";
+import { getOrderableLicense, listOrderableLicenses, type OfficeLicence } from "../../csp2";
+import type { OvhRequester } from "../../ovh/types";
+import {
+  checkServiceName,
+  connect,
+  defineCommand,
+  onLicenceGroup,
+  readListed,
+  reportReads,
+  runReported,
+  type CommonOptions,
+  type ExitCode,
+} from "./command-support";
+import { processWriter, renderJson, renderTable, yesNo, type CliWriter } from "./output";
+
+/** What `licences --json` prints. `limit` is null when OVH sets none. */
+export interface LicencesReport {
+  serviceName: string;
+  licences: OfficeLicence[];
+}
+
+/** The licences the group can order, sorted by name then id. */
+export async function readLicences(requester: OvhRequester, writer: CliWriter, serviceName: string): Promise<LicencesReport> {
+  checkServiceName(serviceName);
+  const ids = await onLicenceGroup(serviceName, () => listOrderableLicenses(requester, serviceName));
+  reportReads(writer, ids.length, "licences");
+  const found = await readListed(ids, (id) => getOrderableLicense(requester, serviceName, id));
+  const licences = found
+    .map(({ id, name, licenceType, limit, newSeatsAllowed, newSubscriptionsAllowed }) => ({
+      id,
+      name,
+      licenceType,
+      limit,
+      newSeatsAllowed,
+      newSubscriptionsAllowed,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
+  return { serviceName, licences };
+}
+
+export function renderLicences(report: LicencesReport): string {
+  if (report.licences.length === 0) return `Licence group ${report.serviceName} offers no licence to order.\n`;
+  return renderTable(
+    ["Id", "Name", "Type", "Limit", "New seats", "New subscriptions"],
+    report.licences.map((licence) => [
+      licence.id,
+      licence.name,
+      licence.licenceType,
+      licence.limit === null ? "none" : licence.limit,
+      yesNo(licence.newSeatsAllowed),
+      yesNo(licence.newSubscriptionsAllowed),
+    ]),
+  );
+}
+
+/** `ovh-office365 licences <serviceName>`: the licences a group can order. Resolves to the exit code. */
+export function runLicences(requester: OvhRequester, writer: CliWriter, serviceName: string, options: CommonOptions = {}): Promise<ExitCode> {
+  return runReported(writer, options, async () => {
+    const report = await readLicences(requester, writer, serviceName);
+    writer.out(options.json ? renderJson(report) : renderLicences(report));
+  });
+}
+
+export function registerLicencesCommand(program: Command): Command {
+  return defineCommand(program, {
+    name: "licences",
+    argument: { syntax: "<serviceName>", description: "the licence group's service name (see `ovh-office365 groups`)" },
+    summary: "List the licences a group can order",
+    description:
+      "Lists the licences the licence group can order: id, name, type (NON-SPECIFIC, or ADDON for an add-on " +
+      "ordered on a base subscription), the seat limit, and whether new seats and new subscriptions are " +
+      "allowed. A Subscription resource takes the name (license) or the id (licenseId).",
+    examples: ["ovh-office365 licences csp2-1f4a7c92", "ovh-office365 licences csp2-1f4a7c92 --json | jq '.licences[] | {id, name}'"],
+  }).action(async (serviceName: string, options: CommonOptions) => {
+    process.exitCode = await runLicences(connect(options), processWriter(), serviceName, options);
+  });
+}

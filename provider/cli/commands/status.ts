@@ -1,0 +1,186 @@
+import type { Command } from "commander";
+import {
+  getBillingPeriodPeaks,
+  getOrderableLicense,
+  getServiceInfos,
+  getSubscription,
+  getTask,
+  getTenant,
+  listSubscriptions,
+  listTasks,
+  type Csp2ServiceStateEnum,
+  type RenewType,
+  type ServiceStateEnum,
+  type TaskStatusEnum,
+} from "../../csp2";
+import type { OvhRequester } from "../../ovh/types";
+import { microsoftAdminPortalUrl, tutorialUrl } from "../../resources/license-group-lifecycle";
+import {
+  checkServiceName,
+  connect,
+  defineCommand,
+  onLicenceGroup,
+  readListed,
+  reportReads,
+  runReported,
+  type CommonOptions,
+  type ExitCode,
+} from "./command-support";
+import { formatDateTime, processWriter, renderFields, renderJson, renderTable, type CliWriter } from "./output";
+import { isPending } from "./tasks";
+
+export interface SubscriptionLine {
+  id: number;
+  status: string;
+  licenseId: number;
+  /** Null when the API names the licence nowhere (no seats this billing period, and not orderable any more). */
+  licenseName: string | null;
+  seats: number;
+  creationDate: string;
+  lastUpdate: string | null;
+  /** The task changing the subscription right now, or null. */
+  taskPendingId: number | null;
+}
+
+export interface TaskInProgress {
+  id: number;
+  function: string;
+  status: Extract<TaskStatusEnum, "todo" | "doing">;
+  todoDate: string;
+}
+
+/** What `status --json` prints: the control panel's page of one licence group. */
+export interface StatusReport {
+  serviceName: string;
+  /** The control panel's "internal name" of the group. */
+  displayName: string;
+  status: Csp2ServiceStateEnum;
+  creationDate: string;
+  microsoftAdminPortalUrl: string;
+  tutorialUrl: string;
+  service: {
+    status: ServiceStateEnum;
+    expiration: string;
+    renew: RenewType | null;
+  };
+  subscriptions: SubscriptionLine[];
+  tasksInProgress: TaskInProgress[];
+}
+
+/** Reads the group's general information, subscriptions and tasks in progress. */
+export async function readStatus(requester: OvhRequester, writer: CliWriter, serviceName: string): Promise<StatusReport> {
+  checkServiceName(serviceName);
+  const tenant = await onLicenceGroup(serviceName, () => getTenant(requester, serviceName));
+  const [serviceInfos, subscriptionIds, taskIds, billingPeaks] = await onLicenceGroup(serviceName, () =>
+    Promise.all([
+      getServiceInfos(requester, serviceName),
+      listSubscriptions(requester, serviceName),
+      listTasks(requester, serviceName),
+      // Names the licence of every subscription holding seats this month, in one call.
+      getBillingPeriodPeaks(requester, serviceName),
+    ]),
+  );
+  reportReads(writer, subscriptionIds.length + taskIds.length, "subscriptions and tasks");
+  const [subscriptions, tasks] = await Promise.all([
+    readListed(subscriptionIds, (id) => getSubscription(requester, serviceName, id)),
+    readListed(taskIds, (id) => getTask(requester, serviceName, id)),
+  ]);
+
+  const licenceNames = new Map(billingPeaks.lines.map((line) => [line.licenceId, line.licenceName]));
+  const unnamed = [...new Set(subscriptions.map((subscription) => subscription.licenseId).filter((id) => !licenceNames.has(id)))];
+  for (const licence of await readListed(unnamed, (id) => getOrderableLicense(requester, serviceName, id))) {
+    licenceNames.set(licence.id, licence.name);
+  }
+
+  return {
+    serviceName: tenant.serviceName,
+    displayName: tenant.displayName,
+    status: tenant.status,
+    creationDate: tenant.creationDate,
+    microsoftAdminPortalUrl,
+    tutorialUrl,
+    service: { status: serviceInfos.status, expiration: serviceInfos.expiration, renew: serviceInfos.renew },
+    subscriptions: subscriptions
+      .map((subscription) => ({
+        id: subscription.id,
+        status: subscription.status,
+        licenseId: subscription.licenseId,
+        licenseName: licenceNames.get(subscription.licenseId) ?? null,
+        seats: subscription.quantity,
+        creationDate: subscription.creationDate,
+        lastUpdate: subscription.lastUpdate,
+        taskPendingId: subscription.taskPendingId > 0 ? subscription.taskPendingId : null,
+      }))
+      .sort((a, b) => a.id - b.id),
+    tasksInProgress: tasks
+      .filter((task): task is typeof task & { status: TaskInProgress["status"] } => isPending(task))
+      .map(({ id, function: taskFunction, status, todoDate }) => ({ id, function: taskFunction, status, todoDate }))
+      .sort((a, b) => a.id - b.id),
+  };
+}
+
+export function describeRenewal(renew: RenewType | null): string {
+  if (!renew) return "-";
+  if (renew.deleteAtExpiration) return "deleted at expiration";
+  if (!renew.automatic) return "manual";
+  if (!renew.period) return "automatic";
+  return renew.period === 1 ? "automatic, every month" : `automatic, every ${renew.period} months`;
+}
+
+export function renderStatus(report: StatusReport): string {
+  const general = renderFields([
+    ["Service name", report.serviceName],
+    ["Internal name", report.displayName],
+    ["Status", report.status],
+    ["Created", formatDateTime(report.creationDate)],
+    ["Expiration", `${formatDateTime(report.service.expiration)} (service ${report.service.status})`],
+    ["Renewal", describeRenewal(report.service.renew)],
+    ["Microsoft admin portal", report.microsoftAdminPortalUrl],
+    ["Online tutorials", report.tutorialUrl],
+  ]);
+  const subscriptions =
+    report.subscriptions.length === 0
+      ? "No subscription yet.\n"
+      : renderTable(
+          ["Id", "Status", "Licence", "Seats", "Created", "Last update"],
+          report.subscriptions.map((subscription) => [
+            subscription.id,
+            subscription.taskPendingId === null ? subscription.status : `${subscription.status} (task ${subscription.taskPendingId} pending)`,
+            subscription.licenseName ?? `licence ${subscription.licenseId}`,
+            subscription.seats,
+            formatDateTime(subscription.creationDate),
+            formatDateTime(subscription.lastUpdate),
+          ]),
+        );
+  const tasks =
+    report.tasksInProgress.length === 0
+      ? "No task in progress.\n"
+      : renderTable(
+          ["Id", "Function", "Status", "Todo date"],
+          report.tasksInProgress.map((task) => [task.id, task.function, task.status, formatDateTime(task.todoDate)]),
+        );
+  return `General information\n${general}\nSubscriptions\n${subscriptions}\nTasks in progress\n${tasks}`;
+}
+
+/** `ovh-office365 status <serviceName>`: the control panel's view of a group. Resolves to the exit code. */
+export function runStatus(requester: OvhRequester, writer: CliWriter, serviceName: string, options: CommonOptions = {}): Promise<ExitCode> {
+  return runReported(writer, options, async () => {
+    const report = await readStatus(requester, writer, serviceName);
+    writer.out(options.json ? renderJson(report) : renderStatus(report));
+  });
+}
+
+export function registerStatusCommand(program: Command): Command {
+  return defineCommand(program, {
+    name: "status",
+    argument: { syntax: "<serviceName>", description: "the licence group's service name (see `ovh-office365 groups`)" },
+    summary: "Show a licence group as the OVH control panel does",
+    description:
+      "Shows one licence group as the OVH control panel does: general information (internal name, status, " +
+      "creation date, expiration and renewal, the Microsoft admin portal and online tutorials), the " +
+      "subscriptions (id, status, licence, seats, creation date, last update) and the tasks in progress.",
+    examples: ["ovh-office365 status csp2-1f4a7c92", "ovh-office365 status csp2-1f4a7c92 --json | jq '.subscriptions[] | {id, seats}'"],
+  }).action(async (serviceName: string, options: CommonOptions) => {
+    process.exitCode = await runStatus(connect(options), processWriter(), serviceName, options);
+  });
+}

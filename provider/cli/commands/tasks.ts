@@ -1,0 +1,81 @@
+import type { Command } from "commander";
+import { getTask, listTasks, type OfficeTask } from "../../csp2";
+import type { OvhRequester } from "../../ovh/types";
+import {
+  checkServiceName,
+  connect,
+  defineCommand,
+  onLicenceGroup,
+  readListed,
+  reportReads,
+  runReported,
+  type CommonOptions,
+  type ExitCode,
+} from "./command-support";
+import { formatDateTime, processWriter, renderJson, renderTable, type CliWriter } from "./output";
+
+export interface TasksOptions extends CommonOptions {
+  /** Every task OVH lists, finished ones included; by default only `todo` and `doing`. */
+  all?: boolean;
+}
+
+/** What `tasks --json` prints: `finishDate` is null until the task ends. */
+export interface TasksReport {
+  serviceName: string;
+  scope: "pending" | "all";
+  tasks: OfficeTask[];
+}
+
+export function isPending(task: Pick<OfficeTask, "status">): boolean {
+  return task.status === "todo" || task.status === "doing";
+}
+
+/** The group's tasks, oldest first: pending ones, or all with `all`. */
+export async function readTasks(requester: OvhRequester, writer: CliWriter, serviceName: string, options: Pick<TasksOptions, "all"> = {}): Promise<TasksReport> {
+  checkServiceName(serviceName);
+  const ids = await onLicenceGroup(serviceName, () => listTasks(requester, serviceName));
+  reportReads(writer, ids.length, "tasks");
+  const found = await readListed(ids, (id) => getTask(requester, serviceName, id));
+  const tasks = found
+    .filter((task) => options.all || isPending(task))
+    .map(({ id, function: taskFunction, status, todoDate, finishDate }) => ({ id, function: taskFunction, status, todoDate, finishDate }))
+    .sort((a, b) => a.id - b.id);
+  return { serviceName, scope: options.all ? "all" : "pending", tasks };
+}
+
+export function renderTasks(report: TasksReport): string {
+  if (report.tasks.length === 0) {
+    return report.scope === "pending"
+      ? `No task in progress on licence group ${report.serviceName}. Finished tasks: add --all.\n`
+      : `OVH lists no task for licence group ${report.serviceName}.\n`;
+  }
+  return renderTable(
+    ["Id", "Function", "Status", "Todo date", "Finish date"],
+    report.tasks.map((task) => [task.id, task.function, task.status, formatDateTime(task.todoDate), formatDateTime(task.finishDate)]),
+  );
+}
+
+/** `ovh-office365 tasks <serviceName>`: the group's tasks. Resolves to the exit code. */
+export function runTasks(requester: OvhRequester, writer: CliWriter, serviceName: string, options: TasksOptions = {}): Promise<ExitCode> {
+  return runReported(writer, options, async () => {
+    const report = await readTasks(requester, writer, serviceName, options);
+    writer.out(options.json ? renderJson(report) : renderTasks(report));
+  });
+}
+
+export function registerTasksCommand(program: Command): Command {
+  return defineCommand(program, {
+    name: "tasks",
+    argument: { syntax: "<serviceName>", description: "the licence group's service name (see `ovh-office365 groups`)" },
+    summary: "List a group's tasks (in progress by default)",
+    description:
+      "Lists the OVH tasks of the licence group: every subscription order, seat change and termination is one. " +
+      "Shows the tasks still in progress (todo or doing) unless --all is given; id, function, status, the date " +
+      "the task was requested and the date it finished.",
+    examples: ["ovh-office365 tasks csp2-1f4a7c92", "ovh-office365 tasks csp2-1f4a7c92 --all --json"],
+  })
+    .option("--all", "include finished tasks (done, error, cancelled)")
+    .action(async (serviceName: string, options: TasksOptions) => {
+      process.exitCode = await runTasks(connect(options), processWriter(), serviceName, options);
+    });
+}
