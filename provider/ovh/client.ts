@@ -351,6 +351,7 @@ class OvhSession {
     const response = error.response;
     if (response) {
       const retryAfter = response.headers["retry-after"];
+      const secrets = exchange.bearerToken === undefined ? this.#secrets : [...this.#secrets, exchange.bearerToken];
       return exchange.describeFailure({
         status: response.status,
         method: exchange.method,
@@ -358,7 +359,7 @@ class OvhSession {
         rawBody: typeof response.data === "string" ? response.data : "",
         queryId: queryIdOf(response),
         retryAfterMs: parseRetryAfter(typeof retryAfter === "string" ? retryAfter : undefined, exchange.behaviour.now()),
-        secrets: this.#secrets,
+        secrets,
       });
     }
     return toNetworkError(exchange.method, exchange.path, error.code, scrubSecrets(error.message, this.#secrets), host);

@@ -3,6 +3,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
+import * as selfsigned from "selfsigned";
 
 /** One request as the test server saw it. */
 export interface SeenRequest {
@@ -116,4 +117,21 @@ export function recordingSleep(): { sleep: (ms: number) => Promise<void>; delays
       delays.push(ms);
     },
   };
+}
+
+type AltName = { type: 2; value: string } | { type: 7; ip: string };
+
+/** A self-signed certificate (its own CA), as PEM, for 127.0.0.1 and localhost unless told otherwise. */
+export async function selfSignedCertificate(
+  altNames: AltName[] = [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }],
+): Promise<{ key: string; cert: string }> {
+  const pems = await selfsigned.generate([{ name: "commonName", value: "127.0.0.1" }], {
+    keyType: "ec",
+    algorithm: "sha256",
+    extensions: [
+      { name: "basicConstraints", cA: true },
+      { name: "subjectAltName", altNames },
+    ],
+  });
+  return { key: pems.private, cert: pems.cert };
 }
