@@ -1,3 +1,8 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import * as ts from "typescript";
 import { createOvhClient, OvhNetworkError, OvhTlsError } from "../../provider/ovh";
 import { expectedSignature, selfSignedCertificate, sendJson, startTestServer, withAuthTime, type TestServer } from "./test-server";
 
@@ -31,6 +36,31 @@ describe("TLS", () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it("keeps verifying in a process started with NODE_TLS_REJECT_UNAUTHORIZED=0", async () => {
+    // Jest gives each test file its own copy of process.env, so the variable must be set on a real process.
+    const outDir = transpileClient();
+    const script = `
+      const https = require("node:https");
+      const { createOvhClient } = require(${JSON.stringify(path.join(outDir, "provider/ovh/index.js"))});
+      const url = ${JSON.stringify(server.baseUrl)};
+      (async () => {
+        const plain = await new Promise((resolve) => https.get(url + "/auth/time", { agent: false }, (res) => { res.resume(); resolve(res.statusCode); }).on("error", (e) => resolve(e.code)));
+        const ours = await createOvhClient({ endpoint: url, accessToken: "t", env: {} }).get("/me").then(() => "accepted", (e) => e.name);
+        console.log(JSON.stringify({ plain, ours }));
+      })();`;
+    let stdout: string;
+    try {
+      ({ stdout } = await execFileAsync(process.execPath, ["-e", script], {
+        cwd: repoRoot,
+        env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: "0", NODE_NO_WARNINGS: "1" },
+      }));
+    } finally {
+      fs.rmSync(outDir, { recursive: true, force: true });
+    }
+    // The plain request proves the variable took effect in that process; the client ignored it.
+    expect(JSON.parse(stdout.trim())).toEqual({ plain: 200, ours: "OvhTlsError" });
+  });
+
   it("refuses a certificate signed by another CA than the one given", async () => {
     const client = createOvhClient({ endpoint: server.baseUrl, accessToken: "token", env: {}, ca: (await selfSignedCertificate()).cert });
     await expect(client.get("/me")).rejects.toBeInstanceOf(OvhTlsError);
@@ -49,3 +79,22 @@ describe("TLS", () => {
     }
   });
 });
+
+const execFileAsync = promisify(execFile);
+const repoRoot = path.resolve(__dirname, "../..");
+
+/** Transpiles the client's sources to JavaScript under the repository's .tmp, so a plain node process can load them. */
+function transpileClient(): string {
+  fs.mkdirSync(path.join(repoRoot, ".tmp"), { recursive: true });
+  const outDir = fs.mkdtempSync(path.join(repoRoot, ".tmp", "ovh-client-"));
+  const sources = ["provider/version.ts", ...fs.readdirSync(path.join(repoRoot, "provider/ovh")).filter((f) => f.endsWith(".ts")).map((f) => `provider/ovh/${f}`)];
+  for (const source of sources) {
+    const { outputText } = ts.transpileModule(fs.readFileSync(path.join(repoRoot, source), "utf8"), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    });
+    const target = path.join(outDir, source.replace(/\.ts$/, ".js"));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, outputText);
+  }
+  return outDir;
+}
