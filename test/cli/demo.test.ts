@@ -1,0 +1,26 @@
+import * as path from "node:path";
+import { runDemo, quickstart } from "../../provider/cli/demo";
+import { ensurePackageBuilt } from "../support/build";
+import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
+
+describe("ovh-office365 demo", () => {
+  it("walks through every step against the simulator and cleans up", async () => {
+    await ensurePackageBuilt();
+    const workDir = makeProgramDir("demo");
+    const output: string[] = [];
+    try {
+      await runDemo({ taskDurationMs: 150, workDir, writer: { out: (text) => output.push(text) } });
+    } finally {
+      removeDir(workDir);
+    }
+    const text = output.join("");
+    for (const { license } of quickstart.subscriptions) expect(text).toContain(`ordered ${quickstart.subscriptions.find((s) => s.license === license)!.seats} seats of "${license}"`);
+    expect(text).toContain("~ update business-basic (seats: 10 => 15)");
+    expect(text).toMatch(/DRIFT \(task \d+ pending\)/);
+    expect(text).toContain("~ business-basic seats: 12 => 15");
+    expect(text).toContain("+ create business-standard (it no longer exists at OVH)");
+    expect(text).toMatch(/Tasks in progress\n[\s\S]*changeQuantity/);
+    expect(text).toMatch(/Done: \d+ OVH API calls, every step converged\./);
+    expect(path.relative(REPO_ROOT, workDir).startsWith(".tmp")).toBe(true);
+  });
+});
