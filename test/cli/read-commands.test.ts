@@ -103,6 +103,17 @@ describe("status", () => {
     expect(result.exitCode).toBe(ExitCode.ok);
     const report = JSON.parse(result.stdout) as StatusReport;
     const tenant = simulator.admin.state().groups[serviceName].tenant;
+    expect(Object.keys(report)).toEqual([
+      "serviceName",
+      "displayName",
+      "status",
+      "creationDate",
+      "microsoftAdminPortalUrl",
+      "tutorialUrl",
+      "service",
+      "subscriptions",
+      "tasksInProgress",
+    ]);
     expect(report).toMatchObject({
       serviceName,
       displayName: tenant.displayName,
@@ -180,6 +191,18 @@ describe("status", () => {
     expect(calls.filter((entry) => entry.apiPath.endsWith("/billingPeriodPeaks"))).toHaveLength(1);
     expect(calls.some((entry) => entry.apiPath.includes("/orderableLicenses"))).toBe(false);
     expect(calls.every((entry) => entry.method === "GET")).toBe(true);
+  });
+
+  it("shows progress, on the error stream only, when a group has many subscriptions to read", async () => {
+    const serviceName = groupWithSubscriptions(1);
+    const licence = simulator.admin.subscriptions(serviceName)[0].licenseName;
+    for (let added = 0; added < 20; added++) simulator.admin.addSubscription(serviceName, { license: licence, seats: 1 });
+    const held = simulator.admin.subscriptions(serviceName);
+
+    const result = await run((writer) => runStatus(requester, writer, serviceName, { json: true }));
+    expect(result.exitCode).toBe(ExitCode.ok);
+    expect(result.progress).toEqual([expect.stringMatching(/^Reading \d+ subscriptions and tasks…$/)]);
+    expect((JSON.parse(result.stdout) as StatusReport).subscriptions.map((line) => line.id)).toEqual(held.map((subscription) => subscription.id));
   });
 
   it("names a licence without seats this month from the catalogue, and by its id when OVH names it nowhere", async () => {

@@ -62,7 +62,7 @@ export interface ConnectionOptions {
 export function connect(options: ConnectionOptions = {}): OvhRequester {
   let client: OvhClient | undefined;
   return {
-    request<T>(req: Parameters<OvhRequester["request"]>[0]): Promise<T> {
+    async request<T>(req: Parameters<OvhRequester["request"]>[0]): Promise<T> {
       if (!client) {
         if (options.endpoint !== undefined && options.endpoint.trim() === "") {
           throw new CliUsageError(

@@ -1,0 +1,118 @@
+import type { GroupsReport } from "../../provider/cli/commands/groups";
+import type { StatusReport } from "../../provider/cli/commands/status";
+import { simulatorEnvironment, startSimulator, type RunningSimulator } from "../../simulator";
+import { ensureCliBuilt, runCli } from "./built-cli";
+import { secretValues, uniqueCredentials } from "./support";
+
+const commands = [
+  { name: "groups", usage: "Usage: ovh-office365 groups [options]\n" },
+  { name: "status", usage: "Usage: ovh-office365 status [options] <serviceName>\n" },
+  { name: "licences", usage: "Usage: ovh-office365 licences [options] <serviceName>\n" },
+  { name: "tasks", usage: "Usage: ovh-office365 tasks [options] <serviceName>\n" },
+];
+
+beforeAll(async () => {
+  await ensureCliBuilt();
+});
+
+describe("--help", () => {
+  it.each(commands)("$name --help documents its usage, options, configuration and exit codes, and exits 0", async ({ name, usage }) => {
+    const result = await runCli([name, "--help"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe("");
+    expect(result.stdout.startsWith(usage)).toBe(true);
+    for (const text of ["--json", "--endpoint <nameOrUrl>", "Examples:", `$ ovh-office365 ${name}`, "OVH_ENDPOINT", "OVH_APPLICATION_KEY", "OVH_CLIENT_ID", "OVH_ACCESS_TOKEN", "Exit codes:"]) {
+      expect(result.stdout).toContain(text);
+    }
+    expect(result.stdout).toMatch(/^ {2}0 {2}success$/m);
+    expect(result.stdout).toMatch(/^ {2}1 {2}OVH answered with an error/m);
+    expect(result.stdout).toMatch(/^ {2}2 {2}usage or configuration error/m);
+  });
+
+  it("tasks --help documents --all", async () => {
+    const result = await runCli(["tasks", "--help"]);
+    expect(result.stdout).toMatch(/--all\s+include finished tasks/);
+  });
+
+  it("the program's help lists every read-only command with its summary", async () => {
+    const result = await runCli(["--help"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^ {2}groups \[options\]\s+List the account's licence groups$/m);
+    expect(result.stdout).toMatch(/^ {2}status \[options\] <serviceName>\s+Show a licence group/m);
+    expect(result.stdout).toMatch(/^ {2}licences \[options\] <serviceName>\s+List the licences a group can order$/m);
+    expect(result.stdout).toMatch(/^ {2}tasks \[options\] <serviceName>\s+List a group's tasks/m);
+  });
+});
+
+describe("usage errors exit 2 before any configuration is read", () => {
+  it.each([
+    [["status"], "missing required argument 'serviceName'"],
+    [["groups", "--bogus"], "unknown option '--bogus'"],
+    [["tasks", "csp2-1", "extra"], "too many arguments"],
+    [["licences", "csp2-1", "--endpoint"], "argument missing"],
+  ])("ovh-office365 %j", async (args, message) => {
+    const result = await runCli(args);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain(`ovh-office365 ${args[0]} --help`);
+  });
+
+  it("a malformed serviceName is refused by name", async () => {
+    const result = await runCli(["status", "../csp2"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('Invalid serviceName argument: "../csp2" is not a licence group service name');
+  });
+
+  it("missing credentials are reported with the variables to set", async () => {
+    const result = await runCli(["groups"], { OVH_ENDPOINT: "http://127.0.0.1:9/1.0" });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("No OVH credentials found");
+  });
+});
+
+describe("against a simulator", () => {
+  const credentials = uniqueCredentials();
+  let simulator: RunningSimulator;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    simulator = await startSimulator({ credentials, taskDurationMs: 600_000 });
+    env = { ...simulatorEnvironment(simulator), OVH_MAX_REQUESTS_PER_SECOND: "1000" };
+  });
+
+  afterAll(async () => {
+    await simulator?.close();
+  });
+
+  it("groups --json prints the simulator's groups and the process exits 0 on its own", async () => {
+    const result = await runCli(["groups", "--json"], env);
+    expect(result.exitCode).toBe(0);
+    expect((JSON.parse(result.stdout) as GroupsReport).groups.map((group) => group.serviceName)).toEqual(simulator.admin.licenceGroups());
+  });
+
+  it("status shows a pending task, with the endpoint given by --endpoint", async () => {
+    const serviceName = simulator.admin.licenceGroups().find((name) => simulator.admin.subscriptions(name).length > 0) as string;
+    const [subscription] = simulator.admin.subscriptions(serviceName);
+    const task = simulator.admin.startTask(serviceName, { function: "changeQuantity", subscriptionId: subscription.id, quantity: subscription.quantity + 1, outcome: "stuck" });
+    const { OVH_ENDPOINT: endpoint, ...withoutEndpoint } = env;
+    const result = await runCli(["status", serviceName, "--json", "--endpoint", endpoint], withoutEndpoint);
+    expect(result.exitCode).toBe(0);
+    const report = JSON.parse(result.stdout) as StatusReport;
+    expect(report.tasksInProgress.map((pending) => pending.id)).toContain(task.id);
+    expect(report.subscriptions.map((line) => line.id)).toEqual(simulator.admin.subscriptions(serviceName).map((held) => held.id));
+  });
+
+  it("an unknown licence group exits 1", async () => {
+    const result = await runCli(["tasks", "csp2-00000000"], env);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('Licence group "csp2-00000000" does not exist');
+  });
+
+  it("prints no credential, whatever the outcome", async () => {
+    const runs = await Promise.all([runCli(["groups"], env), runCli(["licences", "csp2-00000000"], env), runCli(["groups"], { ...env, OVH_CONSUMER_KEY: "" })]);
+    const printed = runs.map((run) => run.stdout + run.stderr).join("\n");
+    expect(runs.map((run) => run.exitCode)).toEqual([0, 1, 2]);
+    for (const secret of secretValues(credentials)) expect(printed).not.toContain(secret);
+  });
+});
