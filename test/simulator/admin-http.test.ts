@@ -1,0 +1,82 @@
+import { startSimulator, type RunningSimulator } from "../../simulator";
+import { ovhCall, ovhOk, rawRequest } from "./support/ovh-http";
+
+let sim: RunningSimulator;
+
+beforeAll(async () => {
+  sim = await startSimulator({ taskDurationMs: 100 });
+});
+afterAll(() => sim.close());
+beforeEach(() => sim.admin.reset());
+
+function admin(method: string, path: string, body?: unknown) {
+  return rawRequest(`${sim.adminUrl}${path}`, {
+    method,
+    headers: { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+describe("the admin API over HTTP (/_simulator)", () => {
+  it("changes seats and deletes a subscription out of band, as the control panel would", async () => {
+    const serviceName = ((await admin("GET", "/groups")).body as string[])[0];
+    const [target, other] = (await admin("GET", `/groups/${serviceName}/subscriptions`)).body as { id: number; quantity: number }[];
+    const changed = await admin("PUT", `/groups/${serviceName}/subscriptions/${target.id}/seats`, { seats: target.quantity + 2 });
+    expect(changed.status).toBe(200);
+    expect(await ovhOk(sim, { path: `/saas/csp2/${serviceName}/subscription/${target.id}` })).toMatchObject({ quantity: target.quantity + 2 });
+
+    expect((await admin("DELETE", `/groups/${serviceName}/subscriptions/${other.id}`)).status).toBe(200);
+    expect(await ovhOk(sim, { path: `/saas/csp2/${serviceName}/subscription` })).not.toContain(other.id);
+  });
+
+  it("adds a licence group with subscriptions, starts and finishes tasks, sets tenant fields", async () => {
+    const created = await admin("POST", "/groups", { serviceName: "csp2-test0001", tenant: { displayName: "Test Tenant" }, subscriptions: [{ license: "Office 365 E1", seats: 7 }] });
+    expect(created.body).toEqual({ serviceName: "csp2-test0001" });
+    const [subscription] = (await admin("GET", "/groups/csp2-test0001/subscriptions")).body as { id: number; quantity: number }[];
+    expect(subscription.quantity).toBe(7);
+
+    const task = (await admin("POST", "/groups/csp2-test0001/tasks", { function: "changeQuantity", subscriptionId: subscription.id, quantity: 9, outcome: "stuck" })).body as { id: number };
+    expect(await ovhOk(sim, { path: `/saas/csp2/csp2-test0001/subscription/${subscription.id}` })).toMatchObject({ taskPendingId: task.id });
+    expect((await admin("POST", `/groups/csp2-test0001/tasks/${task.id}/finish`, { status: "done" })).status).toBe(200);
+    expect(await ovhOk(sim, { path: `/saas/csp2/csp2-test0001/subscription/${subscription.id}` })).toMatchObject({ quantity: 9, taskPendingId: 0 });
+
+    expect((await admin("PUT", "/groups/csp2-test0001/tenant", { status: "suspended" })).status).toBe(200);
+    const refused = await ovhCall(sim, { method: "POST", path: `/saas/csp2/csp2-test0001/subscription/${subscription.id}/changeQuantity`, body: { quantity: 10 } });
+    expect(refused.status).toBe(460);
+  });
+
+  it("injects faults, reads the request log and its figures, and clears both", async () => {
+    const fault = await admin("POST", "/faults", { kind: "httpError", status: 500, count: 1 });
+    expect(fault.body).toEqual({ id: expect.any(String) });
+    expect((await ovhCall(sim, { path: "/saas/csp2" })).status).toBe(500);
+    const log = (await admin("GET", "/requests")).body as { entries: { status: number }[]; figures: { requests: number } };
+    expect(log.entries.at(-1)?.status).toBe(500);
+    expect(log.figures.requests).toBe(log.entries.length);
+    expect(log.entries.some((e) => JSON.stringify(e).includes("_simulator"))).toBe(false);
+    expect((await admin("DELETE", "/requests")).status).toBe(200);
+    expect(((await admin("GET", "/requests")).body as { entries: unknown[] }).entries).toEqual([]);
+  });
+
+  it("exposes the termination token and changes settings, clock and tokens", async () => {
+    const serviceName = sim.admin.licenceGroups()[0];
+    const [serviceId] = await ovhOk<number[]>(sim, { path: `/services?resourceName=${serviceName}` });
+    await ovhOk(sim, { method: "POST", path: `/services/${serviceId}/terminate` });
+    expect((await admin("GET", `/groups/${serviceName}/termination-token`)).body).toEqual({ token: sim.admin.terminationToken(serviceName) });
+    expect((await admin("PUT", "/settings", { taskDurationMs: 50 })).body).toMatchObject({ taskDurationMs: 50 });
+    expect((await admin("PUT", "/clock", { skewSeconds: 30 })).status).toBe(200);
+    expect((await admin("GET", "/clock")).body).toEqual({ skewSeconds: 30 });
+    expect((await admin("POST", "/tokens/expire")).status).toBe(200);
+  });
+
+  it("answers unknown groups, bad input and unknown paths with errors that say what to do", async () => {
+    const group = await admin("GET", "/groups/csp2-missing/subscriptions");
+    expect(group.status).toBe(404);
+    expect((group.body as { error: string }).error).toContain("existing ones are");
+    const seats = await admin("PUT", `/groups/${sim.admin.licenceGroups()[0]}/subscriptions/1/seats`, { seats: -1 });
+    expect(seats.status).toBe(400);
+    expect((seats.body as { error: string }).error).toContain("seats must be a positive integer");
+    expect((await admin("GET", "/nothing-here")).status).toBe(404);
+    expect((await admin("PATCH", "/faults")).status).toBe(405);
+    expect((await rawRequest(`${sim.adminUrl}/faults`, { method: "POST", body: "{not json" })).status).toBe(400);
+  });
+});
