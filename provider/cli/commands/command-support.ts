@@ -1,6 +1,6 @@
-import { Command, type CommanderError } from "commander";
+import type { Command, CommanderError } from "commander";
 import { Csp2InputError } from "../../csp2/errors";
-import { createOvhClient, OvhApiError, OvhConfigError, OvhNetworkError, type OvhClient, type OvhRequester } from "../../ovh";
+import { createOvhClient, OvhApiError, OvhConfigError, OvhNetworkError, type OvhClient, type OvhRequest, type OvhRequester } from "../../ovh";
 import { serviceNameProblem } from "../../resources/input-checks";
 import { clientOptionsFrom } from "../../resources/provider-config";
 import { renderJson, type CliWriter } from "./output";
@@ -62,7 +62,7 @@ export interface ConnectionOptions {
 export function connect(options: ConnectionOptions = {}): OvhRequester {
   let client: OvhClient | undefined;
   return {
-    async request<T>(req: Parameters<OvhRequester["request"]>[0]): Promise<T> {
+    async request<T>(req: OvhRequest): Promise<T> {
       if (!client) {
         if (options.endpoint !== undefined && options.endpoint.trim() === "") {
           throw new CliUsageError(
