@@ -276,7 +276,10 @@ export class SimulatorServer {
       try {
         parsed = JSON.parse(rawBody || "{}");
       } catch {
-        return { answer: json(400, { error: "invalid_request", error_description: "The body is not valid JSON" }) };
+        parsed = undefined;
+      }
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        return { answer: json(400, { error: "invalid_request", error_description: "The body must be a JSON object or a form (application/x-www-form-urlencoded)" }) };
       }
       form = new URLSearchParams(Object.entries(parsed as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)]));
     } else {
