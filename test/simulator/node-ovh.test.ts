@@ -1,6 +1,6 @@
 import { execFile } from "child_process";
 import { join } from "path";
-import { startSimulator, type RunningSimulator } from "../../simulator";
+import { simulatorEnvironment, startSimulator, type RunningSimulator } from "../../simulator";
 
 /**
  * The official client @ovhcloud/node-ovh against the simulator, in a child process so NODE_EXTRA_CA_CERTS
@@ -38,7 +38,7 @@ function runNodeOvh(sim: RunningSimulator, params: Record<string, unknown>, call
       ["-e", CHILD_SCRIPT],
       {
         cwd: join(__dirname, "../.."),
-        env: { ...process.env, NODE_EXTRA_CA_CERTS: sim.caFile, NODE_OVH_TEST: JSON.stringify({ params: { host: "127.0.0.1", port: sim.port, ...params }, calls }) },
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: simulatorEnvironment(sim).NODE_EXTRA_CA_CERTS, NODE_OVH_TEST: JSON.stringify({ params: { host: "127.0.0.1", port: sim.port, ...params }, calls }) },
         timeout: 30_000,
       },
       (error, stdout, stderr) => {
@@ -57,6 +57,19 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 describe("@ovhcloud/node-ovh against the simulator over HTTPS", () => {
+  it("gets the environment a child process needs from simulatorEnvironment", () => {
+    const c = sim.credentials;
+    expect(simulatorEnvironment(sim)).toEqual({
+      OVH_ENDPOINT: sim.endpoint,
+      OVH_APPLICATION_KEY: c.applicationKey,
+      OVH_APPLICATION_SECRET: c.applicationSecret,
+      OVH_CONSUMER_KEY: c.consumerKey,
+      NODE_EXTRA_CA_CERTS: sim.caFile,
+    });
+    expect(simulatorEnvironment(sim, "oauth2")).toEqual({ OVH_ENDPOINT: sim.endpoint, OVH_CLIENT_ID: c.clientId, OVH_CLIENT_SECRET: c.clientSecret, NODE_EXTRA_CA_CERTS: sim.caFile });
+    expect(simulatorEnvironment(sim, "accessToken")).toEqual({ OVH_ENDPOINT: sim.endpoint, OVH_ACCESS_TOKEN: c.accessToken, NODE_EXTRA_CA_CERTS: sim.caFile });
+  });
+
   it("is accepted with good application credentials: GET, GET with query, POST with a body", async () => {
     const [recentGroup] = sim.admin.licenceGroups().filter((name) => sim.admin.subscriptions(name).some((s) => Date.now() - Date.parse(s.lastSeatIncrease) < 100 * 3_600_000));
     const recent = sim.admin.subscriptions(recentGroup)[0];
