@@ -42,7 +42,7 @@ export interface StartTaskRequest {
   function: TaskFunction;
   /** Target subscription (the parent for `orderAddon`); not for `addSubscription`. */
   subscriptionId?: number;
-  /** Licence name or id, for `addSubscription` and `orderAddon` (defaults to the target's licence). */
+  /** Licence name or id, required for `addSubscription` and `orderAddon`. */
   license?: string | number;
   /** Seats, for `addSubscription`, `changeQuantity` and `orderAddon`. */
   quantity?: number;
@@ -100,7 +100,10 @@ export class SimulatorAdmin {
       return activeGroup(this.account.state, serviceName);
     } catch (error) {
       if (error instanceof OvhHttpError) {
-        throw new SimulatorAdminError(`No licence group ${serviceName}: existing ones are ${this.licenceGroups().join(", ") || "none"}`, 404);
+        const existing = Object.values(this.account.state.groups)
+          .filter((g) => g.service.terminatedAt === null)
+          .map((g) => g.serviceName);
+        throw new SimulatorAdminError(`No licence group ${serviceName}: existing ones are ${existing.join(", ") || "none"}`, 404);
       }
       throw error;
     }
@@ -251,11 +254,9 @@ export class SimulatorAdmin {
       const target = request.function === "addSubscription" ? undefined : this.subscriptionOf(group, positiveInteger(request.subscriptionId, "subscriptionId"));
       const needsQuantity = request.function !== "deleteSubscription";
       const quantity = needsQuantity ? positiveInteger(request.quantity, "quantity") : null;
-      const licenseId =
-        request.license !== undefined ? this.licenceId(request.license) : request.function === "addSubscription" || request.function === "orderAddon" ? null : target?.licenseId ?? null;
-      if ((request.function === "addSubscription" || request.function === "orderAddon") && licenseId === null) {
-        throw new SimulatorAdminError(`license is required to start ${request.function}`);
-      }
+      const ordersLicence = request.function === "addSubscription" || request.function === "orderAddon";
+      if (ordersLicence && request.license === undefined) throw new SimulatorAdminError(`license is required to start ${request.function}`);
+      const licenseId = request.license !== undefined ? this.licenceId(request.license) : (target?.licenseId ?? null);
       const task = this.account.createTask(
         group,
         { function: request.function, subscriptionId: target?.id ?? null, licenseId, quantity },
