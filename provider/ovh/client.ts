@@ -179,9 +179,10 @@ class OvhSession {
         return decision.retry;
       },
       // The wait happens here rather than in axios-retry's own timer, so tests can observe it.
-      onRetry: async (retryCount, _error, config) => {
+      onRetry: async (_retryCount, _error, config) => {
         const exchange = config.ovhExchange as Exchange;
-        exchange.retriesDone = retryCount;
+        // Counted on the exchange, so a resend after re-signing does not start a fresh retry budget.
+        exchange.retriesDone += 1;
         await exchange.behaviour.sleep(exchange.nextRetryDelayMs);
       },
     };

@@ -65,7 +65,7 @@ interface NumericSetting {
 
 const NUMERIC_SETTINGS: NumericSetting[] = [
   { option: "maxConcurrentRequests", env: "OVH_MAX_CONCURRENT_REQUESTS", defaultValue: 8, min: 1, max: 256 },
-  { option: "maxRequestsPerSecond", env: "OVH_MAX_REQUESTS_PER_SECOND", defaultValue: 10, min: 1, max: 10_000 },
+  { option: "maxRequestsPerSecond", env: "OVH_MAX_REQUESTS_PER_SECOND", defaultValue: 10, min: 1, max: 100_000 },
   { option: "requestTimeoutMs", env: "OVH_REQUEST_TIMEOUT_MS", defaultValue: 30_000, min: 1, max: 3_600_000 },
   { option: "maxRetries", defaultValue: 4, min: 0, max: MAX_RETRIES_LIMIT },
   { option: "retryBaseDelayMs", defaultValue: 500, min: 0, max: 3_600_000 },

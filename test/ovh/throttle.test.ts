@@ -62,6 +62,14 @@ describe("request throttle, measured by the server", () => {
     expect(maxInAnyWindow(arrivals, RATE_WINDOW_MS)).toBeLessThanOrEqual(5);
   });
 
+  it("applies the most recent limits given for a shared identity", async () => {
+    server = await slowServer();
+    await getSharedOvhClient(options({ accessToken: "relimited", maxConcurrentRequests: 4, maxRequestsPerSecond: 100 })).get("/me");
+    const stricter = getSharedOvhClient(options({ accessToken: "relimited", maxConcurrentRequests: 1, maxRequestsPerSecond: 100 }));
+    await Promise.all(Array.from({ length: 4 }, () => stricter.get("/me")));
+    expect(server.maxInFlight()).toBe(1);
+  });
+
   it("gives clients of different credentials their own throttle", async () => {
     server = await slowServer();
     const a = getSharedOvhClient(options({ accessToken: "identity-a", maxRequestsPerSecond: 100 }));
