@@ -1,0 +1,247 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { LicenceFileError, formatPath, loadLicenceFile, parseLicenceFile } from "../../provider/resources/licence-file";
+import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
+
+const FILE = "licences.yaml";
+const BASIC = "Microsoft 365 Business Basic";
+const BASIC_SEATS = `groups.acme-1234.licences."${BASIC}".seats`;
+
+/** A file with one group and one licence whose settings are `settings` (indented under the licence). */
+function oneLicence(settings: string, serviceName = "acme-1234"): string {
+  return `groups:\n  ${serviceName}:\n    licences:\n      ${BASIC}:\n${settings
+    .split("\n")
+    .map((line) => `        ${line}`)
+    .join("\n")}\n`;
+}
+
+function problemsOf(text: string): LicenceFileError {
+  try {
+    parseLicenceFile(text, FILE);
+  } catch (error) {
+    if (error instanceof LicenceFileError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${JSON.stringify(text)} to be rejected`);
+}
+
+interface BadInput {
+  name: string;
+  text: string;
+  /** The path the problem is reported at. */
+  path: string;
+  /** Fragments the message must contain: the bad value and the fix. */
+  mentions: string[];
+  line?: number;
+  column?: number;
+}
+
+const badInputs: BadInput[] = [
+  { name: "fractional seats", text: oneLicence("seats: 2.5"), path: BASIC_SEATS, mentions: ["is 2.5", "write 2 or 3"], line: 5, column: 16 },
+  { name: "zero seats", text: oneLicence("seats: 0"), path: BASIC_SEATS, mentions: ["is 0", "at least 1 seat", "delete its entry"] },
+  { name: "negative seats", text: oneLicence("seats: -4"), path: BASIC_SEATS, mentions: ["is -4", "at least 1 seat"] },
+  { name: "huge seats", text: oneLicence("seats: 99999999999999"), path: BASIC_SEATS, mentions: ["99999999999999", "more than 1000000", "typo"] },
+  { name: "infinite seats", text: oneLicence("seats: .inf"), path: BASIC_SEATS, mentions: ["Infinity", "whole number from 1 to 1000000"] },
+  { name: "quoted seats", text: oneLicence('seats: "10"'), path: BASIC_SEATS, mentions: ['the text "10"', "remove the quotes (10)"] },
+  { name: "seats in words", text: oneLicence("seats: ten"), path: BASIC_SEATS, mentions: ['is "ten"', "whole number from 1 to 1000000"] },
+  { name: "seats as a boolean", text: oneLicence("seats: true"), path: BASIC_SEATS, mentions: ["is true", "e.g. 5"] },
+  { name: "seats without a value", text: oneLicence("seats:"), path: BASIC_SEATS, mentions: ["has no value", "whole number"] },
+  { name: "seats missing", text: oneLicence("subscriptionId: 3001201"), path: BASIC_SEATS, mentions: ["is missing", "add it"] },
+  { name: "licence given as a bare number", text: `groups:\n  acme-1234:\n    licences:\n      ${BASIC}: 5\n`, path: `groups.acme-1234.licences."${BASIC}"`, mentions: ["is 5", "`seats: 5`"] },
+  { name: "typo in seats", text: oneLicence("seat: 3"), path: `groups.acme-1234.licences."${BASIC}".seat`, mentions: ['did you mean "seats"'], line: 5, column: 9 },
+  { name: "American spelling of licences", text: `groups:\n  acme-1234:\n    licenses:\n      ${BASIC}: {seats: 3}\n`, path: "groups.acme-1234.licenses", mentions: ['did you mean "licences"'] },
+  { name: "typo in a guard rail", text: oneLicence("seats: 3\nmaxSeatsChange: 5"), path: `groups.acme-1234.licences."${BASIC}".maxSeatsChange`, mentions: ['did you mean "maxSeatChange"'] },
+  { name: "typo in a top-level key", text: `group:\n  acme-1234:\n    licences: {}\n`, path: "group", mentions: ['did you mean "groups"'] },
+  { name: "licence setting at group level", text: `groups:\n  acme-1234:\n    subscriptionId: 12\n    licences: {}\n`, path: "groups.acme-1234.subscriptionId", mentions: ["is a licence setting", "move it there"] },
+  { name: "licence written directly under the group", text: `groups:\n  acme-1234:\n    licences: {}\n    ${BASIC}: {seats: 2}\n`, path: `groups.acme-1234."${BASIC}"`, mentions: ["looks like a licence", "licences:"] },
+  { name: "YAML merge key", text: `groups:\n  acme-1234:\n    <<: {maxSeatChange: 2}\n    licences: {}\n`, path: 'groups.acme-1234."<<"', mentions: ["merge keys are not supported", "defaults:"] },
+  { name: "add-on of an add-on", text: oneLicence(`seats: 3\naddons:\n  Microsoft 365 Audio Conferencing:\n    seats: 1\n    addons: {}`), path: `groups.acme-1234.licences."${BASIC}".addons."Microsoft 365 Audio Conferencing".addons`, mentions: ["cannot have add-ons of its own"] },
+  { name: "serviceName with a slash", text: oneLicence("seats: 1", "acme/1234"), path: 'groups."acme/1234"', mentions: ['no "/"', "ovh-office365 groups"], line: 2, column: 3 },
+  { name: "serviceName with ..", text: oneLicence("seats: 1", "acme..1234"), path: 'groups."acme..1234"', mentions: ['".."', "ovh-office365 groups"] },
+  { name: "serviceName with %2F", text: oneLicence("seats: 1", "acme%2F1234"), path: 'groups."acme%2F1234"', mentions: ['"%"', "ovh-office365 groups"] },
+  { name: "serviceName with a space", text: oneLicence("seats: 1", '"acme 1234"'), path: 'groups."acme 1234"', mentions: ["spaces", "ovh-office365 groups"] },
+  { name: "serviceName with a control character", text: oneLicence("seats: 1", '"acme\\a1234"'), path: 'groups."acme\\u00071234"', mentions: ["control characters"] },
+  { name: "serviceName with unicode", text: oneLicence("seats: 1", "acmé-1234"), path: 'groups."acmé-1234"', mentions: ["letters, digits", "ovh-office365 groups"] },
+  { name: "empty serviceName", text: oneLicence("seats: 1", '""'), path: 'groups.""', mentions: ["must not be empty", "ovh-office365 groups"] },
+  { name: "empty licence name", text: `groups:\n  acme-1234:\n    licences:\n      "": {seats: 1}\n`, path: 'groups.acme-1234.licences.""', mentions: ["must not be empty", "ovh-office365 licences"] },
+  { name: "licences as a list", text: `groups:\n  acme-1234:\n    licences:\n      - name: ${BASIC}\n        seats: 2\n`, path: "groups.acme-1234.licences", mentions: ["is a list", "one key per licence name"] },
+  { name: "group without licences", text: `groups:\n  acme-1234:\n    displayName: Acme\n`, path: "groups.acme-1234.licences", mentions: ["is missing", "`licences: {}`"] },
+  { name: "group without a value", text: `groups:\n  acme-1234:\n`, path: "groups.acme-1234", mentions: ["has no value", "licences:"] },
+  { name: "empty displayName", text: `groups:\n  acme-1234:\n    displayName: ""\n    licences: {}\n`, path: "groups.acme-1234.displayName", mentions: ["must not be empty"] },
+  { name: "fractional subscriptionId", text: oneLicence("seats: 1\nsubscriptionId: 12.5"), path: `groups.acme-1234.licences."${BASIC}".subscriptionId`, mentions: ["is 12.5", "write 12 or 13"] },
+  { name: "task timeout over a day", text: `defaults:\n  taskTimeoutMinutes: 2000\ngroups: {}\n`, path: "defaults.taskTimeoutMinutes", mentions: ["is 2000", "more than 1440"] },
+  { name: "zero maxSeatChange", text: `groups:\n  acme-1234:\n    maxSeatChange: 0\n    licences: {}\n`, path: "groups.acme-1234.maxSeatChange", mentions: ["is 0", "less than 1"] },
+  { name: "the same licence twice", text: `groups:\n  acme-1234:\n    licences:\n      Office 365 E1: {seats: 1}\n      office 365  E1: {seats: 2}\n`, path: 'groups.acme-1234.licences."office 365  E1"', mentions: ['"Office 365 E1"', "name the same licence", "keep one entry"] },
+  { name: "two licences with one resource name", text: `groups:\n  acme-1234:\n    licences:\n      Office 365 E1 (x): {seats: 1}\n      Office 365 E1 x: {seats: 1}\n`, path: 'groups.acme-1234.licences."Office 365 E1 x"', mentions: ['"Office 365 E1 (x)"', 'suffix "office-365-e1-x"', "new Subscription"] },
+  { name: "one subscription adopted twice", text: `groups:\n  a-1:\n    licences:\n      Office 365 E1: {seats: 1, subscriptionId: 77}\n  b-2:\n    licences:\n      Office 365 E3: {seats: 1, subscriptionId: 77}\n`, path: 'groups.b-2.licences."Office 365 E3".subscriptionId', mentions: ["adopts subscription 77", 'groups.a-1.licences."Office 365 E1".subscriptionId'] },
+  { name: "a YAML syntax error", text: `groups:\n  acme-1234: {licences: {}\n  other: 1\n`, path: "", mentions: ["YAML syntax error", "near"], line: 3 },
+  { name: "a duplicated key", text: `groups:\n  acme-1234:\n    licences: {}\n  acme-1234:\n    licences: {}\n`, path: "", mentions: ["YAML syntax error", "unique"], line: 4, column: 3 },
+  { name: "an unknown YAML tag", text: oneLicence("seats: !secret 5"), path: "", mentions: ["YAML warning", "!secret"] },
+  { name: "an empty file", text: "# nothing yet\n", path: "", mentions: ["the file is empty", "groups:"] },
+  { name: "a list instead of a mapping", text: "- acme-1234\n", path: "", mentions: ["the file is a list", "`groups:`"] },
+];
+
+describe("parseLicenceFile: bad input", () => {
+  it("has a corpus of at least 40 cases", () => {
+    expect(badInputs.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(badInputs.map((input) => input.name)).size).toBe(badInputs.length);
+  });
+
+  it.each(badInputs)("rejects $name, naming the field, the value and the fix", ({ text, path: where, mentions, line, column }) => {
+    const error = problemsOf(text);
+    const problem = error.problems.find((candidate) => candidate.path === where);
+    if (problem === undefined) {
+      throw new Error(`no problem reported at ${JSON.stringify(where)}; got:\n${error.message}`);
+    }
+    for (const fragment of mentions) expect(problem.message).toContain(fragment);
+    if (line !== undefined) expect(problem.line).toBe(line);
+    if (column !== undefined) expect(problem.column).toBe(column);
+    const position = problem.line === undefined ? "" : `:${problem.line}:${problem.column}`;
+    expect(error.message).toContain(`${FILE}${position}:${where === "" ? "" : ` ${where}`} ${problem.message}`);
+  });
+
+  it("reports every problem of a file at once, in file order", () => {
+    const error = problemsOf(
+      [
+        "groups:",
+        "  acme/1234:",
+        "    licences: {}",
+        "  fine-1:",
+        "    displayname: Fine",
+        "    licences:",
+        `      ${BASIC}: {seats: 0}`,
+        "      Office 365 E3: {seats: 1.5}",
+        "",
+      ].join("\n"),
+    );
+    expect(error.problems.map((problem) => [problem.line, problem.path])).toEqual([
+      [2, 'groups."acme/1234"'],
+      [5, "groups.fine-1.displayname"],
+      [7, `groups.fine-1.licences."${BASIC}".seats`],
+      [8, 'groups.fine-1.licences."Office 365 E3".seats'],
+    ]);
+    expect(error.message.split("\n")[0]).toBe(`${FILE} has 4 problems:`);
+  });
+
+  it("reports a typo once, not also as the missing key it stands for", () => {
+    const error = problemsOf(oneLicence("seat: 3"));
+    expect(error.problems.map((problem) => problem.path)).toEqual([`groups.acme-1234.licences."${BASIC}".seat`]);
+  });
+
+  it("is a RunError, so Pulumi prints the problems without a stack trace", () => {
+    const error = problemsOf(oneLicence("seats: 0"));
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect(error.name).toBe("LicenceFileError");
+    expect(error.fileName).toBe(FILE);
+  });
+});
+
+describe("parseLicenceFile: valid files", () => {
+  const text = `
+defaults:
+  maxSeatChange: 20
+  taskTimeoutMinutes: 30
+groups:
+  csp2-1f4a7c92:
+    displayName: Acme Corp
+    maxSeatChange: 10
+    licences:
+      ${BASIC}:
+        seats: 25
+        subscriptionId: 3001201
+        addons:
+          Microsoft Defender for Office 365 (Plan 1): {seats: 25, maxSeatChange: 3}
+      Exchange Online (Plan 1): {seats: 3, taskTimeoutMinutes: 45}
+  csp2-8d03b5e6:
+    licences: {}
+`;
+
+  it("resolves groups, licences and add-ons in file order, with inherited guard rails", () => {
+    expect(parseLicenceFile(text, FILE)).toEqual({
+      groups: [
+        {
+          serviceName: "csp2-1f4a7c92",
+          displayName: "Acme Corp",
+          maxSeatChange: 10,
+          taskTimeoutMinutes: 30,
+          subscriptions: [
+            {
+              license: BASIC,
+              seats: 25,
+              subscriptionId: 3001201,
+              maxSeatChange: 10,
+              taskTimeoutMinutes: 30,
+              resourceName: "csp2-1f4a7c92/microsoft-365-business-basic",
+            },
+            {
+              license: "Microsoft Defender for Office 365 (Plan 1)",
+              seats: 25,
+              addonOf: BASIC,
+              maxSeatChange: 3,
+              taskTimeoutMinutes: 30,
+              resourceName: "csp2-1f4a7c92/microsoft-365-business-basic/microsoft-defender-for-office-365-plan-1",
+            },
+            {
+              license: "Exchange Online (Plan 1)",
+              seats: 3,
+              maxSeatChange: 10,
+              taskTimeoutMinutes: 45,
+              resourceName: "csp2-1f4a7c92/exchange-online-plan-1",
+            },
+          ],
+        },
+        { serviceName: "csp2-8d03b5e6", maxSeatChange: 20, taskTimeoutMinutes: 30, subscriptions: [] },
+      ],
+    });
+  });
+
+  it("keeps resource names when a licence name only changes case or spacing", () => {
+    const names = (licence: string) =>
+      parseLicenceFile(`groups:\n  g-1:\n    licences:\n      ${licence}: {seats: 1}\n`, FILE).groups[0].subscriptions[0].resourceName;
+    expect(names("Office 365 E3")).toBe("g-1/office-365-e3");
+    expect(names("office 365   E3")).toBe("g-1/office-365-e3");
+  });
+
+  it("accepts numbers YAML writes differently, and leaves guard rails unset when nothing sets them", () => {
+    const [group] = parseLicenceFile(`groups:\n  g-1:\n    licences:\n      Office 365 E1: {seats: 1e2}\n`, FILE).groups;
+    expect(group).toEqual({
+      serviceName: "g-1",
+      subscriptions: [{ license: "Office 365 E1", seats: 100, resourceName: "g-1/office-365-e1" }],
+    });
+  });
+});
+
+describe("loadLicenceFile", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = makeProgramDir("licence-file");
+  });
+  afterAll(() => removeDir(dir));
+
+  it("names the path it was given in every problem", () => {
+    const file = path.join(dir, "customers.yaml");
+    fs.writeFileSync(file, oneLicence("seats: -1"));
+    expect(() => loadLicenceFile(file)).toThrow(`${file}:5:16: ${BASIC_SEATS} is -1`);
+  });
+
+  it("says when the file cannot be read", () => {
+    const missing = path.join(dir, "absent.yaml");
+    expect(() => loadLicenceFile(missing)).toThrow(`${missing}: the file cannot be read (no such file)`);
+    expect(() => loadLicenceFile(dir)).toThrow("(it is a directory)");
+  });
+
+  it("accepts the licence files shipped with the examples", () => {
+    for (const example of ["gitops/licences.yaml", "multi-tenant/customers.yaml"]) {
+      const file = loadLicenceFile(path.join(REPO_ROOT, "examples", example));
+      expect(file.groups.length).toBeGreaterThanOrEqual(3);
+    }
+  });
+});
+
+describe("formatPath", () => {
+  it("quotes segments that are not plain names", () => {
+    expect(formatPath(["groups", "acme-1234", "licences", BASIC, "seats"])).toBe(BASIC_SEATS);
+    expect(formatPath(["groups", "a.b"])).toBe('groups."a.b"');
+  });
+});
