@@ -24,6 +24,21 @@ interface Answer {
   headers?: Record<string, string>;
 }
 
+/** One request as the dispatcher needs it. */
+interface ApiRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** Path below `/1.0` for API calls. */
+  apiPath: string;
+  isApi: boolean;
+  /** Path and query exactly as received. */
+  rawUrl: string;
+  search: string;
+  headers: IncomingMessage["headers"];
+  rawBody: string;
+}
+
 interface Outcome {
   answer: Answer;
   route?: string;
@@ -211,7 +226,7 @@ export class SimulatorServer {
       outcome = { answer: faultAnswer(action) };
       fault = action.kind;
     } else {
-      outcome = this.dispatch(method, path, apiPath, isApi, rawUrl, search, req, rawBody);
+      outcome = this.dispatch({ method, path, apiPath, isApi, rawUrl, search, headers: req.headers, rawBody });
     }
     if (action?.kind === "reset") {
       req.socket.destroy();
@@ -222,10 +237,11 @@ export class SimulatorServer {
     logEntry(outcome.answer.status, outcome, fault);
   }
 
-  private dispatch(method: string, path: string, apiPath: string, isApi: boolean, rawUrl: string, search: string, req: IncomingMessage, rawBody: string): Outcome {
+  private dispatch(request: ApiRequest): Outcome {
+    const { method, apiPath, rawBody } = request;
     try {
-      if (path === OAUTH2_TOKEN_PATH) return this.token(method, req, rawBody);
-      if (!isApi) throw invalidUrl();
+      if (request.path === OAUTH2_TOKEN_PATH) return this.token(request);
+      if (!request.isApi) throw invalidUrl();
       const match = this.router.match(method, apiPath);
       if (match.kind === "notFound") throw invalidUrl();
       if (match.kind === "wrongMethod") {
@@ -242,14 +258,14 @@ export class SimulatorServer {
         try {
           identity = runtime.auth.authenticate({
             method,
-            rawUrl,
+            rawUrl: request.rawUrl,
             apiPath,
             scheme: this.scheme,
-            headers: req.headers,
+            headers: request.headers,
             rawBody,
             noAuthentication: route.noAuthentication,
           });
-          const { params, body } = validateRequest(route, match.pathParams, new URLSearchParams(search), rawBody);
+          const { params, body } = validateRequest(route, match.pathParams, new URLSearchParams(request.search), rawBody);
           const handler = API_HANDLERS[`${route.method} ${route.path}`];
           const result = handler({ account: runtime.account, auth: runtime.auth, params, body, identity, serverNow: runtime.serverNow() });
           return { answer: json(200, result), route: route.path, identity };
@@ -265,11 +281,12 @@ export class SimulatorServer {
     }
   }
 
-  private token(method: string, req: IncomingMessage, rawBody: string): Outcome {
+  private token(request: ApiRequest): Outcome {
+    const { method, headers, rawBody } = request;
     if (method !== "POST") {
       return { answer: json(405, { error: "invalid_request", error_description: "Use POST to request a token" }, { Allow: "POST" }) };
     }
-    const contentType = String(req.headers["content-type"] ?? "");
+    const contentType = String(headers["content-type"] ?? "");
     let form: URLSearchParams;
     if (contentType.includes("application/json")) {
       let parsed: unknown;
@@ -286,7 +303,7 @@ export class SimulatorServer {
       form = new URLSearchParams(rawBody);
     }
     try {
-      const { token, clientId } = this.runtime.transact(() => this.runtime.auth.issueToken(form, req.headers.authorization));
+      const { token, clientId } = this.runtime.transact(() => this.runtime.auth.issueToken(form, headers.authorization));
       return { answer: json(200, token, { "Cache-Control": "no-store", Pragma: "no-cache" }), identity: { method: "oauth2", clientId } };
     } catch (error) {
       if (!(error instanceof OAuth2Error)) throw error;
