@@ -49,7 +49,7 @@ export function clientOptionsFrom(
     }
     return value;
   };
-  // Credentials come from one place only, so a stack key never mixes with an unrelated OVH_* variable.
+  // With any credential in the stack config the client takes that set whole and ignores OVH_* credentials.
   const credentials = stackHasCredentials
     ? {
         applicationKey: config.applicationKey,
@@ -58,11 +58,11 @@ export function clientOptionsFrom(
         clientId: config.clientId,
         clientSecret: config.clientSecret,
         accessToken: config.accessToken,
-        env: { OVH_ENDPOINT: env.OVH_ENDPOINT },
       }
-    : { env };
+    : {};
   return {
     ...credentials,
+    env,
     endpoint: config.endpoint,
     maxRequestsPerSecond: numberOption("maxRequestsPerSecond"),
     maxConcurrentRequests: numberOption("maxConcurrentRequests"),
