@@ -47,7 +47,7 @@ describe("LicenseGroup through the real provider host", () => {
 
     await destroy(host(), converged.state);
     expect(stack.simulator.admin.licenceGroups()).toContain(serviceName);
-    expect(stack.lines.some((line) => line.text.includes(`${serviceName}: removed from the program but NOT terminated`))).toBe(true);
+    await expect(host().waitForOutput(`${serviceName}: removed from the program but NOT terminated`, 10_000)).resolves.toBeDefined();
   });
 
   it("orders a new group through the cart, never twice, and terminates it only when asked", async () => {
@@ -71,7 +71,7 @@ describe("LicenseGroup through the real provider host", () => {
     expect(stack.simulator.admin.terminationToken(serviceName)).toBeNull();
     await destroy(host(), terminating.state);
     expect(stack.simulator.admin.terminationToken(serviceName)).toEqual(expect.any(String));
-    expect(stack.lines.some((line) => line.text.includes(`${serviceName}: termination requested`))).toBe(true);
+    await expect(host().waitForOutput(`${serviceName}: termination requested`, 10_000)).resolves.toBeDefined();
   });
 
   it("rejects an order without a display name before calling OVH", async () => {
@@ -82,7 +82,9 @@ describe("LicenseGroup through the real provider host", () => {
     expect(stack.simulator.requestLog.entries().length).toBe(requestsBefore);
   });
 
-  it("keeps every credential out of __provider, state and provider output, and stores a small require of the package", () => {
+  it("keeps every credential out of __provider, state and provider output, and stores a small require of the package", async () => {
+    // Let the host's last lines arrive before looking at them.
+    await host().waitForOutput("termination requested", 10_000);
     const { applicationSecret, consumerKey } = stack.simulator.credentials;
     const everything = JSON.stringify({ providers: stack.harness.providers, states, lines: stack.lines });
     expect(states.length).toBeGreaterThan(3);

@@ -88,7 +88,7 @@ describe("Subscription through the real provider host", () => {
     // The other task ran to its end (4 seats), then the declared 3 seats were restored.
     expect(stack.simulator.admin.tasks(serviceName).find((t) => t.id === task.id)?.status).toBe("done");
     expect(updated.state.outputs).toMatchObject({ seats: 3, taskPendingId: 0, pendingTasks: [] });
-    expect(stack.lines.some((line) => line.text.includes(`OVH task ${task.id} is pending`))).toBe(true);
+    await expect(host().waitForOutput(`OVH task ${task.id} is pending`, 10_000)).resolves.toBeDefined();
     await destroy(host(), updated.state);
   });
 
