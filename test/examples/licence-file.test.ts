@@ -245,3 +245,21 @@ describe("formatPath", () => {
     expect(formatPath(["groups", "a.b"])).toBe('groups."a.b"');
   });
 });
+
+describe("the gitops README", () => {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, "examples", "gitops", "README.md"), "utf8");
+
+  it("shows a file format that parses", () => {
+    const [, example] = /## The file\n\n```yaml\n([\s\S]*?)```/.exec(readme) ?? [];
+    expect(parseLicenceFile(example, FILE).groups[0].subscriptions.map((entry) => entry.license)).toEqual([
+      BASIC,
+      "Microsoft 365 Business Standard",
+      "Microsoft Defender for Office 365 (Plan 1)",
+    ]);
+  });
+
+  it("shows the problems parseLicenceFile reports for its bad file, word for word", () => {
+    const [, badFile, shown] = /```yaml\n([^`]*)```\n\nstops `pulumi preview`[^\n]*\n\n```\n([\s\S]*?)\n```/.exec(readme) ?? [];
+    expect(problemsOf(badFile).message).toBe(shown);
+  });
+});
