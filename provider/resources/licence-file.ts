@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { isAbsolute } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { z } from "zod";
@@ -158,7 +159,9 @@ function numberProblem(value: unknown, rule: NumberRule): string | undefined {
 
 const displayName = z.unknown().transform((value, ctx) => {
   const problem =
-    value === null ? "has no value: write the group's internal name, or remove the line" : textProblem(value, "the group's internal name", maxDisplayNameLength);
+    value === null
+      ? "has no value: write the group's internal name, or remove the line"
+      : textProblem(value, "the group's internal name", maxDisplayNameLength);
   if (problem === undefined) return value as string;
   ctx.addIssue({ code: "custom", message: problem });
   return z.NEVER;
@@ -214,7 +217,8 @@ export function parseLicenceFile(text: string, fileName: string): LicenceFile {
 
   const syntaxProblems = [...document.errors, ...document.warnings].map((error): LicenceFileProblem => {
     const { line, col } = lineCounter.linePos(error.pos[0]);
-    return { path: "", line, column: col, message: `YAML ${error instanceof YAML.YAMLWarning ? "warning" : "syntax error"}: ${syntaxMessage(error, text, error.pos[0])}` };
+    const kind = error instanceof YAML.YAMLWarning ? "warning" : "syntax error";
+    return { path: "", line, column: col, message: `YAML ${kind}: ${syntaxMessage(error, text, error.pos[0])}` };
   });
   if (syntaxProblems.length > 0) throw new LicenceFileError(fileName, syntaxProblems);
 
@@ -225,7 +229,8 @@ export function parseLicenceFile(text: string, fileName: string): LicenceFile {
     throw new LicenceFileError(fileName, [{ path: "", message: `the file cannot be read as data: ${(error as Error).message}` }]);
   }
   if (content === null || content === undefined) {
-    throw new LicenceFileError(fileName, [{ path: "", message: "the file is empty: declare your licence groups under `groups:` (see the example licences.yaml)" }]);
+    const message = "the file is empty: declare your licence groups under `groups:` (see the example licences.yaml)";
+    throw new LicenceFileError(fileName, [{ path: "", message }]);
   }
 
   const parsed = fileSchema.safeParse(content, { reportInput: true });
@@ -243,9 +248,8 @@ export function loadLicenceFile(path: string): LicenceFile {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (error as Error).message;
-    throw new LicenceFileError(path, [
-      { path: "", message: `the file cannot be read (${reason}): check the path, which is relative to ${process.cwd()}` },
-    ]);
+    const where = isAbsolute(path) ? "" : ` (relative to ${process.cwd()})`;
+    throw new LicenceFileError(path, [{ path: "", message: `the file cannot be read (${reason}): check the path${where}` }]);
   }
   return parseLicenceFile(text, path);
 }
@@ -284,6 +288,18 @@ export function declareLicences(file: LicenceFile, options: DeclareLicencesOptio
  */
 export function declareLicenceGroup(declaration: LicenceGroupDeclaration, options: DeclareLicencesOptions = {}): DeclaredLicenceGroup {
   const { serviceName } = declaration;
+  // Checked before anything is registered: a declaration built in code may not come from parseLicenceFile.
+  const declaredBases = new Set<string>();
+  for (const entry of declaration.subscriptions) {
+    if (entry.addonOf === undefined) {
+      declaredBases.add(entry.license);
+    } else if (!declaredBases.has(entry.addonOf)) {
+      throw new Error(
+        `${entry.resourceName}: addonOf "${entry.addonOf}" is not a licence declared before it in group ${serviceName}: ` +
+          "list the licence it extends first, with the same name",
+      );
+    }
+  }
   const group = new LicenseGroup(
     serviceName,
     { serviceName, ...(declaration.displayName !== undefined && { displayName: declaration.displayName }) },
@@ -351,7 +367,7 @@ function problemsOf(issue: z.core.$ZodIssue, locate: Locate): LicenceFileProblem
     case "invalid_key": {
       // The key's own value opens the reason ("\"a/b\" is not ..."): the path already names it.
       const key = describe(path[path.length - 1]);
-      const reasons = issue.issues.map((inner) => (inner.message.startsWith(`${key} `) ? inner.message.slice(key.length + 1) : inner.message));
+      const reasons = issue.issues.map(({ message }) => (message.startsWith(`${key} `) ? message.slice(key.length + 1) : message));
       return [at(path, reasons.join("; "), true)];
     }
     case "invalid_type":
@@ -406,7 +422,9 @@ function wrongTypeMessage(path: PathSegment[], value: unknown): string {
     return `${found}: write one key per licence name with its settings under it, e.g. \`${example}: {seats: 5}\`${empty}`;
   }
   const level = levelOf(path);
-  if (level === "group") return `${found}: a group is a mapping with \`licences:\` (and optionally displayName, maxSeatChange, taskTimeoutMinutes)`;
+  if (level === "group") {
+    return `${found}: a group is a mapping with \`licences:\` (and optionally displayName, maxSeatChange, taskTimeoutMinutes)`;
+  }
   if (typeof value === "number") return `${found}: write the seat count under it as \`seats: ${value}\``;
   return `${found}: a licence is a mapping with \`seats:\` (and optionally subscriptionId, maxSeatChange, taskTimeoutMinutes, addons)`;
 }
@@ -415,35 +433,35 @@ function wrongTypeMessage(path: PathSegment[], value: unknown): string {
 function crossEntryProblems(file: ParsedFile, locate: Locate): LicenceFileProblem[] {
   const problems: LicenceFileProblem[] = [];
   const adopted = new Map<number, PathSegment[]>();
-  const problem = (path: PathSegment[], message: string, onKey = false) => problems.push({ path: formatPath(path), ...locate(path, onKey), message });
+  const problem = (path: PathSegment[], message: string, onKey = false) => {
+    problems.push({ path: formatPath(path), ...locate(path, onKey), message });
+  };
 
   const checkSiblings = (names: string[], basePath: PathSegment[], scope: string) => {
-    const seen = new Map<string, string>();
+    const byLicence = new Map<string, string>();
+    const bySlug = new Map<string, string>();
     for (const name of names) {
-      for (const [key, describeKey] of [
-        [normalizeLicenseName(name), `name the same licence (case and spacing do not matter) ${scope}: keep one entry`],
-        [
-          `slug:${slugOf(name)}`,
-          `would both get the resource name suffix "${slugOf(name)}" ${scope}: keep one here and declare the other ` +
-            "in the program with `new Subscription(...)`",
-        ],
-      ] as const) {
-        const first = seen.get(key);
-        if (first === undefined) {
-          seen.set(key, name);
-        } else {
-          problem([...basePath, name], `and ${describe(first)} ${describeKey}`, true);
-          break;
-        }
+      const at = [...basePath, name];
+      const slug = slugOf(name);
+      const sameLicence = byLicence.get(normalizeLicenseName(name));
+      const sameSlug = bySlug.get(slug);
+      if (slug === "") {
+        problem(at, "has no letters or digits to name its resource: use the licence name as OVH lists it", true);
+      } else if (sameLicence !== undefined) {
+        problem(at, `and ${describe(sameLicence)} name the same licence (case and spacing do not matter) ${scope}: keep one entry`, true);
+      } else if (sameSlug !== undefined) {
+        const fix = "keep one here and declare the other in the program with `new Subscription(...)`";
+        problem(at, `and ${describe(sameSlug)} would both get the resource name suffix "${slug}" ${scope}: ${fix}`, true);
       }
-      if (slugOf(name) === "") problem([...basePath, name], "has no letters or digits to name its resource: use the licence name as OVH lists it", true);
+      if (!byLicence.has(normalizeLicenseName(name))) byLicence.set(normalizeLicenseName(name), name);
+      if (!bySlug.has(slug)) bySlug.set(slug, name);
     }
   };
   const checkAdoption = (id: number | undefined, path: PathSegment[]) => {
     if (id === undefined) return;
     const first = adopted.get(id);
     if (first === undefined) adopted.set(id, path);
-    else problem(path, `adopts subscription ${id}, which ${formatPath(first)} already adopts: one subscription can be managed by one entry only`);
+    else problem(path, `adopts subscription ${id}, which ${formatPath(first)} already adopts: one entry per subscription`);
   };
 
   for (const [serviceName, group] of Object.entries(file.groups)) {
@@ -506,7 +524,8 @@ function withoutUndefined<T extends object>(value: T): T {
 
 /** `groups.acme-1234.licences."Microsoft 365 Business Basic".seats` */
 export function formatPath(path: readonly PathSegment[]): string {
-  return path.map((segment) => (typeof segment === "string" && /^[A-Za-z0-9_-]+$/.test(segment) ? segment : JSON.stringify(String(segment)))).join(".");
+  const plain = (segment: PathSegment) => typeof segment === "string" && /^[A-Za-z0-9_-]+$/.test(segment);
+  return path.map((segment) => (plain(segment) ? segment : JSON.stringify(String(segment)))).join(".");
 }
 
 /** The position of the node at `path` (of its key when `onKey`), or of its deepest existing ancestor. */

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { LicenceFileError, formatPath, loadLicenceFile, parseLicenceFile } from "../../provider/resources/licence-file";
+import { LicenceFileError, declareLicenceGroup, formatPath, loadLicenceFile, parseLicenceFile } from "../../provider/resources/licence-file";
 import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
 
 const FILE = "licences.yaml";
@@ -261,5 +261,17 @@ describe("the gitops README", () => {
   it("shows the problems parseLicenceFile reports for its bad file, word for word", () => {
     const [, badFile, shown] = /```yaml\n([^`]*)```\n\nstops `pulumi preview`[^\n]*\n\n```\n([\s\S]*?)\n```/.exec(readme) ?? [];
     expect(problemsOf(badFile).message).toBe(shown);
+  });
+});
+
+describe("declareLicenceGroup", () => {
+  it("refuses an add-on whose licence is not declared before it, before registering anything", () => {
+    const declaration = {
+      serviceName: "g-1",
+      subscriptions: [{ license: "Microsoft 365 Audio Conferencing", seats: 1, addonOf: BASIC, resourceName: "g-1/basic/audio" }],
+    };
+    expect(() => declareLicenceGroup(declaration)).toThrow(
+      `g-1/basic/audio: addonOf "${BASIC}" is not a licence declared before it in group g-1: list the licence it extends first`,
+    );
   });
 });
