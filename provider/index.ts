@@ -17,3 +17,17 @@ export {
   type LicenseGroupTenant,
 } from "./resources/license-group";
 export type { PendingTask } from "./resources/pending-tasks";
+export {
+  declareLicenceGroup,
+  declareLicences,
+  loadLicenceFile,
+  parseLicenceFile,
+  LicenceFileError,
+  type DeclareLicencesOptions,
+  type DeclaredLicenceGroup,
+  type DeclaredSubscription,
+  type LicenceFile,
+  type LicenceFileProblem,
+  type LicenceGroupDeclaration,
+  type SubscriptionDeclaration,
+} from "./resources/licence-file";

@@ -16,12 +16,13 @@ import { type ProviderHost, startProviderHost } from "./provider-host";
 const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
 const LICENSE_GROUP = "pulumi-nodejs:dynamic/ovh-office365:LicenseGroup";
 
-/** The quickstart program's declarations (examples/quickstart). */
+/** The quickstart program's declarations with its default config (examples/quickstart, Pulumi.yaml). */
 export const quickstart = {
-  group: { name: "customer", displayName: "Contoso (quickstart)" },
+  group: { name: "licence-group", displayName: "Contoso (quickstart)" },
+  maxSeatChange: 10,
   subscriptions: [
-    { name: "business-basic", license: "Microsoft 365 Business Basic", seats: 10 },
-    { name: "business-standard", license: "Microsoft 365 Business Standard", seats: 3 },
+    { name: "business-basic", license: "Microsoft 365 Business Basic", seats: 5 },
+    { name: "business-standard", license: "Microsoft 365 Business Standard", seats: 2 },
   ],
 };
 
@@ -71,7 +72,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const seatsOf = (name: string) => quickstart.subscriptions.find((s) => s.name === name)!.seats;
     const subscriptionInputs = (name: string, seats = seatsOf(name)) => {
       const declared = quickstart.subscriptions.find((s) => s.name === name)!;
-      return { serviceName, license: declared.license, seats };
+      return { serviceName, license: declared.license, seats, maxSeatChange: quickstart.maxSeatChange };
     };
     const urnOf = (type: string, name: string) => h.makeUrn(type, name);
 
@@ -86,17 +87,17 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     );
     await controlPanel();
 
-    heading("2. Seat change reviewed in a pull request: business-basic 10 => 15, then pulumi up");
+    heading("2. Seat change reviewed in a pull request: business-basic 5 => 8, then pulumi up");
     const basic = "business-basic";
-    const declaredBasic = 15;
+    const declaredBasic = 8;
     const planned = await preview(h, subscriptions.get(basic)!, { inputs: subscriptionInputs(basic, declaredBasic), providerText: subscriptionProvider });
-    say(`pulumi preview: ${planned.changes ? "~ update business-basic (seats: 10 => 15)" : "no changes"}`);
+    say(`pulumi preview: ${planned.changes ? `~ update business-basic (seats: ${seatsOf(basic)} => ${declaredBasic})` : "no changes"}`);
     subscriptions.set(basic, (await up(h, urnOf(SUBSCRIPTION, basic), { inputs: subscriptionInputs(basic, declaredBasic), providerText: subscriptionProvider, previous: subscriptions.get(basic) })).state);
     await controlPanel();
 
     heading("3. Someone starts a seat change in the control panel: the task is pending");
     const basicId = subscriptions.get(basic)!.outputs.subscriptionId as number;
-    const task = simulator.admin.startTask(serviceName, { function: "changeQuantity", subscriptionId: basicId, quantity: 16, durationMs: options.taskDurationMs * 3 });
+    const task = simulator.admin.startTask(serviceName, { function: "changeQuantity", subscriptionId: basicId, quantity: declaredBasic + 1, durationMs: options.taskDurationMs * 3 });
     subscriptions.set(basic, (await refresh(h, subscriptions.get(basic)!))!);
     await controlPanel();
     const pending = await preview(h, subscriptions.get(basic)!, { inputs: subscriptionInputs(basic, declaredBasic), providerText: subscriptionProvider });
@@ -105,8 +106,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     subscriptions.set(basic, (await up(h, urnOf(SUBSCRIPTION, basic), { inputs: subscriptionInputs(basic, declaredBasic), providerText: subscriptionProvider, previous: subscriptions.get(basic) })).state);
     await controlPanel();
 
-    heading("4. Drift: seats lowered by hand in the control panel (15 => 12)");
-    simulator.admin.setSeats(serviceName, basicId, 12);
+    heading(`4. Drift: seats lowered by hand in the control panel (${declaredBasic} => ${declaredBasic - 2})`);
+    simulator.admin.setSeats(serviceName, basicId, declaredBasic - 2);
     subscriptions.set(basic, (await refresh(h, subscriptions.get(basic)!))!);
     const drift = await preview(h, subscriptions.get(basic)!, { inputs: subscriptionInputs(basic, declaredBasic), providerText: subscriptionProvider });
     say(`pulumi preview --refresh: ${drift.changes ? `~ business-basic seats: ${subscriptions.get(basic)!.inputs.seats} => ${declaredBasic}` : "no changes"}`);

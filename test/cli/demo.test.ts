@@ -15,9 +15,9 @@ describe("ovh-office365 demo", () => {
     }
     const text = output.join("");
     for (const { license } of quickstart.subscriptions) expect(text).toContain(`ordered ${quickstart.subscriptions.find((s) => s.license === license)!.seats} seats of "${license}"`);
-    expect(text).toContain("~ update business-basic (seats: 10 => 15)");
+    expect(text).toContain("~ update business-basic (seats: 5 => 8)");
     expect(text).toMatch(/DRIFT \(task \d+ pending\)/);
-    expect(text).toContain("~ business-basic seats: 12 => 15");
+    expect(text).toContain("~ business-basic seats: 6 => 8");
     expect(text).toContain("+ create business-standard (it no longer exists at OVH)");
     expect(text).toMatch(/Tasks in progress\n[\s\S]*changeQuantity/);
     expect(text).toMatch(/Done: \d+ OVH API calls, every step converged\./);
