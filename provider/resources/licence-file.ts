@@ -6,7 +6,7 @@ import { z } from "zod";
 import { closestName, describe, serviceNameProblem, textProblem } from "./input-checks";
 import { LicenseGroup } from "./license-group";
 import { Subscription } from "./subscription";
-import { maxSeats, normalizeLicenseName } from "./subscription-rules";
+import { maxSeats, maxTaskTimeoutMinutes, normalizeLicenseName } from "./subscription-rules";
 
 /**
  * A licence file (`licences.yaml`): the licence groups a reseller manages, their licences and seat counts, reviewed
@@ -89,7 +89,6 @@ export class LicenceFileError extends pulumi.RunError {
 }
 
 const maxOvhId = Number.MAX_SAFE_INTEGER;
-const maxTaskTimeoutMinutes = 24 * 60;
 const maxDisplayNameLength = 100;
 const maxLicenceNameLength = 200;
 

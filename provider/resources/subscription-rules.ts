@@ -25,6 +25,7 @@ export const subscriptionInputNames = [
 export const maxSeats = 1_000_000;
 const maxOvhId = Number.MAX_SAFE_INTEGER;
 export const defaultTaskTimeoutMinutes = 30;
+export const maxTaskTimeoutMinutes = 24 * 60;
 
 /** `check`: every input validated before anything is called; `olds` are the previous inputs (live seats after refresh). */
 export function checkSubscriptionInputs(olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
@@ -53,7 +54,7 @@ export function checkSubscriptionInputs(olds: Record<string, unknown>, news: Rec
   else if (known("seats")) fail("seats", wholeNumberProblem(news.seats, { min: 1, max: maxSeats, what: "a seat count" }));
   if (known("maxSeatChange")) fail("maxSeatChange", wholeNumberProblem(news.maxSeatChange, { min: 1, max: maxSeats, what: "the largest seat change one run may make" }));
   if (known("taskTimeoutMinutes")) {
-    fail("taskTimeoutMinutes", wholeNumberProblem(news.taskTimeoutMinutes, { min: 1, max: 24 * 60, what: "minutes to wait for one OVH task" }));
+    fail("taskTimeoutMinutes", wholeNumberProblem(news.taskTimeoutMinutes, { min: 1, max: maxTaskTimeoutMinutes, what: "minutes to wait for one OVH task" }));
   }
 
   if (failures.length === 0) fail("seats", seatGuardProblem(olds.seats, news.seats, news.maxSeatChange));
