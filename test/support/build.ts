@@ -8,24 +8,31 @@ const LOCK_WAIT_MS = 120_000;
 
 /**
  * Makes sure the package's `main` exists, building it once with `tsc -p tsconfig.build.json` when it does not.
- * `npm test` builds before jest; this covers `npx jest <folder>` on a fresh clone. A lock directory keeps two jest
- * workers from compiling into dist/ at the same time.
+ * `npm test` builds before jest; this covers `npx jest <folder>` on a fresh clone.
  */
 export async function ensurePackageBuilt(): Promise<void> {
   const main = mainFile();
-  if (fs.existsSync(main)) return;
+  await buildWhen(() => !fs.existsSync(main), main);
+}
+
+/**
+ * Builds the package when `needsBuild()` says so, checking that `expectedFile` then exists. A lock directory keeps two
+ * jest workers from compiling into dist/ at the same time.
+ */
+export async function buildWhen(needsBuild: () => boolean, expectedFile: string): Promise<void> {
+  if (!needsBuild()) return;
   await withBuildLock(() => {
-    if (fs.existsSync(main)) return;
+    if (!needsBuild()) return;
     const tsc = require.resolve("typescript/bin/tsc", { paths: [REPO_ROOT] });
     let output = "";
     try {
       execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: REPO_ROOT, encoding: "utf8" });
     } catch (error) {
-      // tsc still emits when some files have type errors; only a missing main is fatal here.
+      // tsc still emits when some files have type errors; only a missing output is fatal here.
       output = String((error as { stdout?: string }).stdout ?? error);
     }
-    if (!fs.existsSync(main)) {
-      throw new Error(`Building the package did not produce ${main}. Run \`npm run build\` and fix:\n${output}`);
+    if (!fs.existsSync(expectedFile)) {
+      throw new Error(`Building the package did not produce ${expectedFile}. Run \`npm run build\` and fix:\n${output}`);
     }
   });
 }
