@@ -1,6 +1,9 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { startSimulator, type RunningSimulator } from "../../simulator";
+import { simulatorEnvironment, startSimulator, type RunningSimulator } from "../../simulator";
 import { createOvhClient } from "../ovh";
 import { readStatus, renderStatus } from "./commands/status";
 import type { CliWriter } from "./commands/output";
@@ -142,20 +145,92 @@ function groupLacksQuickstartLicences(simulator: RunningSimulator, serviceName: 
 
 const silentWriter: CliWriter = { out: () => undefined, err: () => undefined, progress: () => undefined };
 
+/**
+ * The same story with the real Pulumi CLI: `pulumi up`, `preview --refresh --expect-no-changes` and `destroy` of the
+ * repository's Pulumi.yaml (examples/quickstart) with a local file backend, against the simulator.
+ */
+export async function runPulumiDemo(options: DemoOptions): Promise<void> {
+  const say = (text: string) => options.writer.out(`${text}\n`);
+  const pulumi = findOnPath("pulumi");
+  if (!pulumi) {
+    throw new Error("--pulumi needs the Pulumi CLI on PATH (https://www.pulumi.com/docs/install/); without it, run the demo without --pulumi.");
+  }
+  const packageRoot = findPackageRoot();
+  if (!fs.existsSync(path.join(packageRoot, "Pulumi.yaml")) || !fs.existsSync(path.join(packageRoot, "examples", "node_modules"))) {
+    throw new Error("--pulumi runs the repository's Pulumi.yaml: run it from a checkout, after `npm run build`.");
+  }
+  const backend = fs.mkdtempSync(path.join(os.tmpdir(), "ovh-office365-demo-backend-"));
+  const simulator = await startSimulator({ taskDurationMs: options.taskDurationMs });
+  const env = {
+    ...process.env,
+    ...simulatorEnvironment(simulator),
+    PULUMI_BACKEND_URL: `file://${backend}`,
+    PULUMI_CONFIG_PASSPHRASE: "ovh-office365-demo",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+  };
+  const run = async (args: string[], expectedExit: (code: number) => boolean = (code) => code === 0): Promise<number> => {
+    say(`\n$ pulumi ${args.join(" ")}`);
+    const code = await new Promise<number>((resolve, reject) => {
+      const child = spawn(pulumi, args, { cwd: packageRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+      child.stdout.on("data", (chunk: Buffer) => options.writer.out(chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => options.writer.out(chunk.toString()));
+      child.on("error", reject);
+      child.on("close", (exitCode) => resolve(exitCode ?? 1));
+    });
+    if (!expectedExit(code)) throw new Error(`\`pulumi ${args.join(" ")}\` exited with ${code}.`);
+    return code;
+  };
+  try {
+    const serviceName = simulator.admin.licenceGroups().find((name) => groupLacksQuickstartLicences(simulator, name));
+    if (!serviceName) throw new Error("The simulator's demo account has no group free of the quickstart's licences.");
+    say(`OVH API simulator: ${simulator.endpoint}; local Pulumi backend: ${backend}`);
+    await run(["stack", "init", "demo", "--non-interactive"]);
+    await run(["config", "set", "serviceName", serviceName]);
+    await run(["up", "--yes", "--skip-preview"]);
+    await run(["config", "set", "basicSeats", "8"]);
+    await run(["preview", "--diff"]);
+    await run(["up", "--yes", "--skip-preview"]);
+    const basic = simulator.admin.subscriptions(serviceName).find((s) => s.licenseName === quickstart.subscriptions[0].license);
+    if (!basic) throw new Error(`pulumi up did not create the ${quickstart.subscriptions[0].license} subscription.`);
+    say(`\nIn the control panel, someone lowers ${basic.licenseName} to 6 seats.`);
+    simulator.admin.setSeats(serviceName, basic.id, 6);
+    const drift = await run(["preview", "--refresh", "--expect-no-changes"], (code) => code !== 0);
+    say(`drift detected: pulumi exited with ${drift}`);
+    await run(["up", "--refresh", "--yes", "--skip-preview"]);
+    await run(["destroy", "--yes", "--skip-preview"]);
+    await run(["stack", "rm", "demo", "--yes"]);
+  } finally {
+    await simulator.close();
+    fs.rmSync(backend, { recursive: true, force: true });
+  }
+}
+
+function findOnPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, command);
+    if (dir !== "" && fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
 export function registerDemoCommand(program: Command): Command {
   return program
     .command("demo")
     .summary("run the quickstart against the embedded OVH simulator, through Pulumi's provider host")
     .description(
-      "Starts the OVH API simulator, then drives the quickstart's LicenseGroup and Subscription resources through\n" +
-        "Pulumi's real dynamic-provider host (no Pulumi CLI or OVH account needed): orders subscriptions, changes\n" +
-        "seats, shows a pending task, makes out-of-band changes as a person in the control panel would and shows them\n" +
-        "detected as drift, converges, and cleans up. Exit code 0 when every step converged, 1 otherwise.",
+      "Starts the OVH API simulator, then drives the quickstart's LicenseGroup and Subscription resources through " +
+        "Pulumi's real dynamic-provider host (no Pulumi CLI or OVH account needed): orders subscriptions, changes " +
+        "seats, shows a pending task, makes out-of-band changes as a person in the control panel would and shows them " +
+        "detected as drift, converges, and cleans up. With --pulumi, runs the real `pulumi up`, `preview --refresh` " +
+        "and `destroy` of the repository's Pulumi.yaml instead (needs the Pulumi CLI on PATH). " +
+        "Exit code 0 when every step converged, 1 otherwise.",
     )
     .option("--task-duration <ms>", "how long each simulated OVH task takes", parseDuration, 1500)
-    .action(async (options: { taskDuration: number }) => {
+    .option("--pulumi", "use the Pulumi CLI on PATH with a local file backend")
+    .action(async (options: { taskDuration: number; pulumi?: boolean }) => {
+      const demo = options.pulumi ? runPulumiDemo : runDemo;
       try {
-        await runDemo({ taskDurationMs: options.taskDuration, writer: { out: (text) => process.stdout.write(text) } });
+        await demo({ taskDurationMs: options.taskDuration, writer: { out: (text) => process.stdout.write(text) } });
       } catch (error) {
         process.stderr.write(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}\n`);
         process.exitCode = 1;

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { runDemo, quickstart } from "../../provider/cli/demo";
+import { runDemo, runPulumiDemo, quickstart } from "../../provider/cli/demo";
 import { ensurePackageBuilt } from "../support/build";
 import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
 
@@ -22,5 +22,17 @@ describe("ovh-office365 demo", () => {
     expect(text).toMatch(/Tasks in progress\n[\s\S]*changeQuantity/);
     expect(text).toMatch(/Done: \d+ OVH API calls, every step converged\./);
     expect(path.relative(REPO_ROOT, workDir).startsWith(".tmp")).toBe(true);
+  });
+
+  it("with --pulumi and no Pulumi CLI on PATH, says what to install before starting anything", async () => {
+    const savedPath = process.env.PATH;
+    process.env.PATH = "";
+    try {
+      await expect(runPulumiDemo({ taskDurationMs: 100, writer: { out: () => undefined } })).rejects.toThrow(
+        "--pulumi needs the Pulumi CLI on PATH",
+      );
+    } finally {
+      process.env.PATH = savedPath;
+    }
   });
 });
