@@ -1,21 +1,15 @@
 import * as csp2 from "../csp2";
-import type { OfficeSubscription, OfficeTask, PendingTask, TaskProgress } from "../csp2";
+import type { OfficeSubscription, PendingTask, TaskProgress } from "../csp2";
 import type { OvhRequester } from "../ovh/types";
 import { tell } from "./provider-config";
 
 export type { PendingTask };
 
-// OVH keeps every task of a group forever and offers no filter: pending ones are among the most recent.
 const recentTasksScanned = 20;
 
 /** Tasks still `todo` or `doing`, oldest first: the given ones, or else among the group's most recent ones. */
-export async function pendingTasksOf(requester: OvhRequester, serviceName: string, taskIds?: number[]): Promise<PendingTask[]> {
-  const ids = taskIds ?? (await csp2.listTasks(requester, serviceName)).sort((a, b) => b - a).slice(0, recentTasksScanned);
-  const tasks = await Promise.all(ids.map((id) => csp2.getTask(requester, serviceName, id)));
-  return tasks
-    .filter((task): task is OfficeTask & { status: PendingTask["status"] } => task.status === "todo" || task.status === "doing")
-    .sort((a, b) => a.id - b.id)
-    .map(({ id, function: taskFunction, status, todoDate }) => ({ id, function: taskFunction, status, todoDate }));
+export function pendingTasksOf(requester: OvhRequester, serviceName: string, taskIds?: number[]): Promise<PendingTask[]> {
+  return csp2.pendingTasks(requester, serviceName, taskIds ? { taskIds } : { mostRecent: recentTasksScanned });
 }
 
 /** Waits for the subscription's pending task, if any (its failure is someone else's and only reported), then rereads it. */

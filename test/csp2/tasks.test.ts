@@ -138,4 +138,17 @@ describe("pendingTasks", () => {
     const requester = new ScriptedRequester().on("GET /saas/csp2/office-1/task", [4]).on(taskPath(4), task(4, "cancelled"));
     expect(await pendingTasks(requester, "office-1")).toEqual([]);
   });
+
+  it("reads only the most recent tasks when asked, or only the given ones without listing", async () => {
+    const recent = new ScriptedRequester()
+      .on("GET /saas/csp2/office-1/task", [12, 10, 11, 13])
+      .on(taskPath(12), task(12, "todo", "addSubscription"))
+      .on(taskPath(13), task(13, "doing", "changeQuantity"));
+    expect((await pendingTasks(recent, "office-1", { mostRecent: 2 })).map((t) => t.id)).toEqual([12, 13]);
+    expect(recent.calls).toHaveLength(3);
+
+    const given = new ScriptedRequester().on(taskPath(11), task(11, "doing", "changeQuantity"));
+    expect((await pendingTasks(given, "office-1", { taskIds: [11] })).map((t) => t.id)).toEqual([11]);
+    expect(given.calls).toHaveLength(1);
+  });
 });
