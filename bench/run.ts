@@ -1,6 +1,17 @@
 /** `npm run bench`: runs the benchmarks and prints their tables. A benchmark, not a test: it exits 0 unless it cannot run. */
 import { Command, InvalidArgumentError } from "commander";
 import { formatClientThroughput, runClientThroughput } from "./client-throughput";
+import { formatRefreshAtScale, runRefreshAtScale } from "./refresh-at-scale";
+
+const BENCHMARKS = ["throughput", "refresh"] as const;
+type Benchmark = (typeof BENCHMARKS)[number];
+
+function benchmarkName(text: string, previous: Benchmark[] | undefined): Benchmark[] {
+  if (!(BENCHMARKS as readonly string[]).includes(text)) {
+    throw new InvalidArgumentError(`unknown benchmark "${text}": choose from ${BENCHMARKS.join(", ")}, or give none to run them all.`);
+  }
+  return [...(previous ?? []), text as Benchmark];
+}
 
 function positiveInteger(flag: string, max: number) {
   return (text: string): number => {
@@ -15,6 +26,11 @@ interface BenchOptions {
   concurrency: number;
   warmup: number;
   simulatorWarmup: number;
+  groups: number;
+  subscriptionsPerGroup: number;
+  latency: number;
+  parallel: number;
+  defaultRateSample: number;
 }
 
 async function main(): Promise<void> {
@@ -24,15 +40,31 @@ async function main(): Promise<void> {
     .option("--concurrency <n>", "requests in flight at once, the same for every client", positiveInteger("--concurrency", 256), 8)
     .option("--warmup <n>", "untimed requests per client before timing", positiveInteger("--warmup", 1_000_000), 1000)
     .option("--simulator-warmup <n>", "untimed requests before any client runs, to warm the simulator", positiveInteger("--simulator-warmup", 1_000_000), 5000)
+    .option("--groups <n>", "refresh: licence groups", positiveInteger("--groups", 10_000), 100)
+    .option("--subscriptions-per-group <n>", "refresh: subscriptions in each group", positiveInteger("--subscriptions-per-group", 1000), 10)
+    .option("--latency <ms>", "refresh: latency the simulator adds to every API answer", positiveInteger("--latency", 10_000), 20)
+    .option("--parallel <n>", "refresh: reads at a time, and the client's maxConcurrentRequests", positiveInteger("--parallel", 256), 16)
+    .option("--default-rate-sample <n>", "refresh: subscriptions refreshed under the default rate limit", positiveInteger("--default-rate-sample", 1_000_000), 100)
+    .argument("[benchmarks...]", `which to run (${BENCHMARKS.join(", ")}); all when none is given`, benchmarkName)
     .parse(process.argv);
   const options = program.opts<BenchOptions>();
+  const chosen: Benchmark[] = (program.processedArgs[0] as Benchmark[] | undefined) ?? [...BENCHMARKS];
 
-  console.log(`node ${process.version}, ${options.concurrency} requests in flight\n`);
-  const report = await runClientThroughput({
-    requests: options.requests, concurrency: options.concurrency, warmupRequests: options.warmup,
-    simulatorWarmupRequests: options.simulatorWarmup,
-  });
-  console.log(formatClientThroughput(report));
+  console.log(`node ${process.version}\n`);
+  if (chosen.includes("throughput")) {
+    const report = await runClientThroughput({
+      requests: options.requests, concurrency: options.concurrency, warmupRequests: options.warmup,
+      simulatorWarmupRequests: options.simulatorWarmup,
+    });
+    console.log(`${formatClientThroughput(report)}\n`);
+  }
+  if (chosen.includes("refresh")) {
+    const report = await runRefreshAtScale({
+      groups: options.groups, subscriptionsPerGroup: options.subscriptionsPerGroup, latencyMs: options.latency,
+      concurrency: options.parallel, defaultRateSample: Math.min(options.defaultRateSample, options.groups * options.subscriptionsPerGroup),
+    });
+    console.log(`${formatRefreshAtScale(report)}\n`);
+  }
 }
 
 main().catch((error: unknown) => {
