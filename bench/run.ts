@@ -2,8 +2,9 @@
 import { Command, InvalidArgumentError } from "commander";
 import { formatClientThroughput, runClientThroughput } from "./client-throughput";
 import { formatRefreshAtScale, runRefreshAtScale } from "./refresh-at-scale";
+import { formatTaskLatency, runTaskLatency } from "./task-latency";
 
-const BENCHMARKS = ["throughput", "refresh"] as const;
+const BENCHMARKS = ["throughput", "refresh", "tasks"] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 function benchmarkName(text: string, previous: Benchmark[] | undefined): Benchmark[] {
@@ -31,6 +32,7 @@ interface BenchOptions {
   latency: number;
   parallel: number;
   defaultRateSample: number;
+  longTask: boolean;
 }
 
 async function main(): Promise<void> {
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
     .option("--latency <ms>", "refresh: latency the simulator adds to every API answer", positiveInteger("--latency", 10_000), 20)
     .option("--parallel <n>", "refresh: reads at a time, and the client's maxConcurrentRequests", positiveInteger("--parallel", 256), 16)
     .option("--default-rate-sample <n>", "refresh: subscriptions refreshed under the default rate limit", positiveInteger("--default-rate-sample", 1_000_000), 100)
+    .option("--long-task", "tasks: also measure a 60 s task", false)
     .argument("[benchmarks...]", `which to run (${BENCHMARKS.join(", ")}); all when none is given`, benchmarkName)
     .parse(process.argv);
   const options = program.opts<BenchOptions>();
@@ -64,6 +67,10 @@ async function main(): Promise<void> {
       concurrency: options.parallel, defaultRateSample: Math.min(options.defaultRateSample, options.groups * options.subscriptionsPerGroup),
     });
     console.log(`${formatRefreshAtScale(report)}\n`);
+  }
+  if (chosen.includes("tasks")) {
+    const measurements = await runTaskLatency(options.longTask ? [2000, 10_000, 60_000] : [2000, 10_000]);
+    console.log(`${formatTaskLatency(measurements)}\n`);
   }
 }
 
