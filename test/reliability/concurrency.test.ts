@@ -1,0 +1,73 @@
+import { destroy, up } from "../../provider/cli/engine-steps";
+import { startSimulator, type RunningSimulator } from "../../simulator";
+import { openProviderHarness, type ProviderHarness } from "../support/provider-harness";
+
+const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
+const GROUPS = 5;
+const PER_GROUP = 4;
+let simulator: RunningSimulator;
+let harness: ProviderHarness;
+
+/** The simulator and a provider host whose stack config caps request concurrency at 4 and rate at 20 per second. */
+beforeAll(async () => {
+  simulator = await startSimulator({ taskDurationMs: 100, orderDurationMs: 100 });
+  const { applicationKey, applicationSecret, consumerKey } = simulator.credentials;
+  harness = await openProviderHarness({
+    label: "reliability-concurrency",
+    exportNames: ["subscriptionProvider"],
+    config: {
+      "ovh:endpoint": simulator.endpoint,
+      "ovh:applicationKey": applicationKey,
+      "ovh:applicationSecret": applicationSecret,
+      "ovh:consumerKey": consumerKey,
+      "ovh-office365:maxConcurrentRequests": "4",
+      "ovh-office365:maxRequestsPerSecond": "20",
+    },
+    secretKeys: ["ovh:applicationSecret", "ovh:consumerKey"],
+  });
+});
+afterAll(async () => {
+  await harness?.close();
+  await simulator?.close();
+});
+
+function declaredSubscriptions(): Array<{ name: string; serviceName: string; license: string }> {
+  const declared: Array<{ name: string; serviceName: string; license: string }> = [];
+  for (let g = 0; g < GROUPS; g++) {
+    const serviceName = simulator.admin.addLicenceGroup();
+    const free = simulator.admin.licences().filter((l) => l.licenceType !== "ADDON" && l.newSubscriptionsAllowed && l.newSeatsAllowed);
+    if (free.length < PER_GROUP) throw new Error(`the seeded catalogue offers ${free.length} free licences, the test needs ${PER_GROUP}`);
+    free.slice(0, PER_GROUP).forEach((l, i) => declared.push({ name: `g${g}-s${i}`, serviceName, license: l.name }));
+  }
+  return declared;
+}
+
+it("creates, updates and destroys 20 subscriptions at once within the configured concurrency and rate", async () => {
+  const host = harness.host;
+  const providerText = harness.providers.subscriptionProvider;
+  const declared = declaredSubscriptions();
+  simulator.admin.addFault({ kind: "latency", delayMs: 20 });
+
+  const created = await Promise.all(
+    declared.map((d) => up(host, host.makeUrn(SUBSCRIPTION, d.name), { inputs: { serviceName: d.serviceName, license: d.license, seats: 2 }, providerText })),
+  );
+  expect(created.map((c) => [c.step, c.state.outputs.seats])).toEqual(declared.map(() => ["create", 2]));
+  const updated = await Promise.all(
+    declared.map((d, i) =>
+      up(host, host.makeUrn(SUBSCRIPTION, d.name), { inputs: { serviceName: d.serviceName, license: d.license, seats: 3 }, providerText, previous: created[i].state }),
+    ),
+  );
+  for (const d of declared) {
+    expect(simulator.admin.subscriptions(d.serviceName).filter((s) => s.licenseName === d.license).map((s) => s.quantity)).toEqual([3]);
+  }
+  expect(updated.map((u) => u.step)).toEqual(declared.map(() => "update"));
+
+  await Promise.all(updated.map((u) => destroy(host, u.state)));
+  for (const d of declared) expect(simulator.admin.subscriptions(d.serviceName).filter((s) => s.licenseName === d.license)).toEqual([]);
+
+  const figures = simulator.requestLog.figures();
+  console.log(`concurrency: subscriptions ${declared.length}, requests ${figures.requests}, max in flight ${simulator.requestLog.maxConcurrent()}, max started in 1 s ${simulator.requestLog.maxStartedInWindow(1000)}, 429s ${figures.byStatus["429"] ?? 0}`);
+  expect(simulator.requestLog.maxConcurrent()).toBeLessThanOrEqual(4);
+  expect(simulator.requestLog.maxStartedInWindow(1000)).toBeLessThanOrEqual(20);
+  expect(figures.byStatus["429"] ?? 0).toBe(0);
+});
