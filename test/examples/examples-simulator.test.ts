@@ -3,8 +3,8 @@ import * as path from "node:path";
 import { preview, up, type ResourceState } from "../../provider/cli/engine-steps";
 import type { PropertyMap } from "../../provider/cli/provider-host";
 import { loadLicenceFile, type LicenceFile } from "../../provider/resources/licence-file";
-import { DEMO_SEED, startSimulator, type RunningSimulator, type SeedSpec } from "../../simulator";
-import { openProviderHarness, type ProviderHarness } from "../support/provider-harness";
+import { DEMO_SEED, type SeedSpec } from "../../simulator";
+import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import { REPO_ROOT } from "../support/paths";
 
 /**
@@ -16,43 +16,8 @@ import { REPO_ROOT } from "../support/paths";
 const GROUP = "pulumi-nodejs:dynamic/ovh-office365:LicenseGroup";
 const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
 
-interface Stack {
-  simulator: RunningSimulator;
-  harness: ProviderHarness;
-  close(): Promise<void>;
-}
-
-async function openStack(label: string, seed: SeedSpec): Promise<Stack> {
-  const simulator = await startSimulator({ seed, taskDurationMs: 200, orderDurationMs: 200 });
-  const { applicationKey, applicationSecret, consumerKey } = simulator.credentials;
-  try {
-    const harness = await openProviderHarness({
-      label,
-      exportNames: ["subscriptionProvider", "licenseGroupProvider"],
-      config: {
-        "ovh:endpoint": simulator.endpoint,
-        "ovh:applicationKey": applicationKey,
-        "ovh:applicationSecret": applicationSecret,
-        "ovh:consumerKey": consumerKey,
-        // The simulator takes far more than OVH's safe rate; the default throttle would only slow the test down.
-        "ovh-office365:maxRequestsPerSecond": "200",
-        "ovh-office365:maxConcurrentRequests": "16",
-      },
-      secretKeys: ["ovh:applicationSecret", "ovh:consumerKey"],
-    });
-    return {
-      simulator,
-      harness,
-      async close() {
-        await harness.close();
-        await simulator.close();
-      },
-    };
-  } catch (error) {
-    await simulator.close();
-    throw error;
-  }
-}
+// The simulator takes far more than OVH's safe rate; the default throttle would only slow the test down.
+const fastClient = { "ovh-office365:maxRequestsPerSecond": "200", "ovh-office365:maxConcurrentRequests": "16" };
 
 interface Declared {
   type: string;
@@ -62,7 +27,7 @@ interface Declared {
 }
 
 /** What declareLicences registers, run through the host: groups side by side, each group's resources in order. */
-async function apply(stack: Stack, file: LicenceFile): Promise<Map<string, Declared>> {
+async function apply(stack: ResourceStack, file: LicenceFile): Promise<Map<string, Declared>> {
   const { host, providers } = stack.harness;
   const declared = new Map<string, Declared>();
   const run = async (type: string, name: string, inputs: PropertyMap, previous?: ResourceState) => {
@@ -89,7 +54,7 @@ async function apply(stack: Stack, file: LicenceFile): Promise<Map<string, Decla
   return declared;
 }
 
-async function expectAppliedAsDeclared(stack: Stack, file: LicenceFile): Promise<void> {
+async function expectAppliedAsDeclared(stack: ResourceStack, file: LicenceFile): Promise<void> {
   const before = new Map(file.groups.map((group) => [group.serviceName, stack.simulator.admin.subscriptions(group.serviceName)]));
   const declared = await apply(stack, file);
 
@@ -119,7 +84,7 @@ async function expectAppliedAsDeclared(stack: Stack, file: LicenceFile): Promise
 
 describe("example licence files against the simulator, through the real provider host", () => {
   it("gitops: licences.yaml fits the demo account", async () => {
-    const stack = await openStack("gitops-simulator", DEMO_SEED);
+    const stack = await openResourceStack("gitops-simulator", { seed: DEMO_SEED, taskDurationMs: 200, config: fastClient });
     try {
       await expectAppliedAsDeclared(stack, loadLicenceFile(path.join(REPO_ROOT, "examples", "gitops", "licences.yaml")));
     } finally {
@@ -130,7 +95,7 @@ describe("example licence files against the simulator, through the real provider
   it("multi-tenant: customers.yaml fits simulator-seed.json", async () => {
     const dir = path.join(REPO_ROOT, "examples", "multi-tenant");
     const seed = JSON.parse(fs.readFileSync(path.join(dir, "simulator-seed.json"), "utf8")) as SeedSpec;
-    const stack = await openStack("multi-tenant-simulator", seed);
+    const stack = await openResourceStack("multi-tenant-simulator", { seed, taskDurationMs: 200, config: fastClient });
     try {
       await expectAppliedAsDeclared(stack, loadLicenceFile(path.join(dir, "customers.yaml")));
     } finally {

@@ -1,35 +1,24 @@
 import { destroy, up } from "../../provider/cli/engine-steps";
-import { startSimulator, type RunningSimulator } from "../../simulator";
-import { openProviderHarness, type ProviderHarness } from "../support/provider-harness";
+import type { RunningSimulator } from "../../simulator";
+import type { ProviderHarness } from "../support/provider-harness";
+import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 
 const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
 const GROUPS = 5;
 const PER_GROUP = 4;
+let stack: ResourceStack;
 let simulator: RunningSimulator;
 let harness: ProviderHarness;
 
 /** The simulator and a provider host whose stack config caps request concurrency at 4 and rate at 20 per second. */
 beforeAll(async () => {
-  simulator = await startSimulator({ taskDurationMs: 100, orderDurationMs: 100 });
-  const { applicationKey, applicationSecret, consumerKey } = simulator.credentials;
-  harness = await openProviderHarness({
-    label: "reliability-concurrency",
-    exportNames: ["subscriptionProvider"],
-    config: {
-      "ovh:endpoint": simulator.endpoint,
-      "ovh:applicationKey": applicationKey,
-      "ovh:applicationSecret": applicationSecret,
-      "ovh:consumerKey": consumerKey,
-      "ovh-office365:maxConcurrentRequests": "4",
-      "ovh-office365:maxRequestsPerSecond": "20",
-    },
-    secretKeys: ["ovh:applicationSecret", "ovh:consumerKey"],
+  stack = await openResourceStack("reliability-concurrency", {
+    taskDurationMs: 100,
+    config: { "ovh-office365:maxConcurrentRequests": "4", "ovh-office365:maxRequestsPerSecond": "20" },
   });
+  ({ simulator, harness } = stack);
 });
-afterAll(async () => {
-  await harness?.close();
-  await simulator?.close();
-});
+afterAll(async () => stack?.close());
 
 function declaredSubscriptions(): Array<{ name: string; serviceName: string; license: string }> {
   const declared: Array<{ name: string; serviceName: string; license: string }> = [];

@@ -7,7 +7,7 @@ let stack: ResourceStack;
 const figures = { tried: 0, converged: 0, duplicates: 0 };
 
 beforeAll(async () => {
-  stack = await openResourceStack("reliability-faults", 50);
+  stack = await openResourceStack("reliability-faults", { taskDurationMs: 50 });
 });
 afterAll(async () => {
   console.log(`faults: cases tried ${figures.tried}, converged ${figures.converged}, duplicates ${figures.duplicates}`);

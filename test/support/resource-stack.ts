@@ -1,4 +1,4 @@
-import { startSimulator, type RunningSimulator } from "../../simulator";
+import { startSimulator, type RunningSimulator, type SeedSpec } from "../../simulator";
 import { openProviderHarness, type ProviderHarness } from "./provider-harness";
 import type { OutputLine } from "../../provider/cli/provider-host";
 
@@ -10,8 +10,17 @@ export interface ResourceStack {
   close(): Promise<void>;
 }
 
-export async function openResourceStack(label: string, taskDurationMs = 300): Promise<ResourceStack> {
-  const simulator = await startSimulator({ taskDurationMs, orderDurationMs: taskDurationMs });
+export interface ResourceStackOptions {
+  /** Simulated task (and order delivery) duration; default 300 ms. */
+  taskDurationMs?: number;
+  seed?: "demo" | "empty" | SeedSpec;
+  /** Stack config added to the endpoint and credentials, e.g. `ovh-office365:maxRequestsPerSecond`. */
+  config?: Record<string, string>;
+}
+
+export async function openResourceStack(label: string, options: ResourceStackOptions = {}): Promise<ResourceStack> {
+  const taskDurationMs = options.taskDurationMs ?? 300;
+  const simulator = await startSimulator({ seed: options.seed, taskDurationMs, orderDurationMs: taskDurationMs });
   const lines: OutputLine[] = [];
   const { applicationKey, applicationSecret, consumerKey } = simulator.credentials;
   try {
@@ -23,6 +32,7 @@ export async function openResourceStack(label: string, taskDurationMs = 300): Pr
         "ovh:applicationKey": applicationKey,
         "ovh:applicationSecret": applicationSecret,
         "ovh:consumerKey": consumerKey,
+        ...options.config,
       },
       secretKeys: ["ovh:applicationSecret", "ovh:consumerKey"],
       onOutput: (line) => lines.push(line),
