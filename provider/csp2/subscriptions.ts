@@ -1,3 +1,4 @@
+import { OvhApiError } from "../ovh/errors";
 import type { OvhRequester } from "../ovh/types";
 import { call } from "./call";
 import { Csp2InputError } from "./errors";
@@ -16,6 +17,16 @@ export function listSubscriptions(requester: OvhRequester, serviceName: string):
 
 export function getSubscription(requester: OvhRequester, serviceName: string, subscriptionId: number): Promise<OfficeSubscription> {
   return call(requester, "GET /saas/csp2/{serviceName}/subscription/{id}", { path: { serviceName, id: subscriptionId } });
+}
+
+/** The subscription, or undefined when OVH answers 404 (deleted, or never existed). */
+export async function findSubscription(requester: OvhRequester, serviceName: string, subscriptionId: number): Promise<OfficeSubscription | undefined> {
+  try {
+    return await getSubscription(requester, serviceName, subscriptionId);
+  } catch (error) {
+    if (error instanceof OvhApiError && error.isNotFound) return undefined;
+    throw error;
+  }
 }
 
 /** Orders a subscription. OVH answers with the task that creates it: the subscription exists once the task is done. */

@@ -12,14 +12,17 @@ export function pendingTasksOf(requester: OvhRequester, serviceName: string, tas
   return csp2.pendingTasks(requester, serviceName, taskIds ? { taskIds } : { mostRecent: recentTasksScanned });
 }
 
-/** Waits for the subscription's pending task, if any (its failure is someone else's and only reported), then rereads it. */
+/**
+ * Waits for the subscription's pending task, if any (its failure is someone else's and only reported), then rereads
+ * it: undefined when that task deleted it.
+ */
 export async function waitForPendingTask(
   requester: OvhRequester,
   serviceName: string,
   live: OfficeSubscription,
   subject: string,
   timeoutMs: number,
-): Promise<OfficeSubscription> {
+): Promise<OfficeSubscription | undefined> {
   if (live.taskPendingId <= 0) return live;
   tell(subject, `OVH task ${live.taskPendingId} is pending on this subscription: waiting for it first`);
   try {
@@ -28,7 +31,7 @@ export async function waitForPendingTask(
     if (error instanceof csp2.TaskTimeoutError) throw error;
     tell(subject, `the pending task did not complete: ${(error as Error).message}`);
   }
-  return csp2.getSubscription(requester, serviceName, live.id);
+  return csp2.findSubscription(requester, serviceName, live.id);
 }
 
 /** Progress lines for long waits: on every status change, and every 15 s otherwise. */

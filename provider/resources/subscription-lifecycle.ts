@@ -108,19 +108,24 @@ export async function remove(id: string, props: SubscriptionOutputs): Promise<vo
   const { serviceName, subscriptionId } = parseSubscriptionResourceId(id);
   const timeoutMs = taskTimeoutMs(props);
   await withLock(id, async () => {
-    const live = await getIfExists(requester, serviceName, subscriptionId);
+    const live = await csp2.findSubscription(requester, serviceName, subscriptionId);
     if (!live) {
       tell(id, "already deleted at OVH");
       return;
     }
-    await waitForPendingTask(requester, serviceName, live, id, timeoutMs);
+    // After a run killed mid-delete, the pending task may be this very deletion.
+    if (!(await waitForPendingTask(requester, serviceName, live, id, timeoutMs))) {
+      claimed.delete(id);
+      tell(id, "deleted");
+      return;
+    }
     let task: OfficeTask;
     try {
       task = await csp2.deleteSubscription(requester, serviceName, subscriptionId);
     } catch (error) {
       if (error instanceof OvhApiError && error.isNotFound) return;
       if (!isAmbiguous(error)) throw error;
-      const after = await getIfExists(requester, serviceName, subscriptionId);
+      const after = await csp2.findSubscription(requester, serviceName, subscriptionId);
       if (!after) return;
       if (after.taskPendingId <= 0) throw error;
       task = await csp2.getTask(requester, serviceName, after.taskPendingId);
@@ -134,7 +139,7 @@ export async function remove(id: string, props: SubscriptionOutputs): Promise<vo
 
 async function adoptSubscription(requester: OvhRequester, declared: SubscriptionInputs, subscriptionId: number): Promise<OfficeSubscription> {
   const id = subscriptionResourceId(declared.serviceName, subscriptionId);
-  const live = await getIfExists(requester, declared.serviceName, subscriptionId);
+  const live = await csp2.findSubscription(requester, declared.serviceName, subscriptionId);
   if (!live) {
     throw new Error(
       `subscriptionId: subscription ${subscriptionId} does not exist in licence group ${declared.serviceName}: ` +
@@ -305,7 +310,9 @@ async function convergeSeats(requester: OvhRequester, declared: SubscriptionInpu
   const { serviceName, seats } = declared;
   const timeoutMs = taskTimeoutMs(declared);
   let live = await csp2.getSubscription(requester, serviceName, subscriptionId);
-  live = await waitForPendingTask(requester, serviceName, live, subject, timeoutMs);
+  const settled = await waitForPendingTask(requester, serviceName, live, subject, timeoutMs);
+  if (!settled) throw deletedMeanwhile(subject, serviceName);
+  live = settled;
   if (live.quantity === seats) return live;
 
   const guard = seatGuardProblem(live.quantity, seats, declared.maxSeatChange);
@@ -351,9 +358,16 @@ async function changeQuantity(
   } catch (error) {
     if (!(error instanceof OvhApiError) || error.status !== 409) throw error;
     const fresh = await csp2.getSubscription(requester, serviceName, live.id);
-    await waitForPendingTask(requester, serviceName, fresh, subject, timeoutMs);
+    if (!(await waitForPendingTask(requester, serviceName, fresh, subject, timeoutMs))) throw deletedMeanwhile(subject, serviceName);
     return csp2.changeQuantity(requester, serviceName, live.id, { quantity: seats });
   }
+}
+
+function deletedMeanwhile(subject: string, serviceName: string): Error {
+  return new Error(
+    `${subject}: the subscription was deleted at OVH by the task that was pending on it. ` +
+      `Run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` orders it again; \`ovh-office365 tasks ${serviceName}\` shows the task.`,
+  );
 }
 
 function explainSeatRefusal(error: unknown, from: number, to: number): unknown {
@@ -393,15 +407,6 @@ async function outputsFor(
   if (declared.maxSeatChange !== undefined) outputs.maxSeatChange = declared.maxSeatChange;
   if (declared.taskTimeoutMinutes !== undefined) outputs.taskTimeoutMinutes = declared.taskTimeoutMinutes;
   return outputs;
-}
-
-async function getIfExists(requester: OvhRequester, serviceName: string, subscriptionId: number): Promise<OfficeSubscription | undefined> {
-  try {
-    return await csp2.getSubscription(requester, serviceName, subscriptionId);
-  } catch (error) {
-    if (error instanceof OvhApiError && error.isNotFound) return undefined;
-    throw error;
-  }
 }
 
 /** A failure after which OVH may or may not have applied the change. */

@@ -1,5 +1,6 @@
 import { destroy, preview, refresh, up, type ResourceState } from "../../provider/cli/engine-steps";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
+import { waitFor } from "../support/wait-for";
 
 const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
 let stack: ResourceStack;
@@ -152,11 +153,3 @@ describe("Subscription through the real provider host", () => {
     expect(stack.simulator.requestLog.entries().length).toBe(requestsBefore);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -88,15 +88,6 @@ export async function ovhOk<T = unknown>(sim: RunningSimulator, call: SignedCall
   return answer.body as T;
 }
 
-/** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = "condition"): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitFor } from "../../support/wait-for";
 
 export const QUERY_ID_FORMAT = /^EU\.ext-\d\.[0-9a-f]{8}\.\d+\.[0-9a-f-]{36}$/;

@@ -1,0 +1,133 @@
+import { destroy, preview, refresh, up, type ResourceState } from "../../provider/cli/engine-steps";
+import type { AdminTask } from "../../simulator";
+import { openResourceStack, type ResourceStack } from "../support/resource-stack";
+import { waitFor } from "../support/wait-for";
+
+/**
+ * The provider host killed (SIGKILL, as a crash or a cancelled CI job would) at each step of a Subscription's create,
+ * update and delete, then restarted and run again the way the engine would: a create that never reached the state
+ * is created again, an update or delete that never returned is retried from the old state.
+ */
+
+const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
+let stack: ResourceStack;
+const figures = { tried: 0, converged: 0, duplicates: 0, seatsWrong: 0 };
+
+beforeAll(async () => {
+  stack = await openResourceStack("reliability-interruptions", { taskDurationMs: 100 });
+});
+afterAll(async () => {
+  console.log(
+    `interruptions: cases tried ${figures.tried}, converged ${figures.converged}, ` +
+      `duplicate mutating calls ${figures.duplicates}, wrong seat counts ${figures.seatsWrong}`,
+  );
+  await stack?.close();
+});
+
+type Operation = "create" | "update" | "delete";
+type KillPoint = "after the request is sent" | "while waiting for the task" | "after the task is done, before the result";
+
+interface Scenario {
+  serviceName: string;
+  license: string;
+  /** State before the operation; none for a create. */
+  before?: ResourceState;
+  /** Seats declared by the operation (none for a delete). */
+  seats?: number;
+  taskFunction: AdminTask["function"];
+  /** The operation's one mutating call, as the request log shows it. */
+  mutating: { method: string; apiPath: string };
+}
+
+const host = () => stack.harness.host;
+const provider = () => stack.harness.providers.subscriptionProvider;
+const urnOf = (name: string) => host().makeUrn(SUBSCRIPTION, name);
+const mutatingCalls = (s: Scenario) => stack.simulator.requestLog.entries(s.mutating).length;
+const liveSeats = (s: Scenario) =>
+  stack.simulator.admin
+    .subscriptions(s.serviceName)
+    .filter((live) => live.licenseName === s.license)
+    .map((live) => live.quantity);
+
+/** A new licence group and a first licence of the catalogue, so cases never see each other's subscriptions. */
+async function prepare(operation: Operation, name: string): Promise<Scenario> {
+  const admin = stack.simulator.admin;
+  const serviceName = admin.addLicenceGroup();
+  const license = admin.licences().find((l) => l.licenceType !== "ADDON" && l.newSubscriptionsAllowed && l.newSeatsAllowed)!.name;
+  const group = `/saas/csp2/${serviceName}`;
+  if (operation === "create") {
+    return { serviceName, license, seats: 4, taskFunction: "addSubscription", mutating: { method: "POST", apiPath: `${group}/subscription` } };
+  }
+  const before = (await up(host(), urnOf(name), { inputs: { serviceName, license, seats: 4 }, providerText: provider() })).state;
+  const subscription = `${group}/subscription/${before.outputs.subscriptionId}`;
+  return operation === "update"
+    ? { serviceName, license, before, seats: 6, taskFunction: "changeQuantity", mutating: { method: "POST", apiPath: `${subscription}/changeQuantity` } }
+    : { serviceName, license, before, taskFunction: "deleteSubscription", mutating: { method: "DELETE", apiPath: subscription } };
+}
+
+function run(operation: Operation, name: string, s: Scenario): Promise<ResourceState | undefined> {
+  if (operation === "delete") return destroy(host(), s.before!).then(() => undefined);
+  const inputs = { serviceName: s.serviceName, license: s.license, seats: s.seats! };
+  return up(host(), urnOf(name), { inputs, providerText: provider(), previous: s.before }).then((result) => result.state);
+}
+
+/** Requests the simulator has answered for one task (the host polling it). */
+const pollsOf = (s: Scenario, task: AdminTask) =>
+  stack.simulator.requestLog.entries({ method: "GET", apiPath: `/saas/csp2/${s.serviceName}/task/${task.id}` });
+
+/** Brings the host to the kill point. The operation's task is stuck, so nothing moves on until the test says so. */
+async function reach(point: KillPoint, s: Scenario, task: AdminTask): Promise<void> {
+  if (point === "while waiting for the task") {
+    await waitFor(() => pollsOf(s, task).length > 0, 10_000, `the host polling task ${task.id}`);
+  } else if (point === "after the task is done, before the result") {
+    // Hold the host's next look at the task, then end the task: OVH has done the work, the host has not heard it.
+    const held = stack.simulator.admin.addFault({ kind: "latency", delayMs: 3000, method: "GET", path: `/saas/csp2/${s.serviceName}/task/${task.id}`, count: 1 });
+    await waitFor(() => !stack.simulator.admin.faults().some((f) => f.id === held), 15_000, `the host asking for task ${task.id}`);
+    stack.simulator.admin.finishTask(s.serviceName, task.id, "done");
+  }
+}
+
+const operations: Operation[] = ["create", "update", "delete"];
+const points: KillPoint[] = ["after the request is sent", "while waiting for the task", "after the task is done, before the result"];
+const cases = operations.flatMap((operation) => points.map((point) => [operation, point] as const));
+
+describe("SIGKILL of the provider host, restart, run again", () => {
+  it.each(cases)("%s, killed %s: converges with exactly the declared subscription", async (operation, point) => {
+    figures.tried++;
+    const name = `${operation}-${figures.tried}`;
+    const s = await prepare(operation, name);
+    stack.simulator.admin.addTaskFault({ outcome: "stuck", function: s.taskFunction, serviceName: s.serviceName, count: 1 });
+
+    const interrupted = run(operation, name, s);
+    interrupted.catch(() => undefined);
+    await waitFor(() => mutatingCalls(s) === 1, 15_000, `${s.mutating.method} ${s.mutating.apiPath}`);
+    const task = stack.simulator.admin.tasks(s.serviceName).find((t) => t.function === s.taskFunction)!;
+    await reach(point, s, task);
+    const requestsBeforeKill = stack.simulator.requestLog.entries().length;
+    await stack.harness.restart();
+    await expect(interrupted).rejects.toThrow(/SIGKILL|exited/);
+
+    // The re-run meets the task the killed host started (when it still runs) and waits for it rather than start another.
+    const rerun = run(operation, name, s);
+    if (stack.simulator.admin.tasks(s.serviceName).find((t) => t.id === task.id)!.status !== "done") {
+      await waitFor(() => pollsOf(s, task).some((e) => e.seq > requestsBeforeKill), 15_000, `the re-run waiting for task ${task.id}`);
+      stack.simulator.admin.finishTask(s.serviceName, task.id, "done");
+    }
+    const state = await rerun;
+
+    const calls = mutatingCalls(s);
+    if (calls !== 1) figures.duplicates += calls - 1;
+    expect(calls).toBe(1);
+    const expected = operation === "delete" ? [] : [s.seats!];
+    if (JSON.stringify(liveSeats(s)) !== JSON.stringify(expected)) figures.seatsWrong++;
+    expect(liveSeats(s)).toEqual(expected);
+    if (state) {
+      expect(state.outputs).toMatchObject({ seats: s.seats, pendingTasks: [] });
+      const refreshed = (await refresh(host(), state))!;
+      const inputs = { serviceName: s.serviceName, license: s.license, seats: s.seats! };
+      expect(await preview(host(), refreshed, { inputs, providerText: provider() })).toEqual({ changes: false, replaces: [] });
+      await destroy(host(), refreshed);
+    }
+    figures.converged++;
+  });
+});
