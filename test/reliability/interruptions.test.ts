@@ -131,3 +131,30 @@ describe("SIGKILL of the provider host, restart, run again", () => {
     figures.converged++;
   });
 });
+
+describe("SIGKILL while a LicenseGroup order is delivered", () => {
+  it("the re-run never orders again, says how to adopt the group, and adopting it converges", async () => {
+    figures.tried++;
+    const LICENSE_GROUP = "pulumi-nodejs:dynamic/ovh-office365:LicenseGroup";
+    const providerText = stack.harness.providers.licenseGroupProvider;
+    const inputs = { order: { ovhSubsidiary: "FR", planCode: "csp2-office365-reseller" }, displayName: "Interrupted Order SARL" };
+    const urn = host().makeUrn(LICENSE_GROUP, "interrupted-order");
+    const checkouts = () => stack.simulator.requestLog.entries({ method: "POST", apiPath: /^\/order\/cart\/[^/]+\/checkout$/ }).length;
+    const groupsBefore = new Set(stack.simulator.admin.licenceGroups());
+    const checkoutsBefore = checkouts();
+
+    const interrupted = up(host(), urn, { inputs, providerText });
+    interrupted.catch(() => undefined);
+    await waitFor(() => checkouts() > checkoutsBefore, 15_000, "the cart checkout");
+    await stack.harness.restart();
+    await expect(interrupted).rejects.toThrow(/SIGKILL|exited/);
+
+    await expect(up(host(), urn, { inputs, providerText })).rejects.toThrow(/already ordered from cart .* replace order with serviceName/s);
+    const delivered = await waitFor(() => stack.simulator.admin.licenceGroups().find((g) => !groupsBefore.has(g)), 15_000, "the order's delivery");
+    const adopted = await up(host(), urn, { inputs: { serviceName: delivered, displayName: inputs.displayName }, providerText });
+    expect(adopted.state.outputs).toMatchObject({ serviceName: delivered, adopted: true, displayName: inputs.displayName });
+    expect(checkouts()).toBe(checkoutsBefore + 1);
+    expect(stack.simulator.admin.licenceGroups().filter((g) => !groupsBefore.has(g))).toEqual([delivered]);
+    figures.converged++;
+  });
+});
