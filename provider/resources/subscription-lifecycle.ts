@@ -272,10 +272,12 @@ interface GroupSnapshot {
 }
 
 async function groupSnapshot(requester: OvhRequester, serviceName: string): Promise<GroupSnapshot> {
+  // Tasks first: a seat change started meanwhile then either is not listed or shows on its subscription, never
+  // passing for an order in progress.
+  const running = await pendingTasksOf(requester, serviceName);
   const ids = await csp2.listSubscriptions(requester, serviceName);
   const subscriptions = await Promise.all(ids.map((id) => csp2.getSubscription(requester, serviceName, id)));
   const attached = new Set(subscriptions.map((s) => s.taskPendingId).filter((id) => id > 0));
-  const running = await pendingTasksOf(requester, serviceName);
   return { subscriptions, creationTasks: running.filter((task) => !attached.has(task.id)) };
 }
 

@@ -16,6 +16,8 @@ export interface ResourceStackOptions {
   seed?: "demo" | "empty" | SeedSpec;
   /** Stack config added to the endpoint and credentials, e.g. `ovh-office365:maxRequestsPerSecond`. */
   config?: Record<string, string>;
+  /** Extra environment for the host, e.g. `OVH_REQUEST_TIMEOUT_MS`. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function openResourceStack(label: string, options: ResourceStackOptions = {}): Promise<ResourceStack> {
@@ -35,6 +37,7 @@ export async function openResourceStack(label: string, options: ResourceStackOpt
         ...options.config,
       },
       secretKeys: ["ovh:applicationSecret", "ovh:consumerKey"],
+      env: options.env,
       onOutput: (line) => lines.push(line),
     });
     return {

@@ -1,0 +1,61 @@
+import { up, type ResourceState } from "../../provider/cli/engine-steps";
+import type { AdminTask } from "../../simulator";
+import { openResourceStack, type ResourceStack } from "../support/resource-stack";
+import { waitFor } from "../support/wait-for";
+
+/**
+ * OVH tasks that outlast `taskTimeoutMinutes` (1 minute, the smallest accepted): the create and the update fail with
+ * an error that says the task goes on, and the next run waits for that task instead of ordering or changing again.
+ * Both run at once so the suite waits out the timeout only once.
+ */
+
+const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
+let stack: ResourceStack;
+
+beforeAll(async () => {
+  stack = await openResourceStack("reliability-stuck-task", { taskDurationMs: 100 });
+}, 240_000);
+afterAll(async () => stack?.close());
+
+it("a task stuck past the timeout fails clearly, and the re-run waits for it rather than start another", async () => {
+  const { admin, requestLog } = stack.simulator;
+  const host = stack.harness.host;
+  const providerText = stack.harness.providers.subscriptionProvider;
+  const serviceName = admin.addLicenceGroup();
+  const [toCreate, toUpdate] = admin.licences().filter((l) => l.licenceType !== "ADDON" && l.newSubscriptionsAllowed && l.newSeatsAllowed);
+  const creating = { serviceName, license: toCreate.name, seats: 3, taskTimeoutMinutes: 1 };
+  const updating = { serviceName, license: toUpdate.name, seats: 9, taskTimeoutMinutes: 1 };
+  const before: ResourceState = (await up(host, host.makeUrn(SUBSCRIPTION, "stuck-update"), { inputs: { ...updating, seats: 5 }, providerText })).state;
+  admin.addTaskFault({ outcome: "stuck", serviceName, count: 2 });
+
+  const firstRuns = await Promise.allSettled([
+    up(host, host.makeUrn(SUBSCRIPTION, "stuck-create"), { inputs: creating, providerText }),
+    up(host, host.makeUrn(SUBSCRIPTION, "stuck-update"), { inputs: updating, providerText, previous: before }),
+  ]);
+  for (const run of firstRuns) {
+    expect(run.status).toBe("rejected");
+    expect((run as PromiseRejectedResult).reason.message).toMatch(/OVH task \d+ \(\w+\) .* is still "(todo|doing)" after \d+ s\. It keeps running at OVH: run again later/s);
+  }
+  const stuck = admin.tasks(serviceName).filter((t) => t.status !== "done");
+  expect(stuck.map((t) => t.function).sort()).toEqual(["addSubscription", "changeQuantity"]);
+
+  const requestsBeforeRerun = requestLog.entries().length;
+  const reruns = Promise.all([
+    up(host, host.makeUrn(SUBSCRIPTION, "stuck-create"), { inputs: creating, providerText }),
+    up(host, host.makeUrn(SUBSCRIPTION, "stuck-update"), { inputs: updating, providerText, previous: before }),
+  ]);
+  const polledByRerun = (task: AdminTask) =>
+    requestLog.entries({ method: "GET", apiPath: `/saas/csp2/${serviceName}/task/${task.id}` }).some((e) => e.seq > requestsBeforeRerun);
+  await waitFor(() => stuck.every(polledByRerun), 15_000, "the re-runs waiting for the stuck tasks");
+  for (const task of stuck) admin.finishTask(serviceName, task.id, "done");
+  const [created, updated] = await reruns;
+
+  expect(created.state.outputs).toMatchObject({ seats: 3, pendingTasks: [] });
+  expect(updated.state.outputs).toMatchObject({ seats: 9, pendingTasks: [] });
+  const live = (license: string) => admin.subscriptions(serviceName).filter((s) => s.licenseName === license).map((s) => s.quantity);
+  expect(live(toCreate.name)).toEqual([3]);
+  expect(live(toUpdate.name)).toEqual([9]);
+  expect(requestLog.entries({ method: "POST", apiPath: `/saas/csp2/${serviceName}/subscription` })).toHaveLength(2);
+  expect(requestLog.entries({ method: "POST", apiPath: /\/changeQuantity$/ }).filter((e) => e.apiPath.includes(serviceName))).toHaveLength(1);
+  console.log(`stuck tasks: ${stuck.length} timed out after taskTimeoutMinutes 1 with a clear error, re-runs converged, orders 1 + 1, seat changes 1`);
+}, 240_000);
