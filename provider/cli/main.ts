@@ -7,12 +7,15 @@ import { registerStatusCommand } from "./commands/status";
 import { registerLicencesCommand } from "./commands/licences";
 import { registerTasksCommand } from "./commands/tasks";
 import { registerDemoCommand } from "./demo";
+import { exitOnUsageError } from "./commands/command-support";
 
 /** The `ovh-office365` program. Each command lives in its own module and is registered here. */
 export function createProgram(): Command {
   const program = new Command("ovh-office365")
     .description("OVHcloud Office 365 reseller (CSP2) licences as code: inspect licence groups, run a local OVH API simulator")
-    .version(packageVersion);
+    .version(packageVersion)
+    // Set before the commands are added, so each of them inherits it.
+    .exitOverride(exitOnUsageError);
   registerSimulatorCommand(program);
   registerGroupsCommand(program);
   registerStatusCommand(program);

@@ -1,5 +1,6 @@
 import * as csp2 from "../csp2";
 import type { OfficeLicence } from "../csp2";
+import { OvhApiError } from "../ovh/errors";
 import type { OvhRequester } from "../ovh/types";
 
 /**
@@ -18,8 +19,18 @@ export async function orderableLicences(requester: OvhRequester, serviceName: st
   return licences;
 }
 
+/** The error for a `serviceName` that names no licence group of the account. */
+export function licenceGroupNotFound(serviceName: string): Error {
+  return new Error(`serviceName: licence group ${serviceName} does not exist on this OVH account: \`ovh-office365 groups\` lists yours.`);
+}
+
 async function fetchLicences(requester: OvhRequester, serviceName: string): Promise<OfficeLicence[]> {
-  const ids = await csp2.listOrderableLicenses(requester, serviceName);
+  let ids: number[];
+  try {
+    ids = await csp2.listOrderableLicenses(requester, serviceName);
+  } catch (error) {
+    throw error instanceof OvhApiError && error.isNotFound ? licenceGroupNotFound(serviceName) : error;
+  }
   return Promise.all(ids.map((id) => csp2.getOrderableLicense(requester, serviceName, id)));
 }
 

@@ -60,16 +60,23 @@ export function textProblem(value: unknown, what: string, maxLength: number): st
   return undefined;
 }
 
-/** Adds a failure for every key that is not a known input, suggesting the closest known one. */
-export function unknownKeyFailures(inputs: Record<string, unknown>, known: readonly string[]): CheckFailure[] {
+export interface UnknownKeyContext {
+  /** What the keys belong to, e.g. "this resource" or "order". */
+  owner?: string;
+  /** Names people bring from elsewhere (OVH's API, the control panel), with the input they mean. */
+  aliases?: Readonly<Record<string, string>>;
+}
+
+/** Adds a failure for every key that is not a known input, suggesting the one meant (an alias, else the closest name). */
+export function unknownKeyFailures(inputs: Record<string, unknown>, known: readonly string[], context: UnknownKeyContext = {}): CheckFailure[] {
+  const owner = context.owner ?? "this resource";
   return Object.keys(inputs)
     .filter((key) => key !== "__provider" && !known.includes(key))
     .map((key) => {
-      const suggestion = closestName(key, known);
-      return {
-        property: key,
-        reason: `is not an input of this resource${suggestion ? `: did you mean "${suggestion}"?` : ""} Known inputs: ${known.join(", ")}.`,
-      };
+      const alias = context.aliases?.[key];
+      const suggestion = alias ?? closestName(key, known);
+      const hint = alias ? `: use "${alias}" instead` : suggestion ? `: did you mean "${suggestion}"?` : ".";
+      return { property: key, reason: `is not an input of ${owner}${hint} Known inputs: ${known.join(", ")}.` };
     });
 }
 

@@ -12,6 +12,7 @@ import {
   orderMark,
   tenantChanges,
 } from "./license-group-rules";
+import { licenceGroupNotFound } from "./catalogue";
 import { pendingTasksOf } from "./pending-tasks";
 import { configureFromStack, ovhClient, tell } from "./provider-config";
 
@@ -143,7 +144,7 @@ async function getTenantOrExplain(requester: OvhRequester, serviceName: string):
     return await csp2.getTenant(requester, serviceName);
   } catch (error) {
     if (error instanceof OvhApiError && error.isNotFound) {
-      throw new Error(`serviceName: licence group ${serviceName} does not exist on this OVH account: \`ovh-office365 groups\` lists yours.`);
+      throw licenceGroupNotFound(serviceName);
     }
     throw error;
   }

@@ -47,14 +47,14 @@ function orderFailures(order: unknown): CheckFailure[] {
     return [{ property: "order", reason: `must be an object {ovhSubsidiary, planCode, ...}, got ${describe(order)}` }];
   }
   const fields = order as Record<string, unknown>;
-  const failures = unknownKeyFailures(fields, orderFieldNames).map((f) => ({ ...f, property: `order.${f.property}` }));
+  const failures = unknownKeyFailures(fields, orderFieldNames, { owner: "order" }).map((f) => ({ ...f, property: `order.${f.property}` }));
   const fail = (field: string, reason: string | undefined) => {
     if (reason) failures.push({ property: `order.${field}`, reason });
   };
   if (typeof fields.ovhSubsidiary !== "string" || !/^[A-Z]{2}$/.test(fields.ovhSubsidiary)) {
     fail("ovhSubsidiary", `must be the account's OVH subsidiary, two capital letters such as "FR", "GB", "DE", "CA", "US"; got ${describe(fields.ovhSubsidiary)}`);
   }
-  fail("planCode", textProblem(fields.planCode, "the CSP2 plan code offered by the cart: `ovh-office365 plans` lists them", 100));
+  fail("planCode", textProblem(fields.planCode, "the planCode of a CSP2 offer, as `GET /order/cart/{cartId}/csp2` lists them in the OVH API console", 100));
   if (fields.duration !== undefined && (typeof fields.duration !== "string" || !/^P[1-9][0-9]?[DMY]$/.test(fields.duration))) {
     fail("duration", `must be an ISO 8601 duration such as "P1M" or "P1Y", got ${describe(fields.duration)}`);
   }
@@ -79,7 +79,7 @@ function contactFailures(contact: unknown): CheckFailure[] {
     return [{ property: "contact", reason: `must be an object {firstName, lastName, email, ...}, got ${describe(contact)}` }];
   }
   const fields = contact as Record<string, unknown>;
-  const failures = unknownKeyFailures(fields, contactFieldNames).map((f) => ({ ...f, property: `contact.${f.property}` }));
+  const failures = unknownKeyFailures(fields, contactFieldNames, { owner: "contact" }).map((f) => ({ ...f, property: `contact.${f.property}` }));
   for (const name of contactFieldNames) {
     const value = fields[name];
     if (value === undefined || isUnknown(value)) continue;

@@ -6,7 +6,7 @@ import type { PendingTask } from "./pending-tasks";
 export interface LicenseGroupOrder {
   /** OVH subsidiary of the account, e.g. "FR", "GB", "DE", "CA", "US". */
   ovhSubsidiary: string;
-  /** The CSP2 plan code offered by the cart (`ovh-office365 plans` or `GET /order/cart/{id}/csp2`). */
+  /** The CSP2 plan code offered by the cart, as `GET /order/cart/{cartId}/csp2` lists it. */
   planCode: string;
   /** Billing duration, ISO 8601 (default "P1M"). */
   duration?: string;

@@ -252,15 +252,29 @@ async function findOrderAfterAmbiguousFailure(
 async function checkAddonPlacement(requester: OvhRequester, serviceName: string, licence: OfficeLicence, parentSubscriptionId?: number) {
   if (parentSubscriptionId === undefined) {
     if (licence.licenceType === "ADDON") {
-      throw new Error(`license: "${licence.name}" is an add-on: set parentSubscriptionId to the subscription it extends.`);
+      throw new Error(
+        `license: "${licence.name}" is an add-on: set parentSubscriptionId to the subscription it extends ` +
+          `(in licences.yaml, list it under \`addons:\` of that licence).`,
+      );
     }
     return;
   }
-  const available = await csp2.listAvailableAddonLicenses(requester, serviceName, parentSubscriptionId);
+  let available: number[];
+  try {
+    available = await csp2.listAvailableAddonLicenses(requester, serviceName, parentSubscriptionId);
+  } catch (error) {
+    if (!(error instanceof OvhApiError && error.isNotFound)) throw error;
+    throw new Error(
+      `parentSubscriptionId: subscription ${parentSubscriptionId} does not exist in licence group ${serviceName}: ` +
+        `\`ovh-office365 status ${serviceName}\` lists its subscriptions.`,
+    );
+  }
   if (!available.includes(licence.id)) {
+    const names = await Promise.all(available.map(async (id) => `"${(await licenceById(requester, serviceName, id))?.name ?? `licence ${id}`}"`));
     throw new Error(
       `parentSubscriptionId: "${licence.name}" cannot be added to subscription ${parentSubscriptionId} ` +
-        `(its available add-on licence ids: ${available.join(", ") || "none"}): pick one of those, or remove parentSubscriptionId.`,
+        `(its add-ons: ${names.join(", ") || "none"}): pick one of those, or remove parentSubscriptionId ` +
+        `(in licences.yaml, move it out of \`addons:\`).`,
     );
   }
 }

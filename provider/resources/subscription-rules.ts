@@ -23,13 +23,15 @@ export const subscriptionInputNames = [
 ] as const;
 
 export const maxSeats = 1_000_000;
+/** OVH API field names a reseller may write instead of this resource's inputs. */
+const ovhFieldNames = { quantity: "seats", licenseName: "license", id: "subscriptionId" } as const;
 const maxOvhId = Number.MAX_SAFE_INTEGER;
 export const defaultTaskTimeoutMinutes = 30;
 export const maxTaskTimeoutMinutes = 24 * 60;
 
 /** `check`: every input validated before anything is called; `olds` are the previous inputs (live seats after refresh). */
 export function checkSubscriptionInputs(olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
-  const failures: CheckFailure[] = unknownKeyFailures(news, subscriptionInputNames);
+  const failures: CheckFailure[] = unknownKeyFailures(news, subscriptionInputNames, { aliases: ovhFieldNames });
   const fail = (property: string, reason: string | undefined) => {
     if (reason) failures.push({ property, reason });
   };
@@ -44,7 +46,7 @@ export function checkSubscriptionInputs(olds: Record<string, unknown>, news: Rec
   } else if (news.license === undefined && news.licenseId === undefined && !adopting) {
     fail("license", "is required (or licenseId): the licence name as listed by `ovh-office365 licences <serviceName>`");
   }
-  if (known("license")) fail("license", textProblem(news.license, "a licence name", 200));
+  if (known("license")) fail("license", textProblem(news.license, "a licence name as listed by `ovh-office365 licences <serviceName>`", 200));
   const idRule = (what: string) => ({ min: 1, max: maxOvhId, what });
   if (known("licenseId")) fail("licenseId", wholeNumberProblem(news.licenseId, idRule("an OVH licence id")));
   if (known("parentSubscriptionId")) fail("parentSubscriptionId", wholeNumberProblem(news.parentSubscriptionId, idRule("an OVH subscription id")));

@@ -203,7 +203,7 @@ export interface CommandDefinition {
 
 /**
  * Adds a read-only command with the options and help every such command shares (`--json`, `--endpoint`, the
- * configuration and the exit codes). Commander's own usage errors (missing argument, unknown option) exit 2.
+ * configuration and the exit codes).
  */
 export function defineCommand(program: Command, definition: CommandDefinition): Command {
   const command = program.command(definition.name).summary(definition.summary).description(definition.description);
@@ -212,10 +212,12 @@ export function defineCommand(program: Command, definition: CommandDefinition): 
     .option("--json", "print stable machine-readable JSON on stdout (errors as JSON on stderr)")
     .option("--endpoint <nameOrUrl>", "OVH endpoint name or base URL (default: OVH_ENDPOINT, else ovh-eu)")
     .showHelpAfterError(`(run \`ovh-office365 ${definition.name} --help\` for usage)`)
-    .addHelpText("after", `\nExamples:\n${definition.examples.map((line) => `  $ ${line}`).join("\n")}\n${configurationHelp}`)
-    .exitOverride((error: CommanderError) => {
-      const informational = error.code === "commander.helpDisplayed" || error.code === "commander.help" || error.code === "commander.version";
-      process.exit(informational ? error.exitCode : ExitCode.usageError);
-    });
+    .addHelpText("after", `\nExamples:\n${definition.examples.map((line) => `  $ ${line}`).join("\n")}\n${configurationHelp}`);
   return command;
+}
+
+/** Commander's exit handler for every command: its usage errors (bad option value, unknown option) exit 2. */
+export function exitOnUsageError(error: CommanderError): never {
+  const informational = error.code === "commander.helpDisplayed" || error.code === "commander.help" || error.code === "commander.version";
+  process.exit(informational ? error.exitCode : ExitCode.usageError);
 }
