@@ -93,6 +93,21 @@ describe("Subscription through the real provider host", () => {
     await destroy(host(), updated.state);
   });
 
+  it("an update waiting on a pending deletion says the subscription is gone and how to go on", async () => {
+    const licence = freeLicence();
+    const inputs = { serviceName, license: licence.name, seats: 3 };
+    const created = (await up(host(), urn("deleted-meanwhile"), { inputs, providerText: provider() })).state;
+    const subscriptionId = created.outputs.subscriptionId as number;
+    stack.simulator.admin.startTask(serviceName, { function: "deleteSubscription", subscriptionId, durationMs: 1000 });
+
+    const mutatingBefore = stack.simulator.requestLog.mutatingRequests().length;
+    await expect(up(host(), urn("deleted-meanwhile"), { inputs: { ...inputs, seats: 4 }, providerText: provider(), previous: created })).rejects.toThrow(
+      /was deleted at OVH by the task that was pending on it\. Run `pulumi refresh`/,
+    );
+    expect(stack.simulator.requestLog.mutatingRequests().length).toBe(mutatingBefore);
+    expect(await refresh(host(), created)).toBeUndefined();
+  });
+
   it("does not order twice when the host dies after the order was sent", async () => {
     const licence = freeLicence();
     stack.simulator.admin.setSettings({ taskDurationMs: 2000 });
