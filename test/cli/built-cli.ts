@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildWhen } from "../support/build";
 import { REPO_ROOT } from "../support/paths";
+import { secretSweep } from "../support/secret-sweep";
 
 export const CLI_MAIN = path.join(REPO_ROOT, "dist", "provider", "cli", "main.js");
 const CLI_SOURCES = [path.join(REPO_ROOT, "provider", "cli", "main.ts"), path.join(REPO_ROOT, "provider", "cli", "commands")];
@@ -35,8 +36,23 @@ export interface CliRun {
 /**
  * Runs `node dist/provider/cli/main.js <args>` with only PATH and `env` in its environment (no OVH_* variable
  * of the person running the tests leaks in). Asynchronous, so an in-process simulator keeps answering.
+ * The secret sweep learns the credentials in `env` and searches what the command printed.
  */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  secretSweep.registerSettings(env);
+  const command = `ovh-office365 ${args[0] ?? ""}`.trimEnd();
+  try {
+    const run = await runCliProcess(args, env);
+    secretSweep.text("stdout", run.stdout, command);
+    secretSweep.text("stderr", run.stderr, command);
+    return run;
+  } catch (error) {
+    secretSweep.error(error, command);
+    throw error;
+  }
+}
+
+function runCliProcess(args: string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
+import { secretSweep } from "./secret-sweep";
 
 /** The repository root: the package's own directory, whose node_modules every staged program resolves through. */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -16,6 +17,11 @@ export function makeProgramDir(label: string): string {
   return dir;
 }
 
+/** Deletes a scratch directory, after the secret sweep has searched every file written there. */
 export function removeDir(dir: string): void {
-  fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    secretSweep.dir(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -8,6 +8,7 @@ import {
 } from "../../provider/cli/provider-host";
 import { ensurePackageBuilt } from "./build";
 import { REPO_ROOT, makeProgramDir, removeDir } from "./paths";
+import { secretSweep } from "./secret-sweep";
 
 export interface ProviderHarnessOptions {
   /** Names the program directory, to tell test runs apart. */
@@ -45,6 +46,8 @@ export interface ProviderHarness {
  * dynamic-provider host running there and configured: what `pulumi up` sets up before its first resource call.
  */
 export async function openProviderHarness(options: ProviderHarnessOptions): Promise<ProviderHarness> {
+  secretSweep.registerSettings(options.config ?? {}, options.secretKeys);
+  secretSweep.registerSettings(options.env ?? {});
   const packageName = options.packageName ?? PACKAGE_NAME;
   let programDir = makeProgramDir(options.label);
   const createdDir = programDir;
@@ -59,14 +62,21 @@ export async function openProviderHarness(options: ProviderHarnessOptions): Prom
       options.exportNames.map((exportName) => serializeProvider({ programDir, exportName, packageName })),
     );
     const providers = Object.fromEntries(options.exportNames.map((name, index) => [name, texts[index]]));
+    for (const text of texts) secretSweep.provider(text);
 
     const start = async (): Promise<ProviderHost> => {
-      const started = await startProviderHost({
-        cwd: programDir,
-        project: options.project,
-        env: options.env,
-        onOutput: options.onOutput,
-      });
+      // Swept: every resource call's arguments, results and errors, and every line the host prints.
+      const started = secretSweep.host(
+        await startProviderHost({
+          cwd: programDir,
+          project: options.project,
+          env: options.env,
+          onOutput: (line) => {
+            secretSweep.line(line);
+            options.onOutput?.(line);
+          },
+        }),
+      );
       await started.configure(options.config ?? {}, { secretKeys: options.secretKeys });
       return started;
     };
