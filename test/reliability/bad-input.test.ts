@@ -7,6 +7,7 @@ import { ProviderOperationError, startProviderHost, type CheckFailure, type Prop
 import { simulatorEnvironment } from "../../simulator";
 import { ensureCliBuilt, runCli } from "../cli/built-cli";
 import { REPO_ROOT } from "../support/paths";
+import { secretSweep } from "../support/secret-sweep";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import {
   badInputs,
@@ -198,7 +199,7 @@ function checkFindings(failures: CheckFailure[]): Outcome["findings"] {
 
 /** A host of its own, configured with the case's stack config: the engine configures a provider once per host. */
 async function withConfiguredHost<T>(config: Record<string, string>, use: (host: ProviderHost) => Promise<T>): Promise<T> {
-  const host = await startProviderHost({ cwd: stack.harness.programDir });
+  const host = secretSweep.host(await startProviderHost({ cwd: stack.harness.programDir, onOutput: (line) => secretSweep.line(line) }));
   try {
     const { applicationKey, applicationSecret, consumerKey } = stack.simulator.credentials;
     const stackConfig = {

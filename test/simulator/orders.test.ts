@@ -60,9 +60,11 @@ describe("ordering a licence group through the cart", () => {
 
     const statuses: string[] = [];
     await waitFor(async () => {
+      // The detail first: an order not delivered after it was read was not delivered when it was read either.
+      const detailServiceName = await serviceNameOf(order.orderId, planCode);
       const status = await ovhOk<string>(sim, { path: `/me/order/${order.orderId}/status` });
       if (statuses.at(-1) !== status) statuses.push(status);
-      if (status !== "delivered") expect(await serviceNameOf(order.orderId, planCode)).toBe("*001");
+      if (status !== "delivered") expect(detailServiceName).toBe("*001");
       return status === "delivered";
     });
     expect(statuses.at(-1)).toBe("delivered");
