@@ -8,6 +8,7 @@ import { DEMO_SEED, type SeedSpec } from "../../simulator";
 import { createState } from "../../simulator/model/seed";
 import { ensurePackageBuilt } from "../support/build";
 import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
+import { secretSweep } from "../support/secret-sweep";
 
 /**
  * The example programs as a user runs them: copied with the repository's root Pulumi.yaml and tsconfig.json into a
@@ -46,6 +47,8 @@ interface RunSpec {
 function runProgram(spec: RunSpec): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [RUNNER, JSON.stringify(spec)], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      secretSweep.text("stdout", stdout, "run-program.js");
+      secretSweep.text("stderr", stderr, "run-program.js");
       const lastLine = stdout.trim().split("\n").pop() ?? "";
       try {
         resolve(JSON.parse(lastLine) as RunResult);

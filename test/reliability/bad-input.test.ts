@@ -168,6 +168,8 @@ module.exports = { outcomes };
 function runProgram(spec: { projectDir: string; config: Record<string, string> }): Promise<{ resources: RegisteredResource[]; outputs: PropertyMap }> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [RUN_PROGRAM, JSON.stringify(spec)], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      secretSweep.text("stdout", stdout, "run-program.js");
+      secretSweep.text("stderr", stderr, "run-program.js");
       let result: { resources?: RegisteredResource[]; outputs?: PropertyMap } = {};
       try {
         result = JSON.parse(stdout.trim().split("\n").pop() ?? "") as typeof result;
