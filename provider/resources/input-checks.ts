@@ -74,7 +74,7 @@ export function unknownKeyFailures(inputs: Record<string, unknown>, known: reado
     .filter((key) => key !== "__provider" && !known.includes(key))
     .map((key) => {
       const alias = context.aliases?.[key];
-      const suggestion = alias ?? closestName(key, known);
+      const suggestion = closestName(key, known);
       const hint = alias ? `: use "${alias}" instead` : suggestion ? `: did you mean "${suggestion}"?` : ".";
       return { property: key, reason: `is not an input of ${owner}${hint} Known inputs: ${known.join(", ")}.` };
     });

@@ -3,7 +3,7 @@ import * as csp2 from "../csp2";
 import type { OfficeLicence, OfficeSubscription, OfficeTask } from "../csp2";
 import { OvhApiError, OvhNetworkError } from "../ovh/errors";
 import type { OvhRequester } from "../ovh/types";
-import { licenceById, resolveDeclaredLicence } from "./catalogue";
+import { licenceById, orderableLicences, resolveDeclaredLicence } from "./catalogue";
 import { withLock } from "./locks";
 import { type PendingTask, pendingTasksOf, taskProgressReporter, waitForPendingTask } from "./pending-tasks";
 import { configureFromStack, ovhClient, tell } from "./provider-config";
@@ -114,27 +114,28 @@ export async function remove(id: string, props: SubscriptionOutputs): Promise<vo
       return;
     }
     // After a run killed mid-delete, the pending task may be this very deletion.
-    if (!(await waitForPendingTask(requester, serviceName, live, id, timeoutMs))) {
-      claimed.delete(id);
-      tell(id, "deleted");
-      return;
+    if (await waitForPendingTask(requester, serviceName, live, id, timeoutMs)) {
+      await deleteAndWait(requester, serviceName, subscriptionId, id, timeoutMs);
     }
-    let task: OfficeTask;
-    try {
-      task = await csp2.deleteSubscription(requester, serviceName, subscriptionId);
-    } catch (error) {
-      if (error instanceof OvhApiError && error.isNotFound) return;
-      if (!isAmbiguous(error)) throw error;
-      const after = await csp2.findSubscription(requester, serviceName, subscriptionId);
-      if (!after) return;
-      if (after.taskPendingId <= 0) throw error;
-      task = await csp2.getTask(requester, serviceName, after.taskPendingId);
-    }
-    tell(id, `deleting: OVH task ${task.id} (${task.function})`);
-    await csp2.waitForTask(requester, serviceName, task.id, { timeoutMs, onProgress: taskProgressReporter(id) });
     claimed.delete(id);
     tell(id, "deleted");
   });
+}
+
+async function deleteAndWait(requester: OvhRequester, serviceName: string, subscriptionId: number, subject: string, timeoutMs: number): Promise<void> {
+  let task: OfficeTask;
+  try {
+    task = await csp2.deleteSubscription(requester, serviceName, subscriptionId);
+  } catch (error) {
+    if (error instanceof OvhApiError && error.isNotFound) return;
+    if (!isAmbiguous(error)) throw error;
+    const after = await csp2.findSubscription(requester, serviceName, subscriptionId);
+    if (!after) return;
+    if (after.taskPendingId <= 0) throw error;
+    task = await csp2.getTask(requester, serviceName, after.taskPendingId);
+  }
+  tell(subject, `deleting: OVH task ${task.id} (${task.function})`);
+  await csp2.waitForTask(requester, serviceName, task.id, { timeoutMs, onProgress: taskProgressReporter(subject) });
 }
 
 async function adoptSubscription(requester: OvhRequester, declared: SubscriptionInputs, subscriptionId: number): Promise<OfficeSubscription> {
@@ -182,6 +183,8 @@ async function orderSubscription(
   await checkAddonPlacement(requester, serviceName, licence, parentSubscriptionId);
   return withLock(`${serviceName}|order|${licence.id}|${parentSubscriptionId ?? ""}`, async () => {
     const timeoutMs = taskTimeoutMs(declared);
+    // OVH shows an add-on order as a task of its parent: wait for it, so an interrupted order is found, not repeated.
+    if (parentSubscriptionId !== undefined) await waitForParentTask(requester, serviceName, parentSubscriptionId, subject, timeoutMs);
     const before = await groupSnapshot(requester, serviceName);
     for (const task of before.creationTasks) {
       tell(subject, `OVH task ${task.id} (${task.function}) is still running in the group, maybe an order from an interrupted run: waiting for it`);
@@ -229,6 +232,11 @@ async function orderSubscription(
   });
 }
 
+async function waitForParentTask(requester: OvhRequester, serviceName: string, parentSubscriptionId: number, subject: string, timeoutMs: number) {
+  const parent = await csp2.findSubscription(requester, serviceName, parentSubscriptionId);
+  if (parent) await waitForPendingTask(requester, serviceName, parent, `${subject} (parent subscription ${parentSubscriptionId})`, timeoutMs);
+}
+
 /** After an order call with no clear answer: look for its task or its subscription for a while before deciding. */
 async function findOrderAfterAmbiguousFailure(
   requester: OvhRequester,
@@ -270,7 +278,8 @@ async function checkAddonPlacement(requester: OvhRequester, serviceName: string,
     );
   }
   if (!available.includes(licence.id)) {
-    const names = await Promise.all(available.map(async (id) => `"${(await licenceById(requester, serviceName, id))?.name ?? `licence ${id}`}"`));
+    const catalogue = await orderableLicences(requester, serviceName);
+    const names = available.map((id) => `"${catalogue.find((l) => l.id === id)?.name ?? `licence ${id}`}"`);
     throw new Error(
       `parentSubscriptionId: "${licence.name}" cannot be added to subscription ${parentSubscriptionId} ` +
         `(its add-ons: ${names.join(", ") || "none"}): pick one of those, or remove parentSubscriptionId ` +
@@ -286,8 +295,8 @@ interface GroupSnapshot {
 }
 
 async function groupSnapshot(requester: OvhRequester, serviceName: string): Promise<GroupSnapshot> {
-  // Tasks first: a seat change started meanwhile then either is not listed or shows on its subscription, never
-  // passing for an order in progress.
+  // Tasks first: a seat change started meanwhile is then either not listed or shown on its subscription. One that
+  // ends between the two reads still looks like an order in progress; callers wait for it, which never orders twice.
   const running = await pendingTasksOf(requester, serviceName);
   const ids = await csp2.listSubscriptions(requester, serviceName);
   const subscriptions = await Promise.all(ids.map((id) => csp2.getSubscription(requester, serviceName, id)));
@@ -325,10 +334,18 @@ async function findNewSubscription(
 async function convergeSeats(requester: OvhRequester, declared: SubscriptionInputs, subscriptionId: number, subject: string): Promise<OfficeSubscription> {
   const { serviceName, seats } = declared;
   const timeoutMs = taskTimeoutMs(declared);
-  let live = await csp2.getSubscription(requester, serviceName, subscriptionId);
-  const settled = await waitForPendingTask(requester, serviceName, live, subject, timeoutMs);
-  if (!settled) throw deletedMeanwhile(subject, serviceName);
-  live = settled;
+  const gone = () => deletedMeanwhile(subject, serviceName, declared.subscriptionId !== undefined);
+  const reread = async (): Promise<OfficeSubscription> => {
+    const found = await csp2.findSubscription(requester, serviceName, subscriptionId);
+    if (!found) throw gone();
+    return found;
+  };
+  const settle = async (subscription: OfficeSubscription): Promise<OfficeSubscription> => {
+    const settled = await waitForPendingTask(requester, serviceName, subscription, subject, timeoutMs);
+    if (!settled) throw gone();
+    return settled;
+  };
+  let live = await settle(await reread());
   if (live.quantity === seats) return live;
 
   const guard = seatGuardProblem(live.quantity, seats, declared.maxSeatChange);
@@ -338,11 +355,11 @@ async function convergeSeats(requester: OvhRequester, declared: SubscriptionInpu
 
   let task: OfficeTask | undefined;
   try {
-    task = await changeQuantity(requester, serviceName, live, seats, subject, timeoutMs);
+    task = await changeQuantity(requester, serviceName, subscriptionId, seats, async () => settle(await reread()));
   } catch (error) {
     if (!isAmbiguous(error)) throw explainSeatRefusal(error, live.quantity, seats);
     tell(subject, "OVH did not confirm the seat change: checking what happened");
-    const after = await csp2.getSubscription(requester, serviceName, subscriptionId);
+    const after = await reread();
     if (after.taskPendingId <= 0 && after.quantity !== seats) throw error;
     if (after.taskPendingId > 0) task = await csp2.getTask(requester, serviceName, after.taskPendingId);
   }
@@ -350,7 +367,7 @@ async function convergeSeats(requester: OvhRequester, declared: SubscriptionInpu
     tell(subject, `seats ${live.quantity} => ${seats}: OVH task ${task.id} (${task.function})`);
     await csp2.waitForTask(requester, serviceName, task.id, { timeoutMs, onProgress: taskProgressReporter(subject) });
   }
-  live = await csp2.getSubscription(requester, serviceName, subscriptionId);
+  live = await reread();
   if (live.quantity !== seats) {
     throw new Error(
       `${subject}: OVH finished the seat change but the subscription has ${live.quantity} seats, not ${seats}. ` +
@@ -364,25 +381,26 @@ async function convergeSeats(requester: OvhRequester, declared: SubscriptionInpu
 async function changeQuantity(
   requester: OvhRequester,
   serviceName: string,
-  live: OfficeSubscription,
+  subscriptionId: number,
   seats: number,
-  subject: string,
-  timeoutMs: number,
+  waitForOtherTask: () => Promise<unknown>,
 ): Promise<OfficeTask> {
   try {
-    return await csp2.changeQuantity(requester, serviceName, live.id, { quantity: seats });
+    return await csp2.changeQuantity(requester, serviceName, subscriptionId, { quantity: seats });
   } catch (error) {
     if (!(error instanceof OvhApiError) || error.status !== 409) throw error;
-    const fresh = await csp2.getSubscription(requester, serviceName, live.id);
-    if (!(await waitForPendingTask(requester, serviceName, fresh, subject, timeoutMs))) throw deletedMeanwhile(subject, serviceName);
-    return csp2.changeQuantity(requester, serviceName, live.id, { quantity: seats });
+    await waitForOtherTask();
+    return csp2.changeQuantity(requester, serviceName, subscriptionId, { quantity: seats });
   }
 }
 
-function deletedMeanwhile(subject: string, serviceName: string): Error {
+function deletedMeanwhile(subject: string, serviceName: string, adopted: boolean): Error {
+  const next = adopted
+    ? "then remove the resource, or adopt another subscription with subscriptionId"
+    : "then `pulumi up` orders it again";
   return new Error(
-    `${subject}: the subscription was deleted at OVH by the task that was pending on it. ` +
-      `Run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` orders it again; \`ovh-office365 tasks ${serviceName}\` shows the task.`,
+    `${subject}: the subscription was deleted at OVH (by a task pending on it, or in the control panel). ` +
+      `Run \`pulumi refresh\` to drop it from the state, ${next}; \`ovh-office365 tasks ${serviceName}\` shows the tasks.`,
   );
 }
 

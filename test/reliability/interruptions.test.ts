@@ -1,4 +1,5 @@
 import { destroy, preview, refresh, up, type ResourceState } from "../../provider/cli/engine-steps";
+import type { PropertyMap } from "../../provider/cli/provider-host";
 import type { AdminTask } from "../../simulator";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import { waitFor } from "../support/wait-for";
@@ -34,6 +35,8 @@ interface Scenario {
   before?: ResourceState;
   /** Seats declared by the operation (none for a delete). */
   seats?: number;
+  /** For an add-on: the subscription it extends. */
+  parentSubscriptionId?: number;
   taskFunction: AdminTask["function"];
   /** The operation's one mutating call, as the request log shows it. */
   mutating: { method: string; apiPath: string };
@@ -67,8 +70,13 @@ async function prepare(operation: Operation, name: string): Promise<Scenario> {
 
 function run(operation: Operation, name: string, s: Scenario): Promise<ResourceState | undefined> {
   if (operation === "delete") return destroy(host(), s.before!).then(() => undefined);
-  const inputs = { serviceName: s.serviceName, license: s.license, seats: s.seats! };
-  return up(host(), urnOf(name), { inputs, providerText: provider(), previous: s.before }).then((result) => result.state);
+  return up(host(), urnOf(name), { inputs: declaredInputs(s), providerText: provider(), previous: s.before }).then((result) => result.state);
+}
+
+function declaredInputs(s: Scenario): PropertyMap {
+  const inputs: PropertyMap = { serviceName: s.serviceName, license: s.license, seats: s.seats! };
+  if (s.parentSubscriptionId !== undefined) inputs.parentSubscriptionId = s.parentSubscriptionId;
+  return inputs;
 }
 
 /** Requests the simulator has answered for one task (the host polling it). */
@@ -95,42 +103,64 @@ describe("SIGKILL of the provider host, restart, run again", () => {
   it.each(cases)("%s, killed %s: converges with exactly the declared subscription", async (operation, point) => {
     figures.tried++;
     const name = `${operation}-${figures.tried}`;
-    const s = await prepare(operation, name);
-    stack.simulator.admin.addTaskFault({ outcome: "stuck", function: s.taskFunction, serviceName: s.serviceName, count: 1 });
+    await killAndRerun(operation, point, name, await prepare(operation, name));
+  });
 
-    const interrupted = run(operation, name, s);
-    interrupted.catch(() => undefined);
-    await waitFor(() => mutatingCalls(s) === 1, 15_000, `${s.mutating.method} ${s.mutating.apiPath}`);
-    const task = stack.simulator.admin.tasks(s.serviceName).find((t) => t.function === s.taskFunction)!;
-    await reach(point, s, task);
-    const requestsBeforeKill = stack.simulator.requestLog.entries().length;
-    await stack.harness.restart();
-    await expect(interrupted).rejects.toThrow(/SIGKILL|exited/);
-
-    // The re-run meets the task the killed host started (when it still runs) and waits for it rather than start another.
-    const rerun = run(operation, name, s);
-    if (stack.simulator.admin.tasks(s.serviceName).find((t) => t.id === task.id)!.status !== "done") {
-      await waitFor(() => pollsOf(s, task).some((e) => e.seq > requestsBeforeKill), 15_000, `the re-run waiting for task ${task.id}`);
-      stack.simulator.admin.finishTask(s.serviceName, task.id, "done");
-    }
-    const state = await rerun;
-
-    const calls = mutatingCalls(s);
-    if (calls !== 1) figures.duplicates += calls - 1;
-    expect(calls).toBe(1);
-    const expected = operation === "delete" ? [] : [s.seats!];
-    if (JSON.stringify(liveSeats(s)) !== JSON.stringify(expected)) figures.seatsWrong++;
-    expect(liveSeats(s)).toEqual(expected);
-    if (state) {
-      expect(state.outputs).toMatchObject({ seats: s.seats, pendingTasks: [] });
-      const refreshed = (await refresh(host(), state))!;
-      const inputs = { serviceName: s.serviceName, license: s.license, seats: s.seats! };
-      expect(await preview(host(), refreshed, { inputs, providerText: provider() })).toEqual({ changes: false, replaces: [] });
-      await destroy(host(), refreshed);
-    }
-    figures.converged++;
+  it("an add-on order, killed after the request is sent: converges with exactly one add-on", async () => {
+    figures.tried++;
+    const admin = stack.simulator.admin;
+    const serviceName = admin.addLicenceGroup();
+    const base = admin.licences().find((l) => l.licenceType !== "ADDON" && l.newSubscriptionsAllowed && l.addonIds.length > 0)!;
+    const addon = admin.licences().find((l) => l.id === base.addonIds[0])!;
+    const parent = (await up(host(), urnOf("addon-parent"), { inputs: { serviceName, license: base.name, seats: 4 }, providerText: provider() })).state;
+    const parentSubscriptionId = parent.outputs.subscriptionId as number;
+    await killAndRerun("create", "after the request is sent", "addon", {
+      serviceName,
+      license: addon.name,
+      seats: 2,
+      parentSubscriptionId,
+      taskFunction: "orderAddon",
+      mutating: { method: "POST", apiPath: `/saas/csp2/${serviceName}/subscription/${parentSubscriptionId}/orderAddon` },
+    });
   });
 });
+
+/** Kills the host at `point` of the operation, restarts it, runs the operation again and checks the result. */
+async function killAndRerun(operation: Operation, point: KillPoint, name: string, s: Scenario): Promise<void> {
+  stack.simulator.admin.addTaskFault({ outcome: "stuck", function: s.taskFunction, serviceName: s.serviceName, count: 1 });
+
+  const interrupted = run(operation, name, s);
+  interrupted.catch(() => undefined);
+  await waitFor(() => mutatingCalls(s) === 1, 15_000, `${s.mutating.method} ${s.mutating.apiPath}`);
+  const task = stack.simulator.admin.tasks(s.serviceName).find((t) => t.function === s.taskFunction)!;
+  await reach(point, s, task);
+  const linesBeforeKill = stack.lines.length;
+  await stack.harness.restart();
+  await expect(interrupted).rejects.toThrow(/SIGKILL|exited/);
+
+  // The re-run meets the task the killed host started (when it still runs) and waits for it rather than start another.
+  const rerun = run(operation, name, s);
+  if (stack.simulator.admin.tasks(s.serviceName).find((t) => t.id === task.id)!.status !== "done") {
+    const waiting = (text: string) => text.includes(`OVH task ${task.id}`) && text.includes("waiting for it");
+    await waitFor(() => stack.lines.slice(linesBeforeKill).some((line) => waiting(line.text)), 15_000, `the re-run waiting for task ${task.id}`);
+    stack.simulator.admin.finishTask(s.serviceName, task.id, "done");
+  }
+  const state = await rerun;
+
+  const calls = mutatingCalls(s);
+  if (calls !== 1) figures.duplicates += calls - 1;
+  expect(calls).toBe(1);
+  const expected = operation === "delete" ? [] : [s.seats!];
+  if (JSON.stringify(liveSeats(s)) !== JSON.stringify(expected)) figures.seatsWrong++;
+  expect(liveSeats(s)).toEqual(expected);
+  if (state) {
+    expect(state.outputs).toMatchObject({ seats: s.seats, pendingTasks: [] });
+    const refreshed = (await refresh(host(), state))!;
+    expect(await preview(host(), refreshed, { inputs: declaredInputs(s), providerText: provider() })).toEqual({ changes: false, replaces: [] });
+    await destroy(host(), refreshed);
+  }
+  figures.converged++;
+}
 
 describe("SIGKILL while a LicenseGroup order is delivered", () => {
   it("the re-run never orders again, says how to adopt the group, and adopting it converges", async () => {

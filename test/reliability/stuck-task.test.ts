@@ -39,14 +39,14 @@ it("a task stuck past the timeout fails clearly, and the re-run waits for it rat
   const stuck = admin.tasks(serviceName).filter((t) => t.status !== "done");
   expect(stuck.map((t) => t.function).sort()).toEqual(["addSubscription", "changeQuantity"]);
 
-  const requestsBeforeRerun = requestLog.entries().length;
+  const linesBeforeRerun = stack.lines.length;
   const reruns = Promise.all([
     up(host, host.makeUrn(SUBSCRIPTION, "stuck-create"), { inputs: creating, providerText }),
     up(host, host.makeUrn(SUBSCRIPTION, "stuck-update"), { inputs: updating, providerText, previous: before }),
   ]);
-  const polledByRerun = (task: AdminTask) =>
-    requestLog.entries({ method: "GET", apiPath: `/saas/csp2/${serviceName}/task/${task.id}` }).some((e) => e.seq > requestsBeforeRerun);
-  await waitFor(() => stuck.every(polledByRerun), 15_000, "the re-runs waiting for the stuck tasks");
+  const waitedForByRerun = (task: AdminTask) =>
+    stack.lines.slice(linesBeforeRerun).some((line) => line.text.includes(`OVH task ${task.id}`) && line.text.includes("waiting for it"));
+  await waitFor(() => stuck.every(waitedForByRerun), 15_000, "the re-runs waiting for the stuck tasks");
   for (const task of stuck) admin.finishTask(serviceName, task.id, "done");
   const [created, updated] = await reruns;
 

@@ -102,7 +102,7 @@ describe("Subscription through the real provider host", () => {
 
     const mutatingBefore = stack.simulator.requestLog.mutatingRequests().length;
     await expect(up(host(), urn("deleted-meanwhile"), { inputs: { ...inputs, seats: 4 }, providerText: provider(), previous: created })).rejects.toThrow(
-      /was deleted at OVH by the task that was pending on it\. Run `pulumi refresh`/,
+      /the subscription was deleted at OVH .*Run `pulumi refresh` to drop it from the state, then `pulumi up` orders it again/,
     );
     expect(stack.simulator.requestLog.mutatingRequests().length).toBe(mutatingBefore);
     expect(await refresh(host(), created)).toBeUndefined();
