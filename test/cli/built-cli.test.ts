@@ -58,6 +58,18 @@ describe("usage errors exit 2 before any configuration is read", () => {
     expect(result.stderr).toContain(`ovh-office365 ${args[0]} --help`);
   });
 
+  it.each([[[]], [["bogus-command"]], [["simulator", "--port", "70000"]], [["demo", "--task-duration", "-5"]]])("ovh-office365 %j", async (args) => {
+    const result = await runCli(args);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).not.toBe("");
+  });
+
+  it("--version exits 0", async () => {
+    const result = await runCli(["--version"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
   it("a malformed serviceName is refused by name", async () => {
     const result = await runCli(["status", "../csp2"]);
     expect(result.exitCode).toBe(2);

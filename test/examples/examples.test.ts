@@ -8,7 +8,7 @@ import { DEMO_SEED, type SeedSpec } from "../../simulator";
 import { createState } from "../../simulator/model/seed";
 import { ensurePackageBuilt } from "../support/build";
 import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
-import { secretSweep } from "../support/secret-sweep";
+import { runProgramUnderMocks as runProgram, succeeded, type ProgramRun, type RegisteredResource as Registered } from "../support/program-runner";
 
 /**
  * The example programs as a user runs them: copied with the repository's root Pulumi.yaml and tsconfig.json into a
@@ -16,53 +16,10 @@ import { secretSweep } from "../support/secret-sweep";
  * in the repository), compiled with tsc, then run under Pulumi mocks in a plain node process (run-program.js).
  */
 
-const RUNNER = path.join(__dirname, "run-program.js");
 const EXAMPLES = ["quickstart", "gitops", "multi-tenant"] as const;
 const GROUP = "pulumi-nodejs:dynamic/ovh-office365:LicenseGroup";
 const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
 const CUSTOMER = "ovh-office365-examples:multi-tenant:Customer";
-
-interface Registered {
-  type: string;
-  name: string;
-  urn: string;
-  parent?: string;
-  dependencies: string[];
-  protect: boolean;
-  custom: boolean;
-  inputs: Record<string, unknown>;
-  provider?: { length: number; requires: string[] };
-}
-type RunResult =
-  | { resources: Registered[]; outputs: Record<string, unknown>; error?: undefined }
-  | { error: { name: string; message: string; runError: boolean }; resources?: undefined };
-
-interface RunSpec {
-  projectDir: string;
-  program?: string;
-  typescript?: boolean;
-  config?: Record<string, string | number | boolean>;
-}
-
-function runProgram(spec: RunSpec): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [RUNNER, JSON.stringify(spec)], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      secretSweep.text("stdout", stdout, "run-program.js");
-      secretSweep.text("stderr", stderr, "run-program.js");
-      const lastLine = stdout.trim().split("\n").pop() ?? "";
-      try {
-        resolve(JSON.parse(lastLine) as RunResult);
-      } catch {
-        reject(new Error(`run-program printed no result (${error?.message ?? "exit 0"}):\n${stdout}\n${stderr}`));
-      }
-    });
-  });
-}
-
-function succeeded(result: RunResult): { resources: Registered[]; outputs: Record<string, unknown> } {
-  if (result.error !== undefined) throw new Error(`the program failed: ${result.error.name}: ${result.error.message}`);
-  return result;
-}
 
 function ofType(resources: Registered[], type: string): Registered[] {
   return resources.filter((resource) => resource.type === type).sort((a, b) => a.name.localeCompare(b.name));
@@ -136,10 +93,10 @@ describe("example programs", () => {
 
   const compiled = (example: string) => path.join(examplesDir, "out", example, "index.js");
   /** Each example run once with its default configuration, shared by the tests that only read the result. */
-  const defaultRuns = new Map<string, Promise<RunResult>>();
+  const defaultRuns = new Map<string, Promise<ProgramRun>>();
   const defaultRun = (example: "gitops" | "multi-tenant") => {
     if (!defaultRuns.has(example)) defaultRuns.set(example, runProgram({ projectDir: path.join(examplesDir, example), program: compiled(example) }));
-    return defaultRuns.get(example) as Promise<RunResult>;
+    return defaultRuns.get(example) as Promise<ProgramRun>;
   };
 
   it("compile with tsc against the installed package's type declarations", () => {

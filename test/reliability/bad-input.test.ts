@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CheckFailedError, up, type ResourceState } from "../../provider/cli/engine-steps";
@@ -6,9 +5,9 @@ import { createProgram } from "../../provider/cli/main";
 import { ProviderOperationError, startProviderHost, type CheckFailure, type PropertyMap, type ProviderHost } from "../../provider/cli/provider-host";
 import { simulatorEnvironment } from "../../simulator";
 import { ensureCliBuilt, runCli } from "../cli/built-cli";
-import { REPO_ROOT } from "../support/paths";
+import { runProgramUnderMocks, succeeded, type RegisteredResource } from "../support/program-runner";
 import { secretSweep } from "../support/secret-sweep";
-import { openResourceStack, type ResourceStack } from "../support/resource-stack";
+import { SECRET_STACK_CONFIG_KEYS, openResourceStack, simulatorStackConfig, type ResourceStack } from "../support/resource-stack";
 import {
   badInputs,
   type BadInput,
@@ -31,10 +30,8 @@ const TYPES = {
   LicenseGroup: "pulumi-nodejs:dynamic/ovh-office365:LicenseGroup",
 } as const;
 const PROVIDER_EXPORTS = { Subscription: "subscriptionProvider", LicenseGroup: "licenseGroupProvider" } as const;
-const SECRET_CONFIG_KEYS = ["ovh:applicationSecret", "ovh:consumerKey"];
 // The simulator takes far more than OVH's safe rate; the default throttle would only slow the corpus down.
 const FAST_CLIENT = { "ovh-office365:maxRequestsPerSecond": "500", "ovh-office365:maxConcurrentRequests": "16" };
-const RUN_PROGRAM = path.join(REPO_ROOT, "test", "examples", "run-program.js");
 
 let stack: ResourceStack;
 let world: World;
@@ -103,12 +100,6 @@ async function adoptSubscription(catalogue: Catalogue): Promise<ResourceState> {
   return adopted.state;
 }
 
-interface RegisteredResource {
-  type: string;
-  name: string;
-  inputs: PropertyMap;
-}
-
 /** What the licence program did with one file: refused it (with its problems), or declared these resources. */
 interface DeclaredFile {
   error?: { name: string; message: string; problems?: { path: string; message: string }[] };
@@ -136,7 +127,7 @@ async function declareLicenceFiles(catalogue: Catalogue): Promise<Map<LicenceFil
     fs.writeFileSync(file, fileCase.text(context));
     files[String(index)] = file;
   }
-  const result = await runProgram({ projectDir, config: { files: JSON.stringify(files) } });
+  const result = succeeded(await runProgramUnderMocks({ projectDir, config: { files: JSON.stringify(files) } }));
   const outcomes = result.outputs.outcomes as Record<string, DeclaredFile["error"] | null>;
   return new Map(
     cases.map((fileCase, index) => {
@@ -165,23 +156,6 @@ for (const [name, file] of Object.entries(files)) {
 module.exports = { outcomes };
 `;
 
-function runProgram(spec: { projectDir: string; config: Record<string, string> }): Promise<{ resources: RegisteredResource[]; outputs: PropertyMap }> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [RUN_PROGRAM, JSON.stringify(spec)], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      secretSweep.text("stdout", stdout, "run-program.js");
-      secretSweep.text("stderr", stderr, "run-program.js");
-      let result: { resources?: RegisteredResource[]; outputs?: PropertyMap } = {};
-      try {
-        result = JSON.parse(stdout.trim().split("\n").pop() ?? "") as typeof result;
-      } catch {
-        // Reported below with everything the program printed.
-      }
-      if (!result.resources || !result.outputs) reject(new Error(`the licence program failed (${error?.message ?? "no result"}):\n${stdout}\n${stderr}`));
-      else resolve({ resources: result.resources, outputs: result.outputs });
-    });
-  });
-}
-
 /** `pulumi up` of one resource; a refusal at check or create is the outcome, anything else fails the test. */
 async function upOutcome(host: ProviderHost, type: keyof typeof TYPES, name: string, inputs: PropertyMap, previous?: ResourceState): Promise<Outcome & { state?: ResourceState }> {
   const providerText = stack.harness.providers[PROVIDER_EXPORTS[type]];
@@ -203,16 +177,7 @@ function checkFindings(failures: CheckFailure[]): Outcome["findings"] {
 async function withConfiguredHost<T>(config: Record<string, string>, use: (host: ProviderHost) => Promise<T>): Promise<T> {
   const host = secretSweep.host(await startProviderHost({ cwd: stack.harness.programDir, onOutput: (line) => secretSweep.line(line) }));
   try {
-    const { applicationKey, applicationSecret, consumerKey } = stack.simulator.credentials;
-    const stackConfig = {
-      "ovh:endpoint": stack.simulator.endpoint,
-      "ovh:applicationKey": applicationKey,
-      "ovh:applicationSecret": applicationSecret,
-      "ovh:consumerKey": consumerKey,
-      ...FAST_CLIENT,
-      ...config,
-    };
-    await host.configure(stackConfig, { secretKeys: SECRET_CONFIG_KEYS });
+    await host.configure({ ...simulatorStackConfig(stack.simulator), ...FAST_CLIENT, ...config }, { secretKeys: SECRET_STACK_CONFIG_KEYS });
     return await use(host);
   } finally {
     await host.close();

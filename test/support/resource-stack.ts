@@ -20,23 +20,30 @@ export interface ResourceStackOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Stack config keys `pulumi config set --secret` would keep encrypted. */
+export const SECRET_STACK_CONFIG_KEYS = ["ovh:applicationSecret", "ovh:consumerKey"];
+
+/** The stack config pointing a provider at the simulator with its application-key credentials. */
+export function simulatorStackConfig(simulator: RunningSimulator): Record<string, string> {
+  const { applicationKey, applicationSecret, consumerKey } = simulator.credentials;
+  return {
+    "ovh:endpoint": simulator.endpoint,
+    "ovh:applicationKey": applicationKey,
+    "ovh:applicationSecret": applicationSecret,
+    "ovh:consumerKey": consumerKey,
+  };
+}
+
 export async function openResourceStack(label: string, options: ResourceStackOptions = {}): Promise<ResourceStack> {
   const taskDurationMs = options.taskDurationMs ?? 300;
   const simulator = await startSimulator({ seed: options.seed, taskDurationMs, orderDurationMs: taskDurationMs });
   const lines: OutputLine[] = [];
-  const { applicationKey, applicationSecret, consumerKey } = simulator.credentials;
   try {
     const harness = await openProviderHarness({
       label,
       exportNames: ["subscriptionProvider", "licenseGroupProvider"],
-      config: {
-        "ovh:endpoint": simulator.endpoint,
-        "ovh:applicationKey": applicationKey,
-        "ovh:applicationSecret": applicationSecret,
-        "ovh:consumerKey": consumerKey,
-        ...options.config,
-      },
-      secretKeys: ["ovh:applicationSecret", "ovh:consumerKey"],
+      config: { ...simulatorStackConfig(simulator), ...options.config },
+      secretKeys: SECRET_STACK_CONFIG_KEYS,
       env: options.env,
       onOutput: (line) => lines.push(line),
     });

@@ -216,8 +216,10 @@ export function defineCommand(program: Command, definition: CommandDefinition): 
   return command;
 }
 
-/** Commander's exit handler for every command: its usage errors (bad option value, unknown option) exit 2. */
+/**
+ * Commander's exit handler for every command: `--help` and `--version` exit 0; anything else it stops for (a bad
+ * option value, an unknown option or command, no command at all) is a usage error and exits 2.
+ */
 export function exitOnUsageError(error: CommanderError): never {
-  const informational = error.code === "commander.helpDisplayed" || error.code === "commander.help" || error.code === "commander.version";
-  process.exit(informational ? error.exitCode : ExitCode.usageError);
+  process.exit(error.exitCode === 0 ? 0 : ExitCode.usageError);
 }
