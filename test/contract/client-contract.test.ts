@@ -4,33 +4,10 @@
  * is called with a recording requester that answers schema-shaped samples; the schema is read here directly,
  * independently of the generated models.
  */
-import { readFileSync } from "fs";
-import * as path from "path";
 import * as csp2 from "../../provider/csp2";
 import type { OvhRequest, OvhRequester } from "../../provider/ovh/types";
+import { readOvhSchema, type SchemaOperation, type SchemaProperty } from "../support/ovh-schema";
 
-interface SchemaProperty {
-  type: string;
-  canBeNull?: boolean;
-  readOnly?: boolean;
-  required?: boolean;
-}
-interface SchemaModel {
-  enum?: string[];
-  properties?: Record<string, SchemaProperty>;
-}
-interface SchemaParameter {
-  name?: string;
-  paramType: "path" | "query" | "body";
-  dataType: string;
-  required?: boolean;
-}
-interface SchemaOperation {
-  httpMethod: string;
-  parameters: SchemaParameter[];
-  responseType: string;
-  noAuthentication?: boolean;
-}
 interface Operation extends SchemaOperation {
   key: string;
   template: string;
@@ -38,25 +15,19 @@ interface Operation extends SchemaOperation {
   placeholders: string[];
 }
 
-const schemaFile = path.resolve(__dirname, "..", "..", "..", "shared", "ovh-api", "ovh-api-v1-csp2.json");
-const schema = JSON.parse(readFileSync(schemaFile, "utf8")) as Record<string, { apis?: { path: string; operations: SchemaOperation[] }[]; models?: Record<string, SchemaModel> }>;
 /** The sections the csp2 module wraps; `auth` is the HTTP client's. */
 const wrappedSections = ["saasCsp2", "orderCart", "meOrder", "services"];
 
-const models: Record<string, SchemaModel> = {};
-const operations: Operation[] = [];
-for (const [sectionName, section] of Object.entries(schema)) {
-  if (typeof section !== "object" || !section.models) continue;
-  Object.assign(models, section.models);
-  if (!wrappedSections.includes(sectionName)) continue;
-  for (const api of section.apis ?? []) {
-    const placeholders = [...api.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
-    const pattern = new RegExp(`^${api.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{\w+\}/g, "([^/]+)")}$`);
-    for (const operation of api.operations) {
-      operations.push({ ...operation, key: `${operation.httpMethod} ${api.path}`, template: api.path, pattern, placeholders });
-    }
-  }
-}
+const { models, operations: located } = readOvhSchema();
+const operations: Operation[] = located
+  .filter(({ section }) => wrappedSections.includes(section))
+  .map(({ path: template, operation }) => ({
+    ...operation,
+    key: `${operation.httpMethod} ${template}`,
+    template,
+    pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{\w+\}/g, "([^/]+)")}$`),
+    placeholders: [...template.matchAll(/\{(\w+)\}/g)].map((match) => match[1]),
+  }));
 
 function operationFor(request: OvhRequest): Operation {
   const candidates = operations.filter((operation) => operation.httpMethod === request.method && operation.pattern.test(request.path));

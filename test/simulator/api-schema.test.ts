@@ -1,33 +1,9 @@
-import { readFileSync } from "fs";
-import { join } from "path";
 import { API_ROUTES, BODY_MODELS, REQUEST_ENUMS } from "../../simulator/api-schema";
 import { API_HANDLERS } from "../../simulator/handlers";
+import { readOvhSchema } from "../support/ovh-schema";
 
-interface SchemaParam {
-  name?: string;
-  paramType: "path" | "query" | "body";
-  dataType: string;
-  required?: boolean;
-}
-interface SchemaOperation {
-  httpMethod: string;
-  noAuthentication?: boolean;
-  parameters: SchemaParam[];
-  responseType: string;
-}
-interface SchemaModel {
-  enum?: string[];
-  properties?: Record<string, { type: string; required?: boolean; canBeNull?: boolean; readOnly?: boolean }>;
-}
-interface SchemaSection {
-  apis: { path: string; operations: SchemaOperation[] }[];
-  models: Record<string, SchemaModel>;
-}
-
-const schema = JSON.parse(readFileSync(join(__dirname, "../../../shared/ovh-api/ovh-api-v1-csp2.json"), "utf8")) as Record<string, SchemaSection | string>;
-const sections = Object.values(schema).filter((s): s is SchemaSection => typeof s === "object");
-const models: Record<string, SchemaModel> = Object.assign({}, ...sections.map((s) => s.models));
-const operations = sections.flatMap((s) => s.apis.flatMap((api) => api.operations.map((op) => ({ path: api.path, op }))));
+const { models, operations: located } = readOvhSchema();
+const operations = located.map(({ path, operation }) => ({ path, op: operation }));
 
 const key = (method: string, path: string) => `${method} ${path}`;
 
