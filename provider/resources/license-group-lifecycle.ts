@@ -14,7 +14,8 @@ import {
 } from "./license-group-rules";
 import { licenceGroupNotFound } from "./catalogue";
 import { pendingTasksOf } from "./pending-tasks";
-import { configureFromStack, ovhClient, tell } from "./provider-config";
+import { deletionAdvice, isDeletionAllowed } from "./deletion-intent";
+import { configureFromStack, deletionAllowance, ovhClient, tell } from "./provider-config";
 
 /** The LicenseGroup resource's operations against OVH. The provider object in license-group.ts delegates here. */
 
@@ -88,6 +89,12 @@ export async function remove(id: string, props: LicenseGroupOutputs): Promise<vo
         "billed. Set terminateOnDelete: true before deleting to terminate it.",
     );
     return;
+  }
+  if (!isDeletionAllowed(deletionAllowance(), id)) {
+    throw new Error(
+      `${id}: not terminated. terminateOnDelete is true, so deleting this resource terminates the licence group at OVH ` +
+        `(the customer's tenant and every subscription in it), and this stack does not allow it. ${deletionAdvice(id)}`,
+    );
   }
   const requester = ovhClient();
   const serviceIds = await csp2.listServices(requester, { resourceName: id });
