@@ -124,7 +124,7 @@ async function orderGroup(requester: OvhRequester, displayName: string, order: L
     await csp2.deleteCart(requester, cartId);
   }
   const subject = `group "${displayName}"`;
-  const orderId = await csp2.orderLicenseGroup(
+  const orderId = await orderThroughCart(
     requester,
     {
       ovhSubsidiary: order.ovhSubsidiary,
@@ -139,11 +139,22 @@ async function orderGroup(requester: OvhRequester, displayName: string, order: L
   );
   tell(subject, `ordered: OVH order ${orderId}, waiting for delivery`);
   const serviceName = await csp2.waitForOrderDelivery(requester, orderId, {
+    planCode: order.planCode,
     timeoutMs: (order.deliveryTimeoutMinutes ?? 60) * 60_000,
     onProgress: (progress) => tell(subject, `order ${orderId}: ${progress.status}, ${Math.round(progress.elapsedMs / 1000)} s`),
   });
   tell(subject, `delivered as ${serviceName}`);
   return { serviceName, orderId };
+}
+
+/** `csp2.orderLicenseGroup`, with its input errors naming the resource's input (`order.planCode`, …). */
+async function orderThroughCart(...args: Parameters<typeof csp2.orderLicenseGroup>): Promise<number> {
+  try {
+    return await csp2.orderLicenseGroup(...args);
+  } catch (error) {
+    if (error instanceof csp2.Csp2InputError) error.message = `order.${error.message}`;
+    throw error;
+  }
 }
 
 async function getTenantOrExplain(requester: OvhRequester, serviceName: string): Promise<OfficeTenantWithIAM> {
