@@ -118,14 +118,10 @@ export function removeSubscription(group: LicenceGroupState, subscriptionId: num
   }
   const subscription = group.subscriptions[subscriptionId];
   if (!subscription) return;
+  const deletedBefore = isLingering(subscription);
+  if (!deletedBefore) group.seatEvents.push({ at, subscriptionId, licenseId: subscription.licenseId, quantity: 0 });
   if (!linger) delete group.subscriptions[subscriptionId];
-  if (isLingering(subscription)) return;
-  group.seatEvents.push({ at, subscriptionId, licenseId: subscription.licenseId, quantity: 0 });
-  if (linger) {
-    subscription.status = linger.status;
-    subscription.lastUpdate = at;
-    subscription.lingersUntil = linger.until;
-  }
+  else if (!deletedBefore) Object.assign(subscription, { status: linger.status, lastUpdate: at, lingersUntil: linger.until });
 }
 
 /** Drops the deleted subscriptions whose lingering time is over; true when any was dropped. */

@@ -256,7 +256,7 @@ export function deleteConfiguration(account: Account, cartId: string, itemId: nu
   account.markChanged();
 }
 
-interface CartConfigurationRequirement {
+export interface CartConfigurationRequirement {
   label: string;
   type: string;
   required: boolean;
