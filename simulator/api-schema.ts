@@ -102,6 +102,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   route("POST", "/order/cart/{cartId}/item/{itemId}/configuration", "order.cart.ConfigurationItem", [pathParam("cartId", "string"), pathParam("itemId", "long")], { noAuthentication: true, body: "order.cart.ItemConfigurationCreation" }),
   route("DELETE", "/order/cart/{cartId}/item/{itemId}/configuration/{configurationId}", "void", [pathParam("cartId", "string"), pathParam("configurationId", "long"), pathParam("itemId", "long")], { noAuthentication: true }),
   route("GET", "/order/cart/{cartId}/item/{itemId}/configuration/{configurationId}", "order.cart.ConfigurationItem", [pathParam("cartId", "string"), pathParam("configurationId", "long"), pathParam("itemId", "long")], { noAuthentication: true }),
+  route("GET", "/order/cart/{cartId}/item/{itemId}/requiredConfiguration", "order.cart.ConfigurationRequirements[]", [pathParam("cartId", "string"), pathParam("itemId", "long")], { noAuthentication: true }),
   // /me/order
   route("GET", "/me/order", "long[]", [queryParam("date.from", "datetime", false), queryParam("date.to", "datetime", false)]),
   route("GET", "/me/order/{orderId}", "billing.Order", [pathParam("orderId", "long")]),
