@@ -3,10 +3,11 @@ import { SimulatorAdminError } from "./admin-error";
 import type { AccessRule, CredentialStatus } from "./auth";
 import type { ActiveFault, FaultRule } from "./faults";
 import type { TaskFaultRule } from "./model/account";
-import { addLicenceGroup, activeGroup, findLicence, insertSubscription, removeSubscription, setSubscriptionQuantity, type TenantFields } from "./model/groups";
+import { addLicenceGroup, activeGroup, findLicence, insertSubscription, setSubscriptionQuantity, type TenantFields } from "./model/groups";
 import { createState, resolveLicenceId, type SeedSubscription } from "./model/seed";
 import * as services from "./model/services";
-import type { LicenceGroupState, LicenceState, SimulatorState, SubscriptionState, TaskFunction, TaskOutcome, TaskState, TenantStatus } from "./model/state";
+import { isLingering, type LicenceGroupState, type LicenceState, type SimulatorState, type SubscriptionState, type TaskFunction, type TaskOutcome, type TaskState, type TenantStatus } from "./model/state";
+import { isVariantName, variantProblem, type VariantSettings } from "./model/variants";
 import { OvhHttpError } from "./ovh-errors";
 import type { SimulatorRuntime } from "./runtime";
 import { DAY_MS, HOUR_MS } from "./time";
@@ -57,7 +58,7 @@ export interface AddLicenceGroupRequest {
   subscriptions?: SeedSubscription[];
 }
 
-export interface SimulatorSettings {
+export interface SimulatorSettings extends VariantSettings {
   taskDurationMs: number;
   orderDurationMs: number;
   seatDecreaseWindowHours: number;
@@ -117,6 +118,16 @@ export class SimulatorAdmin {
     return subscription;
   }
 
+  /** A subscription that is not deleted (a lingering one is only shown until it disappears). */
+  private liveSubscriptionOf(group: LicenceGroupState, id: number): SubscriptionState {
+    const subscription = this.subscriptionOf(group, id);
+    if (isLingering(subscription)) {
+      const until = new Date(subscription.lingersUntil as number).toISOString();
+      throw new SimulatorAdminError(`Subscription ${id} in ${group.serviceName} was deleted (status ${subscription.status}, shown until ${until}): it can no longer be changed`, 409);
+    }
+    return subscription;
+  }
+
   private licenceId(license: string | number): number {
     try {
       return resolveLicenceId(this.account.state, license);
@@ -136,7 +147,7 @@ export class SimulatorAdmin {
       creationDate: new Date(s.creationDate).toISOString(),
       lastUpdate: s.lastUpdate === null ? null : new Date(s.lastUpdate).toISOString(),
       lastSeatIncrease: new Date(s.lastSeatIncrease).toISOString(),
-      taskPendingId: this.account.pendingTaskOn(group, s.id)?.id ?? 0,
+      taskPendingId: this.account.taskPendingId(group, s),
     };
   }
 
@@ -206,7 +217,7 @@ export class SimulatorAdmin {
     positiveInteger(seats, "seats");
     return this.runtime.transact(() => {
       const group = this.group(serviceName);
-      const subscription = this.subscriptionOf(group, subscriptionId);
+      const subscription = this.liveSubscriptionOf(group, subscriptionId);
       setSubscriptionQuantity(group, subscription, seats, this.account.now());
       this.account.markChanged();
       return this.subscriptionSnapshot(group, subscription);
@@ -216,8 +227,8 @@ export class SimulatorAdmin {
   deleteSubscription(serviceName: string, subscriptionId: number): void {
     this.runtime.transact(() => {
       const group = this.group(serviceName);
-      this.subscriptionOf(group, subscriptionId);
-      removeSubscription(group, subscriptionId, this.account.now());
+      this.liveSubscriptionOf(group, subscriptionId);
+      this.account.deleteSubscription(group, subscriptionId, this.account.now());
       this.account.markChanged();
     });
   }
@@ -227,7 +238,7 @@ export class SimulatorAdmin {
     const ageHours = nonNegative(request.ageHours ?? 0, "ageHours");
     return this.runtime.transact(() => {
       const group = this.group(serviceName);
-      if (request.parentSubscriptionId !== undefined) this.subscriptionOf(group, request.parentSubscriptionId);
+      if (request.parentSubscriptionId !== undefined) this.liveSubscriptionOf(group, request.parentSubscriptionId);
       const at = this.account.now() - ageHours * HOUR_MS;
       const subscription = insertSubscription(
         this.account.state,
@@ -251,7 +262,7 @@ export class SimulatorAdmin {
     }
     return this.runtime.transact(() => {
       const group = this.group(serviceName);
-      const target = request.function === "addSubscription" ? undefined : this.subscriptionOf(group, positiveInteger(request.subscriptionId, "subscriptionId"));
+      const target = request.function === "addSubscription" ? undefined : this.liveSubscriptionOf(group, positiveInteger(request.subscriptionId, "subscriptionId"));
       const needsQuantity = request.function !== "deleteSubscription";
       const quantity = needsQuantity ? positiveInteger(request.quantity, "quantity") : null;
       const ordersLicence = request.function === "addSubscription" || request.function === "orderAddon";
@@ -297,7 +308,7 @@ export class SimulatorAdmin {
     nonNegative(hours, "hours");
     return this.runtime.transact(() => {
       const group = this.group(serviceName);
-      const subscription = this.subscriptionOf(group, subscriptionId);
+      const subscription = this.liveSubscriptionOf(group, subscriptionId);
       subscription.creationDate -= hours * HOUR_MS;
       subscription.lastSeatIncrease -= hours * HOUR_MS;
       this.account.markChanged();
@@ -375,10 +386,15 @@ export class SimulatorAdmin {
   // ---- settings and faults ----
 
   setSettings(settings: Partial<SimulatorSettings>): SimulatorSettings {
-    const allowed = new Set(["taskDurationMs", "orderDurationMs", "seatDecreaseWindowHours"]);
+    const allowed = new Set(Object.keys(this.account.settings));
     const unknown = Object.keys(settings).filter((k) => !allowed.has(k));
     if (unknown.length > 0) throw new SimulatorAdminError(`Unknown settings ${unknown.join(", ")}: use ${[...allowed].join(", ")}`);
-    for (const [name, value] of Object.entries(settings)) nonNegative(value, name);
+    for (const [name, value] of Object.entries(settings)) {
+      if (isVariantName(name)) {
+        const problem = variantProblem(name, value);
+        if (problem) throw new SimulatorAdminError(problem);
+      } else nonNegative(value, name);
+    }
     Object.assign(this.account.settings, settings);
     return this.settings();
   }

@@ -8,6 +8,7 @@ import { Authenticator, DEFAULT_CREDENTIALS, type SimulatorCredentials } from ".
 import { FaultInjector } from "./faults";
 import { Account } from "./model/account";
 import { createState, DEMO_SEED, EMPTY_SEED, type SeedSpec } from "./model/seed";
+import { DEFAULT_VARIANTS, pickVariants, type VariantSettings } from "./model/variants";
 import { RequestLog, type RequestLogEntry } from "./request-log";
 import { SimulatorRuntime } from "./runtime";
 import { ADMIN_BASE_PATH, API_BASE_PATH, OAUTH2_TOKEN_PATH, SimulatorServer } from "./server";
@@ -24,10 +25,13 @@ export type { TaskFaultRule } from "./model/account";
 export { DEMO_SEED, EMPTY_SEED } from "./model/seed";
 export type { SeedLicenceGroup, SeedSpec, SeedSubscription } from "./model/seed";
 export type { LicenceState, SimulatorState, TaskFunction } from "./model/state";
+export { DEFAULT_VARIANTS, VARIANT_NAMES } from "./model/variants";
+export type { VariantName, VariantSettings } from "./model/variants";
 export { RequestLog } from "./request-log";
 export type { RequestLogEntry, RequestLogFigures } from "./request-log";
 
-export interface SimulatorOptions {
+/** Also takes each behaviour OVH does not publish (`VariantSettings`, see simulator/README.md); defaults in DEFAULT_VARIANTS. */
+export interface SimulatorOptions extends Partial<VariantSettings> {
   /** TCP port; 0 (the default) picks a free one. */
   port?: number;
   /** Interface to listen on (default 127.0.0.1). */
@@ -113,6 +117,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     if (typeof value !== "string" || value.trim() === "") throw new SimulatorOptionsError(`credentials.${key} must be a non-empty string`);
     credentials[key as keyof SimulatorCredentials] = value;
   }
+  const picked = pickVariants(options as Record<string, unknown>);
+  if ("problem" in picked) throw new SimulatorOptionsError(picked.problem);
   const seed = resolveSeed(options.seed);
   const taskDurationMs = options.taskDurationMs ?? 1000;
 
@@ -124,6 +130,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       taskDurationMs,
       orderDurationMs: options.orderDurationMs ?? 3 * taskDurationMs,
       seatDecreaseWindowHours: options.seatDecreaseWindowHours ?? 168,
+      ...DEFAULT_VARIANTS,
+      ...picked.variants,
     },
     Date.now,
   );

@@ -1,6 +1,16 @@
 import { existsSync, readFileSync } from "fs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { DEFAULT_CREDENTIALS, startSimulator, type RequestLogEntry, type SeedSpec, type SimulatorCredentials, type SimulatorOptions } from "../../simulator";
+import {
+  DEFAULT_CREDENTIALS,
+  DEFAULT_VARIANTS,
+  startSimulator,
+  VARIANT_NAMES,
+  type RequestLogEntry,
+  type SeedSpec,
+  type SimulatorCredentials,
+  type SimulatorOptions,
+  type VariantSettings,
+} from "../../simulator";
 
 interface SimulatorCommandOptions {
   port: number;
@@ -18,6 +28,14 @@ interface SimulatorCommandOptions {
   taskDuration: number;
   orderDuration?: number;
   decreaseWindow?: number;
+  finishedTasks?: VariantSettings["finishedTasks"];
+  pendingTaskRefusal?: string;
+  deletedSubscriptions?: VariantSettings["deletedSubscriptions"];
+  deletedSubscriptionStatus?: string;
+  deletedSubscriptionLinger?: number;
+  seatDecreaseRefusal?: VariantSettings["seatDecreaseRefusal"];
+  mpnIdRequired?: boolean;
+  groupOrderConfigurations?: VariantSettings["groupOrderConfigurations"];
   logRequests?: boolean;
 }
 
@@ -43,6 +61,23 @@ function readSeed(seed: string): SimulatorOptions["seed"] {
 
 function isTruthy(text: string | undefined): boolean {
   return text !== undefined && ["1", "true", "yes", "on"].includes(text.trim().toLowerCase());
+}
+
+function nonEmpty(name: string) {
+  return (text: string): string => {
+    if (text.trim() === "") throw new InvalidArgumentError(`${name} must not be empty.`);
+    return text;
+  };
+}
+
+/** A yes/no environment variable: unset is no; anything but 1/true/yes/on or 0/false/no/off is refused. */
+function booleanFromEnv(name: string, refuse: (message: string) => never): boolean {
+  const text = process.env[name];
+  if (text === undefined) return false;
+  const value = text.trim().toLowerCase();
+  if (["1", "true", "yes", "on"].includes(value)) return true;
+  if (["", "0", "false", "no", "off"].includes(value)) return false;
+  return refuse(`error: ${name} must be 1, true, yes, on or 0, false, no, off, got "${text}".`);
 }
 
 function formatLogLine(entry: RequestLogEntry): string {
@@ -90,12 +125,70 @@ export function registerSimulatorCommand(program: Command): Command {
         .env("OVH_SIMULATOR_DECREASE_WINDOW")
         .argParser(nonNegativeInteger("--decrease-window")),
     )
+    // What OVH does not publish: one flag per variant (simulator/README.md describes each).
+    .addOption(
+      new Option("--finished-tasks <kept|vanish>", "an ended task stays readable, or answers 404 and leaves the task list")
+        .env("OVH_SIMULATOR_FINISHED_TASKS")
+        .choices(["kept", "vanish"]),
+    )
+    .addOption(
+      new Option("--pending-task-refusal <409|400|403>", "status refusing a change while a task is pending (400/403 do not name the task)")
+        .env("OVH_SIMULATOR_PENDING_TASK_REFUSAL")
+        .choices(["409", "400", "403"]),
+    )
+    .addOption(
+      new Option("--deleted-subscriptions <vanish|linger>", "a deleted subscription is gone at once, or stays listed for a while")
+        .env("OVH_SIMULATOR_DELETED_SUBSCRIPTIONS")
+        .choices(["vanish", "linger"]),
+    )
+    .addOption(
+      new Option("--deleted-subscription-status <status>", `status of a lingering deleted subscription (default ${DEFAULT_VARIANTS.deletedSubscriptionStatus})`)
+        .env("OVH_SIMULATOR_DELETED_SUBSCRIPTION_STATUS")
+        .argParser(nonEmpty("--deleted-subscription-status")),
+    )
+    .addOption(
+      new Option("--deleted-subscription-linger <ms>", `how long a deleted subscription lingers (default ${DEFAULT_VARIANTS.deletedSubscriptionLingerMs})`)
+        .env("OVH_SIMULATOR_DELETED_SUBSCRIPTION_LINGER")
+        .argParser(nonNegativeInteger("--deleted-subscription-linger")),
+    )
+    .addOption(
+      new Option("--seat-decrease-refusal <immediate|taskError>", "a seat decrease outside the window is refused with 403, or becomes a task ending in error")
+        .env("OVH_SIMULATOR_SEAT_DECREASE_REFUSAL")
+        .choices(["immediate", "taskError"]),
+    )
+    .option("--mpn-id-required", "ordering needs the tenant's MPN ID (also OVH_SIMULATOR_MPN_ID_REQUIRED=1)")
+    .addOption(
+      new Option("--group-order-configurations <none|required>", "a licence group order needs no configuration, or some checked at checkout")
+        .env("OVH_SIMULATOR_GROUP_ORDER_CONFIGURATIONS")
+        .choices(["none", "required"]),
+    )
     .option("--log-requests", "print one line per API request")
-    .action(async (options: SimulatorCommandOptions) => runSimulator(options));
+    .action(async (options: SimulatorCommandOptions) =>
+      runSimulator(options, variantOptions(options, (message) => command.error(message, { code: "commander.invalidArgument" }))),
+    );
   return command;
 }
 
-async function runSimulator(options: SimulatorCommandOptions): Promise<void> {
+/** The variant settings the flags and environment chose, as `startSimulator` options. */
+function variantOptions(options: SimulatorCommandOptions, refuse: (message: string) => never): Partial<VariantSettings> {
+  return {
+    finishedTasks: options.finishedTasks,
+    pendingTaskRefusal: options.pendingTaskRefusal === undefined ? undefined : (Number(options.pendingTaskRefusal) as VariantSettings["pendingTaskRefusal"]),
+    deletedSubscriptions: options.deletedSubscriptions,
+    deletedSubscriptionStatus: options.deletedSubscriptionStatus,
+    deletedSubscriptionLingerMs: options.deletedSubscriptionLinger,
+    seatDecreaseRefusal: options.seatDecreaseRefusal,
+    mpnIdRequired: options.mpnIdRequired === true || booleanFromEnv("OVH_SIMULATOR_MPN_ID_REQUIRED", refuse),
+    groupOrderConfigurations: options.groupOrderConfigurations,
+  };
+}
+
+/** `name=value` for each variant setting that is not its default, for the start-up lines. */
+function chosenVariants(settings: VariantSettings): string[] {
+  return VARIANT_NAMES.filter((name) => settings[name] !== DEFAULT_VARIANTS[name]).map((name) => `${name}=${settings[name]}`);
+}
+
+async function runSimulator(options: SimulatorCommandOptions, variants: Partial<VariantSettings>): Promise<void> {
   const tls = options.tls === true || isTruthy(process.env.OVH_SIMULATOR_TLS);
   if (options.caOut && !tls) throw new InvalidArgumentError("--ca-out needs --tls: the CA file only exists for HTTPS.");
   const given: Partial<SimulatorCredentials> = {};
@@ -112,10 +205,12 @@ async function runSimulator(options: SimulatorCommandOptions): Promise<void> {
     taskDurationMs: options.taskDuration,
     orderDurationMs: options.orderDuration,
     seatDecreaseWindowHours: options.decreaseWindow,
+    ...variants,
     onRequest: options.logRequests ? (entry) => console.log(formatLogLine(entry)) : undefined,
   });
 
   const groups = simulator.admin.licenceGroups();
+  const variantsChosen = chosenVariants(simulator.admin.settings());
   const c = simulator.credentials;
   // Values the user passed in are theirs to know: they are never echoed back.
   const shown = (key: keyof SimulatorCredentials) => (given[key] === undefined ? c[key] : "(as given)");
@@ -124,6 +219,7 @@ async function runSimulator(options: SimulatorCommandOptions): Promise<void> {
     `OVH API simulator (Office 365 reseller, CSP2) is running; Ctrl+C stops it.`,
     `  licence groups: ${groups.length > 0 ? groups.join(", ") : "none"}`,
     `  tasks take ${options.taskDuration} ms; account ${options.state ? `kept in ${options.state}` : "kept in memory"}`,
+    ...(variantsChosen.length > 0 ? [`  unpublished OVH behaviour chosen: ${variantsChosen.join(", ")}`] : []),
     `  OAuth2 token URL: ${simulator.tokenUrl}`,
     `  admin API: ${simulator.adminUrl} (see simulator/README.md)`,
     ...(simulator.caFile ? [`  CA certificate: ${simulator.caFile}`] : []),

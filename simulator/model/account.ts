@@ -1,8 +1,9 @@
 import { deliverDueOrders } from "./orders";
-import { insertSubscription, removeSubscription, setSubscriptionQuantity } from "./groups";
-import type { LicenceGroupState, SimulatorState, TaskFunction, TaskOutcome, TaskState, TaskStatus } from "./state";
+import { dropExpiredLingering, insertSubscription, removeSubscription, setSubscriptionQuantity } from "./groups";
+import { isLingering, isTaskEnded, type LicenceGroupState, type SimulatorState, type SubscriptionState, type TaskFunction, type TaskOutcome, type TaskState, type TaskStatus } from "./state";
+import type { VariantSettings } from "./variants";
 
-export interface AccountSettings {
+export interface AccountSettings extends VariantSettings {
   /** How long a CSP2 task takes from `todo` to its end. */
   taskDurationMs: number;
   /** How long a paid order takes from `checking` to `delivered`. */
@@ -76,6 +77,7 @@ export class Account {
     }
     due.sort((a, b) => (a.task.endDate as number) - (b.task.endDate as number) || a.task.id - b.task.id);
     for (const { group, task } of due) this.endTask(group, task, task.outcome, task.endDate as number);
+    for (const group of Object.values(this.state.groups)) if (dropExpiredLingering(group, now)) this.changed = true;
     if (deliverDueOrders(this, now)) this.changed = true;
   }
 
@@ -86,6 +88,18 @@ export class Account {
 
   pendingTaskOn(group: LicenceGroupState, subscriptionId: number): TaskState | undefined {
     return group.pendingTaskIds.map((id) => group.tasks[id]).find((task) => task.subscriptionId === subscriptionId);
+  }
+
+  /** The task id a subscription shows as `taskPendingId`: 0 when none, and always 0 on a deleted (lingering) one. */
+  taskPendingId(group: LicenceGroupState, subscription: SubscriptionState): number {
+    return isLingering(subscription) ? 0 : (this.pendingTaskOn(group, subscription.id)?.id ?? 0);
+  }
+
+  /** Deletes a subscription and its add-ons now, as the `deletedSubscriptions` setting says (gone, or lingering). */
+  deleteSubscription(group: LicenceGroupState, subscriptionId: number, at: number): void {
+    const { deletedSubscriptions, deletedSubscriptionStatus, deletedSubscriptionLingerMs } = this.settings;
+    const linger = deletedSubscriptions === "linger" ? { status: deletedSubscriptionStatus, until: at + deletedSubscriptionLingerMs } : undefined;
+    removeSubscription(group, subscriptionId, at, linger);
   }
 
   pendingTasks(group: LicenceGroupState): TaskState[] {
@@ -115,9 +129,9 @@ export class Account {
     return task;
   }
 
-  /** Ends a task now or at its due time; a `done` task applies its change, unless its target vanished meanwhile. */
+  /** Ends a task now or at its due time; a `done` task applies its change, unless its target was deleted meanwhile. */
   endTask(group: LicenceGroupState, task: TaskState, outcome: TaskOutcome, at: number): void {
-    if (task.finalStatus !== null) return;
+    if (isTaskEnded(task)) return;
     group.pendingTaskIds = group.pendingTaskIds.filter((id) => id !== task.id);
     task.endDate = at;
     task.finalStatus = outcome === "done" && !this.applyTask(group, task, at) ? "error" : outcome;
@@ -125,7 +139,8 @@ export class Account {
   }
 
   private applyTask(group: LicenceGroupState, task: TaskState, at: number): boolean {
-    const target = task.subscriptionId === null ? undefined : group.subscriptions[task.subscriptionId];
+    const found = task.subscriptionId === null ? undefined : group.subscriptions[task.subscriptionId];
+    const target = found && !isLingering(found) ? found : undefined;
     switch (task.function) {
       case "addSubscription":
       case "orderAddon": {
@@ -145,7 +160,7 @@ export class Account {
         return true;
       case "deleteSubscription":
         if (!target) return false;
-        removeSubscription(group, target.id, at);
+        this.deleteSubscription(group, target.id, at);
         return true;
     }
   }

@@ -2,7 +2,7 @@ import { badRequest, classError, conflict, forbidden, objectNotFound } from "../
 import { formatDate, formatDatetime, formatNullableDatetime, DAY_MS, HOUR_MS, startOfParisDay } from "../time";
 import type { Account } from "./account";
 import { activeGroup, findLicence, refreshExpiration } from "./groups";
-import type { LicenceGroupState, LicenceState, SubscriptionState, TaskState } from "./state";
+import { isLingering, isTaskEnded, type LicenceGroupState, type LicenceState, type SubscriptionState, type TaskState } from "./state";
 
 /** API views of the /saas/csp2 models, built from the account state. */
 export function tenantView(account: Account, serviceName: string): Record<string, unknown> {
@@ -119,7 +119,7 @@ export function subscriptionView(account: Account, serviceName: string, id: numb
     licenseId: s.licenseId,
     quantity: s.quantity,
     status: s.status,
-    taskPendingId: account.pendingTaskOn(group, s.id)?.id ?? 0,
+    taskPendingId: account.taskPendingId(group, s),
   };
 }
 
@@ -141,7 +141,7 @@ export function availableAddonLicenseIds(account: Account, serviceName: string, 
 
 export function taskView(account: Account, task: TaskState): Record<string, unknown> {
   return {
-    finishDate: task.finalStatus === null ? null : formatNullableDatetime(task.endDate),
+    finishDate: isTaskEnded(task) ? formatNullableDatetime(task.endDate) : null,
     function: task.function,
     id: task.id,
     status: account.taskStatus(task),
@@ -149,15 +149,21 @@ export function taskView(account: Account, task: TaskState): Record<string, unkn
   };
 }
 
+/** Whether OVH still shows a task: an ended one vanishes under the `finishedTasks: "vanish"` variant. */
+function isTaskShown(account: Account, task: TaskState): boolean {
+  return account.settings.finishedTasks === "kept" || !isTaskEnded(task);
+}
+
 export function taskIds(account: Account, serviceName: string): number[] {
   return Object.values(activeGroup(account.state, serviceName).tasks)
+    .filter((t) => isTaskShown(account, t))
     .map((t) => t.id)
     .sort((a, b) => a - b);
 }
 
 export function taskViewById(account: Account, serviceName: string, id: number): Record<string, unknown> {
   const task = activeGroup(account.state, serviceName).tasks[id];
-  if (!task) throw objectNotFound("id", id);
+  if (!task || !isTaskShown(account, task)) throw objectNotFound("id", id);
   return taskView(account, task);
 }
 
@@ -171,14 +177,40 @@ function mutableGroup(account: Account, serviceName: string): LicenceGroupState 
   return group;
 }
 
+/** The refusal of a change while a task runs; only the 409 variant names the task. */
 function refuseIfPending(account: Account, group: LicenceGroupState, subscription: SubscriptionState): void {
   const pending = account.pendingTaskOn(group, subscription.id);
-  if (pending) {
+  if (!pending) return;
+  const refusal = account.settings.pendingTaskRefusal;
+  if (refusal === 409) {
     throw conflict(
       `Subscription ${subscription.id} already has a pending task (id ${pending.id}, ${pending.function}, ${account.taskStatus(pending)}): wait until it ends before requesting another change`,
       { taskId: String(pending.id) },
     );
   }
+  const message = "An operation is already in progress on this subscription, please try again later";
+  throw refusal === 400 ? badRequest(message) : forbidden(message);
+}
+
+/** A deleted subscription that lingers is still shown, but nothing can be done with it. */
+function refuseIfDeleted(subscription: SubscriptionState): void {
+  if (isLingering(subscription)) throw badRequest(`Subscription ${subscription.id} is ${subscription.status}: it can no longer be changed`);
+}
+
+/** A subscription that exists, is not deleted, and has no task running. */
+function changeableSubscription(account: Account, group: LicenceGroupState, id: number): SubscriptionState {
+  const subscription = subscriptionOf(group, id);
+  refuseIfDeleted(subscription);
+  refuseIfPending(account, group, subscription);
+  return subscription;
+}
+
+/** The `mpnIdRequired` variant: no order without the tenant's Microsoft Partner Network id. */
+function refuseWithoutMpnId(account: Account, group: LicenceGroupState): void {
+  if (!account.settings.mpnIdRequired || (group.tenant.mpnId ?? "").trim() !== "") return;
+  throw forbidden(
+    `The tenant of ${group.serviceName} has no MPN ID (Microsoft Partner Network id), which Microsoft requires to order licences: set it with PUT /saas/csp2/${group.serviceName} {"mpnId": "…"}, then order again`,
+  );
 }
 
 function checkQuantity(quantity: number): void {
@@ -190,7 +222,7 @@ function projectedSeats(account: Account, group: LicenceGroupState, licenseId: n
   let total = 0;
   const pending = account.pendingTasks(group);
   for (const s of Object.values(group.subscriptions)) {
-    if (s.licenseId !== licenseId || s.id === excludeSubscriptionId) continue;
+    if (s.licenseId !== licenseId || s.id === excludeSubscriptionId || isLingering(s)) continue;
     const task = pending.find((t) => t.subscriptionId === s.id && (t.function === "changeQuantity" || t.function === "deleteSubscription"));
     total += task?.function === "deleteSubscription" ? 0 : (task?.quantity ?? s.quantity);
   }
@@ -212,6 +244,7 @@ function checkLimit(account: Account, group: LicenceGroupState, licence: Licence
 
 export function createSubscription(account: Account, serviceName: string, body: { licenseId: number; quantity: number }): Record<string, unknown> {
   const group = mutableGroup(account, serviceName);
+  refuseWithoutMpnId(account, group);
   const licence = group.licenseIds.includes(body.licenseId) ? findLicence(account.state, body.licenseId) : undefined;
   if (!licence) {
     throw badRequest(`[licenseId] Licence ${body.licenseId} is not orderable on ${serviceName}: list the orderable ones with GET /saas/csp2/${serviceName}/orderableLicenses`);
@@ -230,13 +263,13 @@ export function createSubscription(account: Account, serviceName: string, body: 
 
 export function changeQuantity(account: Account, serviceName: string, id: number, body: { quantity: number }): Record<string, unknown> {
   const group = mutableGroup(account, serviceName);
-  const subscription = subscriptionOf(group, id);
-  refuseIfPending(account, group, subscription);
+  const subscription = changeableSubscription(account, group, id);
   checkQuantity(body.quantity);
   const licence = findLicence(account.state, subscription.licenseId) as LicenceState;
   if (body.quantity === subscription.quantity) {
     throw badRequest(`[quantity] Subscription ${id} already has ${subscription.quantity} seats`);
   }
+  let refusedLater = false;
   if (body.quantity > subscription.quantity) {
     if (!licence.newSeatsAllowed) {
       throw forbidden(`No new seats can be added to '${licence.name}' (licence ${licence.id}): it is no longer sold; move these users to a current licence`);
@@ -245,28 +278,36 @@ export function changeQuantity(account: Account, serviceName: string, id: number
   } else {
     const windowHours = account.settings.seatDecreaseWindowHours;
     const sinceHours = (account.now() - subscription.lastSeatIncrease) / HOUR_MS;
-    if (sinceHours > windowHours) {
+    const outsideWindow = sinceHours > windowHours;
+    if (outsideWindow && account.settings.seatDecreaseRefusal === "immediate") {
       throw forbidden(
         `Seats of subscription ${id} ('${licence.name}') cannot be decreased from ${subscription.quantity} to ${body.quantity}: Microsoft only accepts a decrease within ${windowHours} hours of the subscription's creation or last seat increase (${formatDatetime(subscription.lastSeatIncrease)}, ${Math.floor(sinceHours)} hours ago). Keep the seats until the renewal, or delete the subscription.`,
         { lastSeatIncrease: formatDatetime(subscription.lastSeatIncrease), windowHours },
       );
     }
+    // Under the taskError variant OVH takes the request, and Microsoft's refusal shows only as the task's end.
+    refusedLater = outsideWindow;
   }
-  const task = account.createTask(group, { function: "changeQuantity", subscriptionId: id, licenseId: subscription.licenseId, quantity: body.quantity });
+  const task = account.createTask(
+    group,
+    { function: "changeQuantity", subscriptionId: id, licenseId: subscription.licenseId, quantity: body.quantity },
+    refusedLater ? { outcome: "error" } : {},
+  );
   return taskView(account, task);
 }
 
 export function deleteSubscription(account: Account, serviceName: string, id: number): Record<string, unknown> {
   const group = mutableGroup(account, serviceName);
-  const subscription = subscriptionOf(group, id);
-  refuseIfPending(account, group, subscription);
+  const subscription = changeableSubscription(account, group, id);
   const task = account.createTask(group, { function: "deleteSubscription", subscriptionId: id, licenseId: subscription.licenseId, quantity: null });
   return taskView(account, task);
 }
 
 export function orderAddon(account: Account, serviceName: string, id: number, body: { licenseId: number; quantity: number }): Record<string, unknown> {
   const group = mutableGroup(account, serviceName);
+  refuseWithoutMpnId(account, group);
   const parent = subscriptionOf(group, id);
+  refuseIfDeleted(parent);
   const available = availableAddonLicenseIds(account, serviceName, id);
   if (!available.includes(body.licenseId)) {
     throw badRequest(

@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { objectNotFound } from "../ovh-errors";
 import { DAY_MS } from "../time";
-import type { LicenceGroupState, LicenceState, SimulatorState, SubscriptionState, TenantState } from "./state";
+import { isLingering, type LicenceGroupState, type LicenceState, type SimulatorState, type SubscriptionState, type TenantState } from "./state";
 
 export type TenantFields = Omit<TenantState, "creationDate" | "status" | "mpnIssueFlag">;
 
@@ -102,13 +102,36 @@ export function setSubscriptionQuantity(group: LicenceGroupState, subscription: 
   group.seatEvents.push({ at, subscriptionId: subscription.id, licenseId: subscription.licenseId, quantity });
 }
 
-/** Removes a subscription and its add-ons (an add-on cannot outlive its base licence). */
-export function removeSubscription(group: LicenceGroupState, subscriptionId: number, at: number): void {
+/** How a deleted subscription stays visible: with this status, until this time. */
+export interface Linger {
+  status: string;
+  until: number;
+}
+
+/**
+ * Deletes a subscription and its add-ons (an add-on cannot outlive its base licence): gone at once, or, with
+ * `linger`, kept visible with the given status until `linger.until`. Either way its seats end now.
+ */
+export function removeSubscription(group: LicenceGroupState, subscriptionId: number, at: number, linger?: Linger): void {
   for (const addon of Object.values(group.subscriptions)) {
-    if (addon.parentSubscriptionId === subscriptionId) removeSubscription(group, addon.id, at);
+    if (addon.parentSubscriptionId === subscriptionId) removeSubscription(group, addon.id, at, linger);
   }
   const subscription = group.subscriptions[subscriptionId];
   if (!subscription) return;
-  delete group.subscriptions[subscriptionId];
-  group.seatEvents.push({ at, subscriptionId, licenseId: subscription.licenseId, quantity: 0 });
+  const deletedBefore = isLingering(subscription);
+  if (!deletedBefore) group.seatEvents.push({ at, subscriptionId, licenseId: subscription.licenseId, quantity: 0 });
+  if (!linger) delete group.subscriptions[subscriptionId];
+  else if (!deletedBefore) Object.assign(subscription, { status: linger.status, lastUpdate: at, lingersUntil: linger.until });
+}
+
+/** Drops the deleted subscriptions whose lingering time is over; true when any was dropped. */
+export function dropExpiredLingering(group: LicenceGroupState, now: number): boolean {
+  let dropped = false;
+  for (const subscription of Object.values(group.subscriptions)) {
+    if (subscription.lingersUntil !== undefined && subscription.lingersUntil <= now) {
+      delete group.subscriptions[subscription.id];
+      dropped = true;
+    }
+  }
+  return dropped;
 }

@@ -3,7 +3,7 @@ import { badRequest, forbidden, objectNotFound } from "../ovh-errors";
 import { DAY_MS, formatDatetime, formatNullableDatetime } from "../time";
 import type { Account } from "./account";
 import { CSP2_PLANS, type PlanDefinition, type PlanPrice } from "./catalogue";
-import { addLicenceGroup } from "./groups";
+import { addLicenceGroup, type TenantFields } from "./groups";
 import type { CartItemState, CartState, OrderState, SimulatorState } from "./state";
 
 /** The cart and order flow that buys a new licence group, and `/me/order` to follow it. */
@@ -256,13 +256,50 @@ export function deleteConfiguration(account: Account, cartId: string, itemId: nu
   account.markChanged();
 }
 
+export interface CartConfigurationRequirement {
+  label: string;
+  type: string;
+  required: boolean;
+  fields: string[] | null;
+  allowedValues: string[] | null;
+}
+
 /**
- * What the item needs before checkout, as `order.cart.ConfigurationRequirements`. OVH does not publish the labels a
- * csp2 item requires, so by default it requires none.
+ * What a csp2 item requires under the `groupOrderConfigurations: "required"` variant. OVH does not publish the
+ * csp2 labels (its guide says an order needs an MPN ID and the new tenant's domain): these are invented.
  */
+const CSP2_CONFIGURATION_REQUIREMENTS: readonly CartConfigurationRequirement[] = [
+  { label: "mpn_id", type: "string", required: true, fields: null, allowedValues: null },
+  { label: "tenant_domain", type: "string", required: true, fields: null, allowedValues: null },
+  { label: "tenant_display_name", type: "string", required: false, fields: null, allowedValues: null },
+];
+
+function configurationRequirements(account: Account): readonly CartConfigurationRequirement[] {
+  return account.settings.groupOrderConfigurations === "required" ? CSP2_CONFIGURATION_REQUIREMENTS : [];
+}
+
 export function requiredConfigurations(account: Account, cartId: string, itemId: number): Record<string, unknown>[] {
   itemOf(cartOf(account, cartId), itemId);
-  return [];
+  return configurationRequirements(account).map((r) => ({ ...r }));
+}
+
+/** Labels an item still needs: required ones without a configuration holding a value. */
+export function missingConfigurationLabels(requirements: readonly CartConfigurationRequirement[], item: CartItemState): string[] {
+  return requirements
+    .filter((r) => r.required && !item.configurations.some((c) => c.label === r.label && c.value.trim() !== ""))
+    .map((r) => r.label);
+}
+
+function refuseIncompleteItems(account: Account, cart: CartState): void {
+  const requirements = configurationRequirements(account);
+  const gaps = cart.items
+    .map((item) => ({ item, missing: missingConfigurationLabels(requirements, item) }))
+    .filter(({ missing }) => missing.length > 0);
+  if (gaps.length === 0) return;
+  const described = gaps.map(({ item, missing }) => `item ${item.itemId} misses ${missing.join(", ")}`).join("; ");
+  throw badRequest(
+    `Cart ${cart.cartId} lacks required configurations (${described}): add each with POST /order/cart/${cart.cartId}/item/{itemId}/configuration {label, value}; GET /order/cart/${cart.cartId}/item/{itemId}/requiredConfiguration lists them`,
+  );
 }
 
 function assignedCart(account: Account, cartId: string): CartState {
@@ -300,6 +337,7 @@ function checkoutView(cart: CartState, orderId: number | null, password: string 
 
 export function previewCheckout(account: Account, cartId: string): Record<string, unknown> {
   const cart = assignedCart(account, cartId);
+  refuseIncompleteItems(account, cart);
   return checkoutView(cart, null, null);
 }
 
@@ -315,6 +353,7 @@ export function checkout(account: Account, cartId: string, body: { autoPayWithPr
   const cart = assignedCart(account, cartId);
   if (cart.readOnly) throw forbidden(`Cart ${cartId} has already been checked out: create a new cart`);
   if (cart.items.length === 0) throw badRequest(`Cart ${cartId} is empty: add an item with POST /order/cart/${cartId}/csp2 first`);
+  refuseIncompleteItems(account, cart);
   const now = account.now();
   const orderId = account.state.nextIds.order++;
   const order: OrderState = {
@@ -429,6 +468,14 @@ export function orderDetailExtension(account: Account, orderId: number, orderDet
   };
 }
 
+/** The tenant fields an order's (invented) configurations give the new licence group. */
+export function tenantFromConfigurations(configurations: readonly { label: string; value: string }[]): Partial<TenantFields> {
+  const valueOf = (label: string) => configurations.find((c) => c.label === label && c.value.trim() !== "")?.value;
+  const mpnId = valueOf("mpn_id");
+  const displayName = valueOf("tenant_display_name");
+  return { ...(mpnId === undefined ? {} : { mpnId }), ...(displayName === undefined ? {} : { displayName }) };
+}
+
 /** Delivers paid orders whose time has come: their licence groups start to exist. */
 export function deliverDueOrders(account: Account, now: number): boolean {
   let delivered = false;
@@ -436,7 +483,7 @@ export function deliverDueOrders(account: Account, now: number): boolean {
     if (order.deliveredAt !== null || order.paidAt === null || now - order.paidAt < account.settings.orderDurationMs) continue;
     order.deliveredAt = order.paidAt + account.settings.orderDurationMs;
     for (const detail of order.details) {
-      if (!account.state.groups[detail.serviceName]) addLicenceGroup(account.state, detail.serviceName, {}, order.deliveredAt);
+      if (!account.state.groups[detail.serviceName]) addLicenceGroup(account.state, detail.serviceName, tenantFromConfigurations(detail.configurations), order.deliveredAt);
     }
     delivered = true;
   }

@@ -43,6 +43,8 @@ export interface SubscriptionState {
   /** Creation or last seat increase: Microsoft allows decreases only for a while after it. */
   lastSeatIncrease: number;
   parentSubscriptionId: number | null;
+  /** Set on a deleted subscription that stays visible (the `linger` variant): when it disappears. */
+  lingersUntil?: number;
 }
 
 export type TaskFunction = "addSubscription" | "changeQuantity" | "deleteSubscription" | "orderAddon";
@@ -157,4 +159,9 @@ export interface SimulatorState {
 
 export function isTaskEnded(task: TaskState): boolean {
   return task.finalStatus !== null;
+}
+
+/** A deleted subscription still shown for a while: it counts for nothing and can no longer be changed. */
+export function isLingering(subscription: SubscriptionState): boolean {
+  return subscription.lingersUntil !== undefined;
 }

@@ -1,4 +1,4 @@
-import { startSimulator, type RunningSimulator } from "../../simulator";
+import { DEFAULT_VARIANTS, startSimulator, type RunningSimulator } from "../../simulator";
 import { ovhCall, ovhOk, rawRequest } from "./support/ovh-http";
 
 let sim: RunningSimulator;
@@ -66,6 +66,39 @@ describe("the admin API over HTTP (/_simulator)", () => {
     expect((await admin("PUT", "/clock", { skewSeconds: 30 })).status).toBe(200);
     expect((await admin("GET", "/clock")).body).toEqual({ skewSeconds: 30 });
     expect((await admin("POST", "/tokens/expire")).status).toBe(200);
+  });
+
+  it("reads and changes the settings for what OVH does not publish, refusing bad values by name with the allowed ones", async () => {
+    try {
+      expect((await admin("GET", "/settings")).body).toMatchObject({ finishedTasks: "kept", pendingTaskRefusal: 409, deletedSubscriptions: "vanish", mpnIdRequired: false });
+      const changed = await admin("PUT", "/settings", { finishedTasks: "vanish", pendingTaskRefusal: 400, deletedSubscriptions: "linger", deletedSubscriptionStatus: "inactive" });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toMatchObject({ finishedTasks: "vanish", pendingTaskRefusal: 400, deletedSubscriptions: "linger", deletedSubscriptionStatus: "inactive", seatDecreaseRefusal: "immediate" });
+      expect((await admin("GET", "/settings")).body).toEqual(changed.body);
+
+      const badValue = await admin("PUT", "/settings", { pendingTaskRefusal: "403" });
+      expect(badValue.status).toBe(400);
+      expect(badValue.body).toEqual({ error: 'pendingTaskRefusal must be one of 409, 400, 403, got "403"' });
+      const badChoice = await admin("PUT", "/settings", { groupOrderConfigurations: "sometimes" });
+      expect((badChoice.body as { error: string }).error).toBe('groupOrderConfigurations must be one of "none", "required", got "sometimes"');
+      const unknown = await admin("PUT", "/settings", { deletedSubscriptionsStatus: "inactive" });
+      expect(unknown.status).toBe(400);
+      expect((unknown.body as { error: string }).error).toContain("Unknown settings deletedSubscriptionsStatus: use ");
+      expect((await admin("GET", "/settings")).body).toEqual(changed.body);
+
+      // A lingering deleted subscription is listed with its status, and refuses out-of-band changes.
+      const serviceName = sim.admin.licenceGroups()[0];
+      const [target] = (await admin("GET", `/groups/${serviceName}/subscriptions`)).body as { id: number }[];
+      expect((await admin("DELETE", `/groups/${serviceName}/subscriptions/${target.id}`)).status).toBe(200);
+      const listed = (await admin("GET", `/groups/${serviceName}/subscriptions`)).body as { id: number; status: string }[];
+      expect(listed.find((s) => s.id === target.id)).toMatchObject({ status: "inactive", taskPendingId: 0 });
+      const seats = await admin("PUT", `/groups/${serviceName}/subscriptions/${target.id}/seats`, { seats: 2 });
+      expect(seats.status).toBe(409);
+      expect((seats.body as { error: string }).error).toContain("was deleted (status inactive");
+      expect((await admin("DELETE", `/groups/${serviceName}/subscriptions/${target.id}`)).status).toBe(409);
+    } finally {
+      sim.admin.setSettings({ ...DEFAULT_VARIANTS });
+    }
   });
 
   it("answers unknown groups, bad input and unknown paths with errors that say what to do", async () => {

@@ -84,6 +84,60 @@ describe("ovh-office365 simulator", () => {
     }
   });
 
+  it("takes each setting for what OVH does not publish as a flag or an environment variable, and says which it chose", async () => {
+    const { child, endpoint, output } = await startCli(
+      [
+        "--port", "0",
+        "--finished-tasks", "vanish",
+        "--pending-task-refusal", "403",
+        "--deleted-subscriptions", "linger",
+        "--deleted-subscription-status", "inactive",
+        "--seat-decrease-refusal", "taskError",
+        "--mpn-id-required",
+      ],
+      { OVH_SIMULATOR_DELETED_SUBSCRIPTION_LINGER: "2500", OVH_SIMULATOR_GROUP_ORDER_CONFIGURATIONS: "required" },
+    );
+    try {
+      const settings = await rawRequest(`${endpoint.replace(/\/1\.0$/, "")}/_simulator/settings`);
+      expect(settings.body).toMatchObject({
+        finishedTasks: "vanish",
+        pendingTaskRefusal: 403,
+        deletedSubscriptions: "linger",
+        deletedSubscriptionStatus: "inactive",
+        deletedSubscriptionLingerMs: 2500,
+        seatDecreaseRefusal: "taskError",
+        mpnIdRequired: true,
+        groupOrderConfigurations: "required",
+      });
+      expect(output()).toContain("unpublished OVH behaviour chosen: finishedTasks=vanish, pendingTaskRefusal=403, deletedSubscriptions=linger,");
+    } finally {
+      expect(await stop(child, "SIGTERM")).toBe(0);
+    }
+
+    const defaults = await startCli(["--port", "0"], { OVH_SIMULATOR_MPN_ID_REQUIRED: "0" });
+    try {
+      const settings = await rawRequest(`${defaults.endpoint.replace(/\/1\.0$/, "")}/_simulator/settings`);
+      expect(settings.body).toMatchObject({ finishedTasks: "kept", pendingTaskRefusal: 409, deletedSubscriptions: "vanish", mpnIdRequired: false });
+      expect(defaults.output()).not.toContain("unpublished OVH behaviour");
+    } finally {
+      expect(await stop(defaults.child, "SIGTERM")).toBe(0);
+    }
+  });
+
+  it.each([
+    [["--finished-tasks", "gone"], {}, "Allowed choices are kept, vanish"],
+    [["--deleted-subscription-linger", "soon"], {}, "--deleted-subscription-linger must be a whole number"],
+    [[], { OVH_SIMULATOR_PENDING_TASK_REFUSAL: "500" }, "Allowed choices are 409, 400, 403"],
+    [[], { OVH_SIMULATOR_MPN_ID_REQUIRED: "maybe" }, 'OVH_SIMULATOR_MPN_ID_REQUIRED must be 1, true, yes, on or 0, false, no, off, got "maybe"'],
+  ])("refuses a bad variant setting %j %j as a usage error (exit 2) naming it and its values", async (args, env, expected) => {
+    const child = spawn(process.execPath, ["-r", REGISTER, MAIN, "simulator", "--port", "0", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain(expected);
+  });
+
   it("refuses bad flags with a message naming the flag", async () => {
     const child = spawn(process.execPath, ["-r", REGISTER, MAIN, "simulator", "--port", "seventy"], { cwd: ROOT });
     let stderr = "";
