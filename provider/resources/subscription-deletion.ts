@@ -74,11 +74,17 @@ async function requestDeletion(ctx: OperationContext, deletion: Deletion, live: 
       if (after.taskPendingId > 0) return { kind: "task", taskId: after.taskPendingId, taskFunction: "pending on the subscription" };
       throw error;
     }
+    const refusal = error as OvhApiError;
     if (after.taskPendingId > 0 || changedBetween(live, after)) {
-      ctx.tell(subject, `OVH refused the deletion (${(error as OvhApiError).status}) while the subscription was busy: waiting, then trying again`);
-      return { kind: "retry", refusal: error as OvhApiError };
+      ctx.tell(subject, `OVH refused the deletion (${refusal.status}) while the subscription was busy: waiting, then trying again`);
+      return { kind: "retry", refusal };
     }
-    throw error;
+    // OVH may list a deleted subscription for a while under a status this provider does not know: say so.
+    refusal.message =
+      `${refusal.message} Nothing was deleted. OVH lists the subscription with status "${after.status}" and no task: if ` +
+      `it was deleted already (by an interrupted run, or in the control panel), OVH stops listing it after a while and ` +
+      `the next run finds it gone; otherwise check \`ovh-office365 status ${serviceName}\` and run again.`;
+    throw refusal;
   }
 }
 
