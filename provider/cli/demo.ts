@@ -276,7 +276,7 @@ export function registerDemoCommand(program: Command): Command {
         "seats, shows a pending task, makes out-of-band changes as a person in the control panel would and shows them " +
         "detected as drift, converges, and cleans up; after each step it shows the subscriptions that changed. With --pulumi, runs the real `pulumi up`, `preview --refresh` " +
         "and `destroy` of the repository's Pulumi.yaml instead (needs the Pulumi CLI on PATH). " +
-        "Exit code 0 when every step converged, 1 otherwise.",
+        "Exit code 0 when every step converged, 1 when one did not, 2 for a bad option.",
     )
     .option("--task-duration <ms>", "how long each simulated OVH task takes", parseDuration, 1500)
     .option("--pulumi", "use the Pulumi CLI on PATH with a local file backend")
