@@ -6,7 +6,7 @@ import {
   type SubscriptionDeclaration,
 } from "pulumi-ovh-office365";
 
-/** What `pulumi stack output customers` shows for one customer. */
+/** What `pulumi stack output customerSummaries` shows for one customer. */
 interface CustomerSummary {
   displayName: string;
   status: string;

@@ -5,7 +5,8 @@ import * as path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { simulatorEnvironment, startSimulator, type RunningSimulator } from "../../simulator";
 import { createOvhClient } from "../ovh";
-import { readStatus, renderStatus } from "./commands/status";
+import { readStatus } from "./commands/status";
+import { changedSubscriptions, renderChanges, renderHoldings, type SubscriptionSnapshot } from "./demo-view";
 import type { CliWriter } from "./commands/output";
 import { destroy, preview, refresh, up, type ResourceState } from "./engine-steps";
 import { findPackageRoot, serializeProvider, stageProgram } from "./program-stage";
@@ -13,7 +14,8 @@ import { type ProviderHost, startProviderHost } from "./provider-host";
 
 /**
  * `ovh-office365 demo`: the quickstart's resources driven through Pulumi's real dynamic-provider host (the engine's
- * own process; no Pulumi CLI needed) against the embedded OVH simulator, with a control-panel view after each step.
+ * own process; no Pulumi CLI needed) against the embedded OVH simulator, with a short control-panel view of what
+ * changed after each step.
  */
 
 const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
@@ -38,13 +40,11 @@ export interface DemoOptions {
 
 export async function runDemo(options: DemoOptions): Promise<void> {
   const say = (text: string) => options.writer.out(`${text}\n`);
-  const heading = (text: string) => say(`\n=== ${text}`);
   const simulator = await startSimulator({ taskDurationMs: options.taskDurationMs });
   let host: ProviderHost | undefined;
   try {
     const serviceName = simulator.admin.licenceGroups().find((name) => groupLacksQuickstartLicences(simulator, name));
     if (!serviceName) throw new Error("The simulator's demo account has no group free of the quickstart's licences.");
-    say(`OVH API simulator: ${simulator.endpoint} (licence group ${serviceName})`);
 
     const packageRoot = findPackageRoot();
     const { programDir } = await stageProgram({
@@ -55,6 +55,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       serializeProvider({ programDir, exportName: "subscriptionProvider" }),
       serializeProvider({ programDir, exportName: "licenseGroupProvider" }),
     ]);
+    // What the provider prints is what `pulumi up` shows its user.
     host = await startProviderHost({ cwd: programDir, onOutput: (line) => say(`  │ ${line.text}`) });
     const { applicationKey, applicationSecret, consumerKey } = simulator.credentials;
     await host.configure(
@@ -66,76 +67,128 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       },
       { secretKeys: ["ovh:applicationSecret", "ovh:consumerKey"] },
     );
-    say(`Pulumi dynamic-provider host ${host.version} started (pid ${host.pid}); provider code in state: ${subscriptionProvider.length} bytes`);
 
-    const requester = createOvhClient({ endpoint: simulator.endpoint, applicationKey, applicationSecret, consumerKey, env: {} });
-    const controlPanel = async () => say(renderStatus(await readStatus(requester, silentWriter, serviceName)).trimEnd());
+    // The demo's own look at the control panel: a local simulator, so no need for OVH's request rate.
+    const requester = createOvhClient({ endpoint: simulator.endpoint, applicationKey, applicationSecret, consumerKey, maxRequestsPerSecond: 1000, env: {} });
+    const readSubscriptions = async () => (await readStatus(requester, silentWriter, serviceName)).subscriptions;
     const h = host;
     const groupInputs = { serviceName, displayName: quickstart.group.displayName };
-    const seatsOf = (name: string) => quickstart.subscriptions.find((s) => s.name === name)!.seats;
-    const subscriptionInputs = (name: string, seats = seatsOf(name)) => {
-      const declared = quickstart.subscriptions.find((s) => s.name === name)!;
-      return { serviceName, license: declared.license, seats, maxSeatChange: quickstart.maxSeatChange };
-    };
+    const declaredOf = (name: string) => quickstart.subscriptions.find((s) => s.name === name)!;
+    const subscriptionInputs = (name: string, seats = declaredOf(name).seats) => ({
+      serviceName,
+      license: declaredOf(name).license,
+      seats,
+      maxSeatChange: quickstart.maxSeatChange,
+    });
     const urnOf = (type: string, name: string) => h.makeUrn(type, name);
+    const upSubscription = async (name: string, seats?: number, previous?: ResourceState) =>
+      (await up(h, urnOf(SUBSCRIPTION, name), { inputs: subscriptionInputs(name, seats), providerText: subscriptionProvider, previous })).state;
 
-    heading("1. pulumi up: adopt the licence group, order two subscriptions");
-    const group = (await up(h, urnOf(LICENSE_GROUP, quickstart.group.name), { inputs: groupInputs, providerText: licenseGroupProvider })).state;
-    const subscriptions = new Map<string, ResourceState>();
-    await Promise.all(
-      quickstart.subscriptions.map(async ({ name }) => {
-        const result = await up(h, urnOf(SUBSCRIPTION, name), { inputs: subscriptionInputs(name), providerText: subscriptionProvider });
-        subscriptions.set(name, result.state);
-      }),
+    const before = await readStatus(requester, silentWriter, serviceName);
+    say(
+      "The quickstart (examples/quickstart) against a simulated OVH account: each step does what `pulumi up`, `preview` or " +
+        "`destroy` would, through Pulumi's own provider host.",
     );
-    await controlPanel();
+    say(renderHoldings(serviceName, before.displayName, before.subscriptions).trimEnd());
 
-    heading("2. Seat change reviewed in a pull request: business-basic 5 => 8, then pulumi up");
+    let lastSeen: SubscriptionSnapshot = before.subscriptions;
+    /** Runs one step, then shows the subscriptions that changed since the step began (and at each checkpoint). */
+    const step = async (title: string, body: (checkpoint: () => Promise<void>) => Promise<void>) => {
+      say(`\n${title}`);
+      const snapshots: SubscriptionSnapshot[] = [lastSeen];
+      const checkpoint = async () => {
+        snapshots.push(await readSubscriptions());
+      };
+      await body(checkpoint);
+      await checkpoint();
+      lastSeen = snapshots[snapshots.length - 1];
+      say(renderChanges(serviceName, changedSubscriptions(snapshots)).trimEnd());
+    };
+
     const basic = "business-basic";
-    const declaredBasic = 8;
-    const planned = await preview(h, subscriptions.get(basic)!, { inputs: subscriptionInputs(basic, declaredBasic), providerText: subscriptionProvider });
-    say(`pulumi preview: ${planned.changes ? `~ update business-basic (seats: ${seatsOf(basic)} => ${declaredBasic})` : "no changes"}`);
-    subscriptions.set(basic, (await up(h, urnOf(SUBSCRIPTION, basic), { inputs: subscriptionInputs(basic, declaredBasic), providerText: subscriptionProvider, previous: subscriptions.get(basic) })).state);
-    await controlPanel();
-
-    heading("3. Someone starts a seat change in the control panel: the task is pending");
-    const basicId = subscriptions.get(basic)!.outputs.subscriptionId as number;
-    const task = simulator.admin.startTask(serviceName, { function: "changeQuantity", subscriptionId: basicId, quantity: declaredBasic + 1, durationMs: options.taskDurationMs * 3 });
-    subscriptions.set(basic, (await refresh(h, subscriptions.get(basic)!))!);
-    await controlPanel();
-    const pending = await preview(h, subscriptions.get(basic)!, { inputs: subscriptionInputs(basic, declaredBasic), providerText: subscriptionProvider });
-    say(`pulumi preview --refresh --expect-no-changes: ${pending.changes ? `DRIFT (task ${task.id} pending): exit code 255` : "no changes"}`);
-    say("pulumi up: waits for the task, then restores the declared seats");
-    subscriptions.set(basic, (await up(h, urnOf(SUBSCRIPTION, basic), { inputs: subscriptionInputs(basic, declaredBasic), providerText: subscriptionProvider, previous: subscriptions.get(basic) })).state);
-    await controlPanel();
-
-    heading(`4. Drift: seats lowered by hand in the control panel (${declaredBasic} => ${declaredBasic - 2})`);
-    simulator.admin.setSeats(serviceName, basicId, declaredBasic - 2);
-    subscriptions.set(basic, (await refresh(h, subscriptions.get(basic)!))!);
-    const drift = await preview(h, subscriptions.get(basic)!, { inputs: subscriptionInputs(basic, declaredBasic), providerText: subscriptionProvider });
-    say(`pulumi preview --refresh: ${drift.changes ? `~ business-basic seats: ${subscriptions.get(basic)!.inputs.seats} => ${declaredBasic}` : "no changes"}`);
-    subscriptions.set(basic, (await up(h, urnOf(SUBSCRIPTION, basic), { inputs: subscriptionInputs(basic, declaredBasic), providerText: subscriptionProvider, previous: subscriptions.get(basic) })).state);
-    say(`pulumi up: converged to ${subscriptions.get(basic)!.outputs.seats} seats`);
-
-    heading("5. Drift: a subscription deleted by hand in the control panel");
     const standard = "business-standard";
-    simulator.admin.deleteSubscription(serviceName, subscriptions.get(standard)!.outputs.subscriptionId as number);
-    const refreshed = await refresh(h, subscriptions.get(standard)!);
-    say(`pulumi preview --refresh: ${refreshed ? "no changes" : "+ create business-standard (it no longer exists at OVH)"}`);
-    subscriptions.set(standard, (await up(h, urnOf(SUBSCRIPTION, standard), { inputs: subscriptionInputs(standard), providerText: subscriptionProvider })).state);
-    await controlPanel();
+    const basicLicence = declaredOf(basic).license;
+    const standardLicence = declaredOf(standard).license;
+    const declaredBasic = 8;
+    const subscriptions = new Map<string, ResourceState>();
+    let group: ResourceState | undefined;
 
-    heading("6. pulumi destroy: delete the subscriptions, forget the group");
-    await Promise.all([...subscriptions.values()].map((state) => destroy(h, state)));
-    await destroy(h, group);
-    await controlPanel();
+    await step(
+      `1. pulumi up: adopt licence group ${serviceName}, order ${declaredOf(basic).seats} seats of ${basicLicence} and ${declaredOf(standard).seats} of ${standardLicence}`,
+      async () => {
+        group = (await up(h, urnOf(LICENSE_GROUP, quickstart.group.name), { inputs: groupInputs, providerText: licenseGroupProvider })).state;
+        await Promise.all(quickstart.subscriptions.map(async ({ name }) => subscriptions.set(name, await upSubscription(name))));
+      },
+    );
+
+    await step(`2. A reviewed pull request sets ${basic} to ${declaredBasic} seats`, async () => {
+      const planned = await preview(h, subscriptions.get(basic)!, { inputs: subscriptionInputs(basic, declaredBasic), providerText: subscriptionProvider });
+      say(`pulumi preview: ${planned.changes ? `~ update ${basic} (seats: ${subscriptions.get(basic)!.outputs.seats} => ${declaredBasic})` : "no changes"}`);
+      say("pulumi up:");
+      subscriptions.set(basic, await upSubscription(basic, declaredBasic, subscriptions.get(basic)));
+    });
+
+    await step("3. A seat change started in the control panel is still running", async (checkpoint) => {
+      const basicId = subscriptions.get(basic)!.outputs.subscriptionId as number;
+      const wanted = declaredBasic + 1;
+      const task = simulator.admin.startTask(serviceName, { function: "changeQuantity", subscriptionId: basicId, quantity: wanted, durationMs: options.taskDurationMs * 3 });
+      say(`In the control panel, someone set ${basicLicence} to ${wanted} seats: OVH task ${task.id} is running.`);
+      subscriptions.set(basic, (await refresh(h, subscriptions.get(basic)!))!);
+      await checkpoint();
+      const pending = await preview(h, subscriptions.get(basic)!, { inputs: subscriptionInputs(basic, declaredBasic), providerText: subscriptionProvider });
+      const pendingIds = pendingTaskIds(subscriptions.get(basic)!);
+      say(
+        pending.changes
+          ? `pulumi preview --refresh --expect-no-changes would fail: ~ update ${basic} (OVH task ${pendingIds.join(", ")} pending)`
+          : "pulumi preview --refresh --expect-no-changes: no changes",
+      );
+      say(`pulumi up: waits for the task, then sets the declared ${declaredBasic} seats again`);
+      subscriptions.set(basic, await upSubscription(basic, declaredBasic, subscriptions.get(basic)));
+    });
+
+    await step("4. Drift: seats changed by hand in the control panel", async (checkpoint) => {
+      const lowered = declaredBasic - 2;
+      simulator.admin.setSeats(serviceName, subscriptions.get(basic)!.outputs.subscriptionId as number, lowered);
+      say(`In the control panel, someone set ${basicLicence} to ${lowered} seats.`);
+      await checkpoint();
+      subscriptions.set(basic, (await refresh(h, subscriptions.get(basic)!))!);
+      const drift = await preview(h, subscriptions.get(basic)!, { inputs: subscriptionInputs(basic, declaredBasic), providerText: subscriptionProvider });
+      say(`pulumi preview --refresh: ${drift.changes ? `~ ${basic} seats: ${subscriptions.get(basic)!.inputs.seats} => ${declaredBasic}` : "no changes"}`);
+      say("pulumi up:");
+      subscriptions.set(basic, await upSubscription(basic, declaredBasic, subscriptions.get(basic)));
+    });
+
+    await step("5. Drift: a subscription deleted by hand in the control panel", async (checkpoint) => {
+      const deletedId = subscriptions.get(standard)!.outputs.subscriptionId as number;
+      simulator.admin.deleteSubscription(serviceName, deletedId);
+      say(`In the control panel, someone deleted the ${standardLicence} subscription (${deletedId}).`);
+      await checkpoint();
+      const refreshed = await refresh(h, subscriptions.get(standard)!);
+      say(`pulumi preview --refresh: ${refreshed ? "no changes" : `+ create ${standard} (it no longer exists at OVH)`}`);
+      say("pulumi up:");
+      subscriptions.set(standard, await upSubscription(standard, undefined, refreshed));
+    });
+
+    await step("6. pulumi destroy: delete both subscriptions; the licence group is only forgotten (it stays at OVH)", async () => {
+      await Promise.all([...subscriptions.values()].map((state) => destroy(h, state)));
+      if (group) await destroy(h, group);
+    });
     const left = simulator.admin.subscriptions(serviceName).filter((s) => quickstart.subscriptions.some((q) => q.license === s.licenseName));
     if (left.length > 0) throw new Error(`Clean-up left ${left.length} subscription(s) behind.`);
-    heading(`Done: ${simulator.requestLog.figures().requests} OVH API calls, every step converged.`);
+    say(`\nDone: ${simulator.requestLog.figures().requests} OVH API calls, every step converged.`);
   } finally {
     await host?.close();
     await simulator.close();
   }
+}
+
+/** The OVH tasks a refreshed subscription reports pending, as the provider read them. */
+function pendingTaskIds(state: ResourceState): number[] {
+  const tasks = (state.outputs.pendingTasks as { id: number }[] | undefined) ?? [];
+  const ids = tasks.map((task) => task.id);
+  const onSubscription = state.outputs.taskPendingId as number | undefined;
+  if (onSubscription && !ids.includes(onSubscription)) ids.push(onSubscription);
+  return ids;
 }
 
 function groupLacksQuickstartLicences(simulator: RunningSimulator, serviceName: string): boolean {
@@ -221,9 +274,9 @@ export function registerDemoCommand(program: Command): Command {
       "Starts the OVH API simulator, then drives the quickstart's LicenseGroup and Subscription resources through " +
         "Pulumi's real dynamic-provider host (no Pulumi CLI or OVH account needed): orders subscriptions, changes " +
         "seats, shows a pending task, makes out-of-band changes as a person in the control panel would and shows them " +
-        "detected as drift, converges, and cleans up. With --pulumi, runs the real `pulumi up`, `preview --refresh` " +
+        "detected as drift, converges, and cleans up; after each step it shows the subscriptions that changed. With --pulumi, runs the real `pulumi up`, `preview --refresh` " +
         "and `destroy` of the repository's Pulumi.yaml instead (needs the Pulumi CLI on PATH). " +
-        "Exit code 0 when every step converged, 1 otherwise.",
+        "Exit code 0 when every step converged, 1 when one did not, 2 for a bad option.",
     )
     .option("--task-duration <ms>", "how long each simulated OVH task takes", parseDuration, 1500)
     .option("--pulumi", "use the Pulumi CLI on PATH with a local file backend")

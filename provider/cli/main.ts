@@ -7,15 +7,23 @@ import { registerStatusCommand } from "./commands/status";
 import { registerLicencesCommand } from "./commands/licences";
 import { registerTasksCommand } from "./commands/tasks";
 import { registerDemoCommand } from "./demo";
-import { exitOnUsageError } from "./commands/command-support";
+import { renderJson } from "./commands/output";
+import { asksForJson, usageErrorHandling } from "./usage-errors";
+
+export interface ProgramOptions {
+  /** Report usage errors as JSON on stderr, as `--json` asks. */
+  json?: boolean;
+}
 
 /** The `ovh-office365` program. Each command lives in its own module and is registered here. */
-export function createProgram(): Command {
+export function createProgram(options: ProgramOptions = {}): Command {
+  const usageErrors = usageErrorHandling(options.json === true);
   const program = new Command("ovh-office365")
     .description("OVHcloud Office 365 reseller (CSP2) licences as code: inspect licence groups, run a local OVH API simulator")
     .version(packageVersion)
-    // Set before the commands are added, so each of them inherits it.
-    .exitOverride(exitOnUsageError);
+    // Set before the commands are added, so each of them inherits them.
+    .exitOverride(usageErrors.exit);
+  if (usageErrors.output) program.configureOutput(usageErrors.output);
   registerSimulatorCommand(program);
   registerGroupsCommand(program);
   registerStatusCommand(program);
@@ -26,10 +34,13 @@ export function createProgram(): Command {
 }
 
 if (require.main === module) {
-  createProgram()
+  const json = asksForJson(process.argv.slice(2));
+  createProgram({ json })
     .parseAsync(process.argv)
     .catch((error: unknown) => {
-      console.error(`ovh-office365: ${error instanceof Error ? error.message : String(error)}`);
+      // Read-only commands report their own failures; what reaches here is a command that could not run at all.
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(json ? renderJson({ error: { kind: "failure", message } }) : `ovh-office365: ${message}\n`);
       process.exitCode = 1;
     });
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "fs";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { ExitCode } from "./commands/command-support";
 import {
   DEFAULT_CREDENTIALS,
   DEFAULT_VARIANTS,
@@ -163,9 +164,16 @@ export function registerSimulatorCommand(program: Command): Command {
         .choices(["none", "required"]),
     )
     .option("--log-requests", "print one line per API request")
-    .action(async (options: SimulatorCommandOptions) =>
-      runSimulator(options, variantOptions(options, (message) => command.error(message, { code: "commander.invalidArgument" }))),
-    );
+    .action(async (options: SimulatorCommandOptions) => {
+      try {
+        await runSimulator(options, variantOptions(options, (message) => command.error(message, { code: "commander.invalidArgument" })));
+      } catch (error) {
+        // A flag checked once the values are read (a seed file, --ca-out without --tls) is a usage error like the
+        // ones commander finds itself: the same message shape, the same exit code.
+        if (error instanceof InvalidArgumentError) command.error(`error: ${error.message}`, { exitCode: ExitCode.usageError, code: error.code });
+        throw error;
+      }
+    });
   return command;
 }
 

@@ -1,3 +1,4 @@
+import * as net from "node:net";
 import type { GroupsReport } from "../../provider/cli/commands/groups";
 import type { StatusReport } from "../../provider/cli/commands/status";
 import { simulatorEnvironment, startSimulator, type RunningSimulator } from "../../simulator";
@@ -76,10 +77,52 @@ describe("usage errors exit 2 before any configuration is read", () => {
     expect(result.stderr).toContain('Invalid serviceName argument: "../csp2" is not a licence group service name');
   });
 
-  it("missing credentials are reported with the variables to set", async () => {
+  it("missing credentials are reported with the environment variables the CLI reads, and nothing it does not read", async () => {
     const result = await runCli(["groups"], { OVH_ENDPOINT: "http://127.0.0.1:9/1.0" });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain("No OVH credentials found");
+    for (const name of ["OVH_APPLICATION_KEY", "OVH_APPLICATION_SECRET", "OVH_CONSUMER_KEY", "OVH_CLIENT_ID", "OVH_CLIENT_SECRET", "OVH_ACCESS_TOKEN"]) {
+      expect(result.stderr).toContain(name);
+    }
+    expect(result.stderr).not.toMatch(/ovh:|stack config|Pulumi|option/i);
+  });
+
+  it.each([
+    [["groups"], { OVH_ENDPOINT: "ovh-mars", OVH_ACCESS_TOKEN: "token" }, 'OVH_ENDPOINT = "ovh-mars"'],
+    [["groups", "--endpoint", "ftp://127.0.0.1/1.0"], { OVH_ACCESS_TOKEN: "token" }, '--endpoint = "ftp://127.0.0.1/1.0"'],
+  ])("a bad endpoint in %j is reported under the name it was given by", async (args, env, named) => {
+    const result = await runCli(args, env);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.startsWith(`ovh-office365: ${named}`)).toBe(true);
+    expect(result.stderr).not.toMatch(/ovh:endpoint|Pulumi config|the endpoint option/);
+  });
+});
+
+describe("an endpoint that does not answer", () => {
+  let closedEndpoint: string;
+
+  beforeAll(async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    closedEndpoint = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/1.0`;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("is named in the error with where it came from, and the process exits 1", async () => {
+    const fromEnv = await runCli(["groups"], { OVH_ENDPOINT: closedEndpoint, OVH_ACCESS_TOKEN: "token" });
+    expect(fromEnv.exitCode).toBe(1);
+    expect(fromEnv.stderr.split("\n")).toEqual([
+      `ovh-office365: Could not reach OVH at ${closedEndpoint} (from OVH_ENDPOINT).`,
+      "  GET /saas/csp2 got no answer (ECONNREFUSED).",
+      "  Check the endpoint and the network, then run the command again.",
+      "",
+    ]);
+
+    const fromFlag = await runCli(["status", "csp2-1f4a7c92", "--json", "--endpoint", closedEndpoint], { OVH_ACCESS_TOKEN: "token" });
+    expect(fromFlag.exitCode).toBe(1);
+    const error = (JSON.parse(fromFlag.stderr) as { error: Record<string, unknown> }).error;
+    expect(error).toMatchObject({ kind: "network", endpoint: closedEndpoint });
+    expect(error.message).toContain(`Could not reach OVH at ${closedEndpoint} (from --endpoint).`);
   });
 });
 
@@ -119,6 +162,23 @@ describe("against a simulator", () => {
     const result = await runCli(["tasks", "csp2-00000000"], env);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('Licence group "csp2-00000000" does not exist');
+  });
+
+  it("an application key OVH does not know: OVH's message, then the advice, then the query id, each on its own line", async () => {
+    const before = simulator.requestLog.entries().length;
+    const result = await runCli(["groups"], { ...env, OVH_APPLICATION_KEY: `${credentials.applicationKey}x` });
+    expect(result.exitCode).toBe(1);
+    const refused = simulator.requestLog.entries().slice(before).find((entry) => entry.status === 403);
+    expect(refused).toBeDefined();
+    const lines = result.stderr.split("\n");
+    expect(lines[0]).toBe("ovh-office365: OVH API GET /saas/csp2 failed: 403 INVALID_KEY: This application key is invalid.");
+    expect(lines[1]).toMatch(/^ {2}The application key is unknown for this endpoint: check OVH_APPLICATION_KEY, and that OVH_ENDPOINT .* region/);
+    expect(lines[2]).toBe(`  OVH query id ${refused!.queryId}: quote it to OVH support.`);
+
+    const json = await runCli(["groups", "--json"], { ...env, OVH_APPLICATION_KEY: `${credentials.applicationKey}x` });
+    const error = (JSON.parse(json.stderr) as { error: Record<string, unknown> }).error;
+    expect(error).toMatchObject({ kind: "ovhApi", status: 403, errorCode: "INVALID_KEY", ovhMessage: "This application key is invalid" });
+    expect(error.advice).toBe(lines[1].trim());
   });
 
   it("prints no credential, whatever the outcome", async () => {

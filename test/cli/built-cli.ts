@@ -6,7 +6,7 @@ import { REPO_ROOT } from "../support/paths";
 import { secretSweep } from "../support/secret-sweep";
 
 export const CLI_MAIN = path.join(REPO_ROOT, "dist", "provider", "cli", "main.js");
-const CLI_SOURCES = [path.join(REPO_ROOT, "provider", "cli", "main.ts"), path.join(REPO_ROOT, "provider", "cli", "commands")];
+const CLI_SOURCES = [path.join(REPO_ROOT, "provider", "cli"), path.join(REPO_ROOT, "provider", "cli", "commands")];
 
 /**
  * Builds the package (`tsc -p tsconfig.build.json`) when the compiled CLI is missing or older than its sources,

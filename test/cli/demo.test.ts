@@ -4,6 +4,7 @@ import * as providerHost from "../../provider/cli/provider-host";
 import { ensurePackageBuilt } from "../support/build";
 import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
 import { secretSweep } from "../support/secret-sweep";
+import { rowsOf, tablesIn } from "./tables";
 
 describe("ovh-office365 demo", () => {
   it("walks through every step against the simulator and cleans up", async () => {
@@ -26,13 +27,52 @@ describe("ovh-office365 demo", () => {
     }
     expect(sweptHosts).toBe(1);
     const text = output.join("");
-    for (const { license } of quickstart.subscriptions) expect(text).toContain(`ordered ${quickstart.subscriptions.find((s) => s.license === license)!.seats} seats of "${license}"`);
-    expect(text).toContain("~ update business-basic (seats: 5 => 8)");
-    expect(text).toMatch(/DRIFT \(task \d+ pending\)/);
-    expect(text).toContain("~ business-basic seats: 6 => 8");
-    expect(text).toContain("+ create business-standard (it no longer exists at OVH)");
-    expect(text).toMatch(/Tasks in progress\n[\s\S]*changeQuantity/);
-    expect(text).toMatch(/Done: \d+ OVH API calls, every step converged\./);
+    const [intro, ...steps] = text.split(/\n(?=\d\. )/);
+    expect(steps.map((step) => step.split("\n")[0].slice(0, 2))).toEqual(["1.", "2.", "3.", "4.", "5.", "6."]);
+
+    // Before the steps: the group as it is, in one short table.
+    expect(intro).toMatch(/Licence group csp2-\w+ \(.*\) before the demo:/);
+    expect(tablesIn(intro.replace(/^ {2}/gm, "")).length).toBe(1);
+
+    // Each step ends with one short view: only the subscriptions that changed during it, with the seats seen.
+    const views = steps.map((step) => {
+      const tables = tablesIn(step.replace(/^ {2}/gm, ""));
+      expect(tables.length).toBe(1);
+      expect(step).toMatch(/Control panel of csp2-\w+, subscriptions that changed:\n/);
+      return rowsOf(tables[0]).map((row) => [row.Licence, row["Seats during this step"]]);
+    });
+    const [basic, standard] = quickstart.subscriptions.map((subscription) => subscription.license);
+    expect(views[0]).toEqual([
+      [basic, "ordered: 5"],
+      [standard, "ordered: 2"],
+    ]);
+    expect(views[1]).toEqual([[basic, "5 => 8"]]);
+    expect(views[2]).toEqual([[basic, expect.stringMatching(/^8 => 8 \(task \d+ pending\) => 8$/)]]);
+    expect(views[3]).toEqual([[basic, "8 => 6 => 8"]]);
+    expect(views[4]).toEqual([
+      [standard, "deleted (had 2)"],
+      [standard, "ordered: 2"],
+    ]);
+    expect(views[5]).toEqual([
+      [basic, "deleted (had 8)"],
+      [standard, "deleted (had 2)"],
+    ]);
+
+    // What the provider printed, what the preview showed, and what was done by hand in the control panel.
+    for (const { license, seats } of quickstart.subscriptions) expect(steps[0]).toContain(`ordered ${seats} seats of "${license}"`);
+    expect(steps[1]).toContain("pulumi preview: ~ update business-basic (seats: 5 => 8)");
+    expect(steps[2]).toMatch(new RegExp(`In the control panel, someone set ${basic} to 9 seats: OVH task (\\d+) is running\\.`));
+    const taskId = /OVH task (\d+) is running/.exec(steps[2])![1];
+    expect(steps[2]).toContain(`pulumi preview --refresh --expect-no-changes would fail: ~ update business-basic (OVH task ${taskId} pending)`);
+    expect(steps[3]).toContain(`In the control panel, someone set ${basic} to 6 seats.`);
+    expect(steps[3]).toContain("pulumi preview --refresh: ~ business-basic seats: 6 => 8");
+    expect(steps[4]).toMatch(new RegExp(`In the control panel, someone deleted the ${standard} subscription \\(\\d+\\)\\.`));
+    expect(steps[4]).toContain("pulumi preview --refresh: + create business-standard (it no longer exists at OVH)");
+    expect(steps[5]).toContain("removed from the program but NOT terminated");
+    expect(text).toMatch(/\nDone: \d+ OVH API calls, every step converged\.\n$/);
+
+    // Nothing meant for developers, no exit code it did not see, no full control-panel page.
+    expect(text).not.toMatch(/\bpid\b|bytes|__provider|stag(ed|ing)|provider host \d|exit code|General information/i);
     expect(path.relative(REPO_ROOT, workDir).startsWith(".tmp")).toBe(true);
   });
 

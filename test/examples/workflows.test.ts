@@ -10,7 +10,11 @@ import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
  * fake `pulumi` and `gh` commands standing in for the real ones.
  */
 
-const WORKFLOWS = path.join(REPO_ROOT, "examples", "gitops", ".github", "workflows");
+const GITOPS = path.join(REPO_ROOT, "examples", "gitops");
+const WORKFLOWS = path.join(GITOPS, ".github", "workflows");
+/** The project name in the example's Pulumi.yaml: the middle part of every full stack name of the project. */
+const PROJECT = (YAML.parse(fs.readFileSync(path.join(GITOPS, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+const STACK = `acme/${PROJECT}/prod`;
 
 interface Step {
   id?: string;
@@ -74,6 +78,19 @@ describe("gitops workflows", () => {
     }
   });
 
+  it("and the README name stacks of the example's own project, as Pulumi requires", () => {
+    const texts = [
+      ...names.map((name) => fs.readFileSync(path.join(WORKFLOWS, name), "utf8")),
+      fs.readFileSync(path.join(GITOPS, "README.md"), "utf8"),
+      fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8"),
+    ];
+    // Full stack names (`<organization>/<project>/<stack>`) wherever a person is told to create, select or set one.
+    const fullStackName = /(?:stack init|--stack|-s|e\.g\.)\s+`?([\w.-]+\/[\w.-]+\/[\w.-]+)/g;
+    const stackNames = texts.flatMap((text) => [...text.matchAll(fullStackName)].map((match) => match[1]));
+    expect(stackNames.length).toBeGreaterThanOrEqual(names.length + 2);
+    for (const stackName of stackNames) expect({ stackName, project: stackName.split("/")[1] }).toEqual({ stackName, project: PROJECT });
+  });
+
   it("ask only for the permissions they use", () => {
     expect(workflow("preview.yml").permissions).toEqual({ contents: "read", "pull-requests": "write" });
     expect(workflow("deploy.yml").permissions).toEqual({ contents: "read" });
@@ -118,7 +135,7 @@ describe("gitops workflows", () => {
               PATH: `${bin}${path.delimiter}${process.env.PATH}`,
               CALLS: path.join(work, "calls"),
               GITHUB_OUTPUT: outputsFile,
-              PULUMI_STACK: "acme/licences/prod",
+              PULUMI_STACK: STACK,
               GITHUB_SERVER_URL: "https://github.example",
               GITHUB_REPOSITORY: "acme/licences",
               GITHUB_RUN_ID: "42",
@@ -153,7 +170,7 @@ describe("gitops workflows", () => {
       expect(outputs).toBe(`result=${result}\n`);
       expect(calls).toEqual([
         "pulumi login --non-interactive",
-        "pulumi preview --stack acme/licences/prod --refresh --expect-no-changes --diff --non-interactive --color never",
+        `pulumi preview --stack ${STACK} --refresh --expect-no-changes --diff --non-interactive --color never`,
       ]);
     });
 
@@ -166,7 +183,7 @@ describe("gitops workflows", () => {
       expect(calls).toEqual([
         'gh label create licence-drift --color D93F0B --description OVH differs from licences.yaml --force',
         "gh issue list --label licence-drift --state open --limit 1 --json number --jq .[0].number // empty",
-        "gh issue create --title Licence drift on acme/licences/prod --label licence-drift --body-file report.md",
+        `gh issue create --title Licence drift on ${STACK} --label licence-drift --body-file report.md`,
       ]);
       expect(files).toContain("~ seats: 12 => 10");
       expect(files).toContain("https://github.example/acme/licences/actions/runs/42");

@@ -240,7 +240,7 @@ export const cliCases: CliCase[] = [
   cliCase("status with a second argument", ["status", "csp2-1f4a7c92", "csp2-8d03b5e6"], "too many arguments", "Expected 1 argument but got 2"),
   cliCase("tasks with an unknown option", ["tasks", "csp2-1f4a7c92", "--seats", "3"], "--seats", "ovh-office365 tasks --help"),
   cliCase("OVH_ENDPOINT http:// to a non-loopback host", ["groups"], "OVH_ENDPOINT", "Use https://", { OVH_ENDPOINT: "http://api.example.com/1.0" }),
-  cliCase("--endpoint http:// to a non-loopback address", ["groups", "--endpoint", "http://192.168.10.20/1.0"], "the endpoint option", "Use https://"),
+  cliCase("--endpoint http:// to a non-loopback address", ["groups", "--endpoint", "http://192.168.10.20/1.0"], "--endpoint", "Use https://"),
   cliCase("--endpoint empty", ["groups", "--endpoint", ""], "--endpoint", "give an endpoint name"),
   cliCase("OVH_ENDPOINT an unknown name", ["groups"], "OVH_ENDPOINT", "use one of ovh-eu", { OVH_ENDPOINT: "ovh-mars" }),
   cliCase("OVH_ENDPOINT with a password in the URL", ["groups"], "OVH_ENDPOINT", "remove it", { OVH_ENDPOINT: "https://reseller:hunter2@eu.api.ovh.com/1.0" }),

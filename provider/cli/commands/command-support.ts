@@ -1,8 +1,20 @@
-import type { Command, CommanderError } from "commander";
+import type { Command } from "commander";
 import { Csp2InputError } from "../../csp2/errors";
 import { createOvhClient, OvhApiError, OvhConfigError, OvhNetworkError, type OvhClient, type OvhRequest, type OvhRequester } from "../../ovh";
 import { serviceNameProblem } from "../../resources/input-checks";
 import { clientOptionsFrom } from "../../resources/provider-config";
+import {
+  MISSING_CREDENTIALS_MESSAGE,
+  adviceFor,
+  attemptedUrl,
+  describeEndpointSource,
+  endpointSource,
+  forCliEndpoint,
+  hasCredentialVariable,
+  ovhAnswerSentence,
+  queryIdSentence,
+  unreachableSentences,
+} from "./failure-text";
 import { renderJson, type CliWriter } from "./output";
 
 /** Exit codes of the read-only commands, as their `--help` documents them. */
@@ -23,21 +35,39 @@ export class CliUsageError extends Error {
   }
 }
 
+/** Missing or unusable configuration, found before anything is sent to OVH. */
+export class CliConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CliConfigError";
+  }
+}
+
 /** The licence group named on the command line does not exist, or the credentials cannot see it. */
 export class UnknownLicenceGroupError extends Error {
   readonly serviceName: string;
   /** OVH's answer, with its query id. */
   readonly ovhError: OvhApiError;
+  readonly advice = "List the account's groups with `ovh-office365 groups`, and check OVH_ENDPOINT: a group lives in one region.";
 
   constructor(serviceName: string, ovhError: OvhApiError) {
-    super(
-      `Licence group ${JSON.stringify(serviceName)} does not exist in this OVH account, or these credentials cannot see it. ` +
-        "List the account's groups with `ovh-office365 groups`, and check OVH_ENDPOINT: a group lives in one region. " +
-        `(${ovhError.message})`,
-    );
+    super(`Licence group ${JSON.stringify(serviceName)} does not exist in this OVH account, or these credentials cannot see it.`);
     this.name = "UnknownLicenceGroupError";
     this.serviceName = serviceName;
     this.ovhError = ovhError;
+  }
+}
+
+/** A request that got no answer, with the endpoint it was sent to and where that endpoint came from. */
+export class EndpointUnreachableError extends Error {
+  readonly url: string;
+  readonly networkError: OvhNetworkError;
+
+  constructor(url: string, source: string, networkError: OvhNetworkError) {
+    super(`Could not reach OVH at ${url} (${source}).`);
+    this.name = "EndpointUnreachableError";
+    this.url = url;
+    this.networkError = networkError;
   }
 }
 
@@ -57,23 +87,40 @@ export interface ConnectionOptions {
 /**
  * An OvhRequester that builds its client on the first request, from the `--endpoint` flag and the same OVH_*
  * variables the Pulumi provider reads. Building it late lets arguments be checked first, and turns missing or
- * conflicting credentials into an ordinary command failure (exit code 2).
+ * conflicting credentials into an ordinary command failure (exit code 2). A request that gets no answer fails
+ * naming the endpoint it was sent to.
  */
 export function connect(options: ConnectionOptions = {}): OvhRequester {
+  const env = options.env ?? process.env;
+  const source = endpointSource(options.endpoint, env);
   let client: OvhClient | undefined;
   return {
     async request<T>(req: OvhRequest): Promise<T> {
-      if (!client) {
-        if (options.endpoint !== undefined && options.endpoint.trim() === "") {
-          throw new CliUsageError(
-            "Option --endpoint is empty: give an endpoint name (ovh-eu, ovh-ca, ovh-us, …) or a base URL such as https://eu.api.ovh.com/1.0, or leave the option out to use OVH_ENDPOINT.",
-          );
-        }
-        client = createOvhClient(clientOptionsFrom({ endpoint: options.endpoint }, options.env ?? process.env));
+      client ??= buildClient(options.endpoint, env);
+      try {
+        return await client.request<T>(req);
+      } catch (error) {
+        if (error instanceof OvhNetworkError) throw new EndpointUnreachableError(attemptedUrl(client.endpoint, error), describeEndpointSource(source), error);
+        throw error;
       }
-      return client.request<T>(req);
     },
   };
+}
+
+function buildClient(endpoint: string | undefined, env: NodeJS.ProcessEnv): OvhClient {
+  if (endpoint !== undefined && endpoint.trim() === "") {
+    throw new CliUsageError(
+      "Option --endpoint is empty: give an endpoint name (ovh-eu, ovh-ca, ovh-us, …) or a base URL such as https://eu.api.ovh.com/1.0, or leave the option out to use OVH_ENDPOINT.",
+    );
+  }
+  // The client's own message would also name the Pulumi provider's options, which the CLI does not read.
+  if (!hasCredentialVariable(env)) throw new CliConfigError(MISSING_CREDENTIALS_MESSAGE);
+  try {
+    return createOvhClient(clientOptionsFrom({ endpoint }, env));
+  } catch (error) {
+    if (error instanceof OvhConfigError) throw new CliConfigError(forCliEndpoint(error.message, endpointSource(endpoint, env)));
+    throw error;
+  }
 }
 
 /** Refuses a serviceName argument the way the resources refuse a bad `serviceName` input. */
@@ -130,34 +177,70 @@ export function reportReads(writer: CliWriter, count: number, what: string): voi
   if (count >= progressWorthyReads) writer.progress(`Reading ${count} ${what}…`);
 }
 
+/** What `--json` prints on stderr for a failure. */
+export interface FailureJson {
+  error: {
+    kind: string;
+    /** Every sentence of the text report, on one line. */
+    message: string;
+    status?: number;
+    errorCode?: string;
+    /** OVH's own message, as OVH sent it. */
+    ovhMessage?: string;
+    /** What to do, when known. */
+    advice?: string;
+    queryId?: string;
+    /** The URL a request that got no answer was sent to. */
+    endpoint?: string;
+  };
+}
+
 export interface FailureReport {
   exitCode: ExitCode;
+  /** The sentences of the report, in order: what failed, OVH's answer, what to do, the query id. */
+  sentences: string[];
+  /** The sentences on one line. */
   message: string;
-  /** What `--json` prints on stderr. */
-  json: { error: { kind: string; message: string; status?: number; errorCode?: string; queryId?: string } };
+  json: FailureJson;
+}
+
+function failureReport(exitCode: ExitCode, kind: string, sentences: string[], extra: Omit<FailureJson["error"], "kind" | "message"> = {}): FailureReport {
+  const message = sentences.join(" ");
+  return { exitCode, sentences, message, json: { error: { kind, message, ...extra } } };
+}
+
+/** OVH's answer, the advice and the query id as separate sentences, and the same fields for `--json`. */
+function ovhAnswer(error: OvhApiError, advice = adviceFor(error)): { sentences: string[]; fields: Omit<FailureJson["error"], "kind" | "message"> } {
+  return {
+    sentences: [ovhAnswerSentence(error), ...(advice ? [advice] : []), ...(error.queryId ? [queryIdSentence(error.queryId)] : [])],
+    fields: { status: error.status, errorCode: error.errorCode ?? error.errorClass, ovhMessage: error.ovhMessage, advice, queryId: error.queryId },
+  };
 }
 
 /** The exit code and the message for anything a command threw. Messages carry no secret: no error here holds one. */
 export function describeFailure(error: unknown): FailureReport {
-  const report = (exitCode: ExitCode, kind: string, message: string, api?: OvhApiError): FailureReport => ({
-    exitCode,
-    message,
-    json: {
-      error: {
-        kind,
-        message,
-        ...(api ? { status: api.status, errorCode: api.errorCode ?? api.errorClass, queryId: api.queryId } : {}),
-      },
-    },
-  });
-  if (error instanceof CliUsageError) return report(ExitCode.usageError, "usage", error.message);
-  if (error instanceof OvhConfigError) return report(ExitCode.usageError, "configuration", error.message);
-  if (error instanceof Csp2InputError) return report(ExitCode.usageError, "usage", error.message);
-  if (error instanceof UnknownLicenceGroupError) return report(ExitCode.ovhError, "unknownLicenceGroup", error.message, error.ovhError);
-  if (error instanceof OvhApiError) return report(ExitCode.ovhError, "ovhApi", error.message, error);
-  if (error instanceof OvhNetworkError) return report(ExitCode.ovhError, "network", error.message);
+  if (error instanceof CliUsageError || error instanceof Csp2InputError) return failureReport(ExitCode.usageError, "usage", [error.message]);
+  if (error instanceof CliConfigError || error instanceof OvhConfigError) return failureReport(ExitCode.usageError, "configuration", [error.message]);
+  if (error instanceof UnknownLicenceGroupError) {
+    const answer = ovhAnswer(error.ovhError, error.advice);
+    return failureReport(ExitCode.ovhError, "unknownLicenceGroup", [error.message, ...answer.sentences], answer.fields);
+  }
+  if (error instanceof OvhApiError) {
+    const answer = ovhAnswer(error);
+    return failureReport(ExitCode.ovhError, "ovhApi", answer.sentences, answer.fields);
+  }
+  if (error instanceof EndpointUnreachableError) {
+    return failureReport(ExitCode.ovhError, "network", [error.message, ...unreachableSentences(error.networkError)], { endpoint: error.url });
+  }
+  if (error instanceof OvhNetworkError) return failureReport(ExitCode.ovhError, "network", [error.message]);
   const message = error instanceof Error ? error.message : String(error);
-  return report(ExitCode.ovhError, "unexpected", `Unexpected failure: ${message}`);
+  return failureReport(ExitCode.ovhError, "unexpected", [`Unexpected failure: ${message}`]);
+}
+
+/** The text report: the first sentence after the program's name, each further sentence on its own indented line. */
+export function renderFailure(failure: FailureReport): string {
+  const [first, ...rest] = failure.sentences;
+  return [`ovh-office365: ${first}\n`, ...rest.map((sentence) => `  ${sentence}\n`)].join("");
 }
 
 /** Runs a command body and reports its failure on the writer's error stream; resolves to the exit code. */
@@ -167,7 +250,7 @@ export async function runReported(writer: CliWriter, options: CommonOptions, bod
     return ExitCode.ok;
   } catch (error) {
     const failure = describeFailure(error);
-    writer.err(options.json ? renderJson(failure.json) : `ovh-office365: ${failure.message}\n`);
+    writer.err(options.json ? renderJson(failure.json) : renderFailure(failure));
     return failure.exitCode;
   }
 }
@@ -214,12 +297,4 @@ export function defineCommand(program: Command, definition: CommandDefinition): 
     .showHelpAfterError(`(run \`ovh-office365 ${definition.name} --help\` for usage)`)
     .addHelpText("after", `\nExamples:\n${definition.examples.map((line) => `  $ ${line}`).join("\n")}\n${configurationHelp}`);
   return command;
-}
-
-/**
- * Commander's exit handler for every command: `--help` and `--version` exit 0; anything else it stops for (a bad
- * option value, an unknown option or command, no command at all) is a usage error and exits 2.
- */
-export function exitOnUsageError(error: CommanderError): never {
-  process.exit(error.exitCode === 0 ? 0 : ExitCode.usageError);
 }

@@ -1,0 +1,56 @@
+import type { CommanderError, OutputConfiguration } from "commander";
+import { ExitCode, type FailureJson } from "./commands/command-support";
+import { renderJson } from "./commands/output";
+
+/** Whether the command line asks for JSON output: `--json` anywhere before a `--` that ends the options. */
+export function asksForJson(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return (end === -1 ? args : args.slice(0, end)).includes("--json");
+}
+
+/** The usage error commander found, as `--json` prints it: the same error object as every other failure. */
+export function usageErrorJson(commanderMessage: string, help: string): FailureJson {
+  const message = commanderMessage.replace(/^error: /, "").trim();
+  return { error: { kind: "usage", message, ...(help.trim() === "" ? {} : { advice: help.trim().replace(/^\((.*)\)$/, "$1") }) } };
+}
+
+export interface UsageErrorHandling {
+  /** Commander output settings; undefined keeps commander's own text output. */
+  output?: OutputConfiguration;
+  /** Commander's exit handler. */
+  exit(error: CommanderError): never;
+}
+
+export interface UsageErrorStreams {
+  writeErr(text: string): void;
+  exit(code: number): never;
+}
+
+const processStreams: UsageErrorStreams = {
+  writeErr: (text) => process.stderr.write(text),
+  exit: (code) => process.exit(code),
+};
+
+/**
+ * How the usage errors commander finds itself (a bad option value, an unknown option or command, a missing or extra
+ * argument) are reported and how the process exits: `--help` and `--version` exit 0, every usage error exits 2. With
+ * `json`, the error goes to stderr as the JSON error object other failures print, with the usage hint as its advice.
+ */
+export function usageErrorHandling(json: boolean, streams: UsageErrorStreams = processStreams): UsageErrorHandling {
+  if (!json) return { exit: (error) => streams.exit(error.exitCode === 0 ? ExitCode.ok : ExitCode.usageError) };
+  // Commander writes the message, then the usage hint, then calls exit: the hint is kept for the JSON object.
+  let hint = "";
+  return {
+    output: {
+      outputError: () => undefined,
+      writeErr: (text) => {
+        hint += text;
+      },
+    },
+    exit: (error) => {
+      if (error.exitCode === 0) return streams.exit(ExitCode.ok);
+      streams.writeErr(renderJson(usageErrorJson(error.message, hint)));
+      return streams.exit(ExitCode.usageError);
+    },
+  };
+}

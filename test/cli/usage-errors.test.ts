@@ -1,0 +1,158 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CommanderError } from "commander";
+import { asksForJson, usageErrorHandling, usageErrorJson } from "../../provider/cli/usage-errors";
+import { makeProgramDir, removeDir } from "../support/paths";
+import { ensureCliBuilt, runCli } from "./built-cli";
+
+/** Stands in for process.exit in the handler's unit tests. */
+class Exited extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+function recordingStreams() {
+  const written: string[] = [];
+  return {
+    written,
+    streams: {
+      writeErr: (text: string) => {
+        written.push(text);
+      },
+      exit: (code: number): never => {
+        throw new Exited(code);
+      },
+    },
+  };
+}
+
+function exitCodeOf(run: () => void): number {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof Exited) return error.code;
+    throw error;
+  }
+  throw new Error("the handler returned instead of exiting");
+}
+
+describe("asksForJson", () => {
+  it.each([
+    [["groups", "--json"], true],
+    [["status", "--json", "csp2-1"], true],
+    [["groups"], false],
+    [["groups", "--", "--json"], false],
+    [["groups", "--jsonx"], false],
+  ])("%j => %s", (args, json) => {
+    expect(asksForJson(args)).toBe(json);
+  });
+});
+
+describe("usageErrorHandling", () => {
+  it("without --json keeps commander's text and exits 0 for --help and --version, 2 for anything else", () => {
+    const { written, streams } = recordingStreams();
+    const handling = usageErrorHandling(false, streams);
+    expect(handling.output).toBeUndefined();
+    expect(exitCodeOf(() => handling.exit(new CommanderError(0, "commander.helpDisplayed", "(outputHelp)")))).toBe(0);
+    expect(exitCodeOf(() => handling.exit(new CommanderError(1, "commander.unknownOption", "error: unknown option '--x'")))).toBe(2);
+    expect(written).toEqual([]);
+  });
+
+  it("with --json prints commander's message and usage hint as one JSON error object, and exits 2", () => {
+    const { written, streams } = recordingStreams();
+    const handling = usageErrorHandling(true, streams);
+    handling.output?.outputError?.("error: unknown option '--x'\n", () => undefined);
+    handling.output?.writeErr?.("(run `ovh-office365 groups --help` for usage)\n");
+    expect(exitCodeOf(() => handling.exit(new CommanderError(1, "commander.unknownOption", "error: unknown option '--x'")))).toBe(2);
+    expect(written.map((text) => JSON.parse(text) as unknown)).toEqual([
+      { error: { kind: "usage", message: "unknown option '--x'", advice: "run `ovh-office365 groups --help` for usage" } },
+    ]);
+  });
+
+  it("with --json still exits 0, printing nothing more, for --help", () => {
+    const { written, streams } = recordingStreams();
+    expect(exitCodeOf(() => usageErrorHandling(true, streams).exit(new CommanderError(0, "commander.helpDisplayed", "(outputHelp)")))).toBe(0);
+    expect(written).toEqual([]);
+  });
+
+  it("usageErrorJson leaves out an absent hint", () => {
+    expect(usageErrorJson("error: missing required argument 'serviceName'", "")).toEqual({ error: { kind: "usage", message: "missing required argument 'serviceName'" } });
+  });
+});
+
+describe("the built CLI", () => {
+  let dir: string;
+  beforeAll(async () => {
+    await ensureCliBuilt();
+    dir = makeProgramDir("usage-errors");
+  });
+  afterAll(() => removeDir(dir));
+
+  function parsedError(stderr: string): Record<string, unknown> {
+    return (JSON.parse(stderr) as { error: Record<string, unknown> }).error;
+  }
+
+  it.each([
+    [["groups", "--bogus", "--json"], "unknown option '--bogus'", "ovh-office365 groups --help"],
+    [["status", "--json"], "missing required argument 'serviceName'", "ovh-office365 status --help"],
+    [["tasks", "csp2-1", "extra", "--json"], "too many arguments", "ovh-office365 tasks --help"],
+    [["licences", "--json", "csp2-1", "--all"], "unknown option '--all'", "ovh-office365 licences --help"],
+  ])("ovh-office365 %j: a JSON usage error on stderr, exit 2", async (args, message, help) => {
+    const result = await runCli(args);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe("");
+    const error = parsedError(result.stderr);
+    expect(error.kind).toBe("usage");
+    expect(error.message).toContain(message);
+    expect(error.advice).toContain(help);
+  });
+
+  it("a usage error found by the command itself is JSON with --json too", async () => {
+    const result = await runCli(["status", "a/b", "--json"], { OVH_ENDPOINT: "http://127.0.0.1:9/1.0" });
+    expect(result.exitCode).toBe(2);
+    expect(parsedError(result.stderr)).toMatchObject({ kind: "usage", message: expect.stringContaining("Invalid serviceName argument") });
+  });
+
+  describe("simulator", () => {
+    const missingSeed = () => path.join(dir, "no-such-seed.json");
+    const brokenSeed = () => {
+      const file = path.join(dir, "broken-seed.json");
+      fs.writeFileSync(file, "{ not json");
+      return file;
+    };
+
+    it.each([
+      ["an unknown option", () => ["simulator", "--bogus"], {}, "unknown option '--bogus'"],
+      ["a port that is not a number", () => ["simulator", "--port", "abc"], {}, "--port must be a whole number"],
+      ["a port out of range", () => ["simulator", "--port", "70000"], {}, "--port must be a whole number from 0 to 65535"],
+      ["a negative task duration", () => ["simulator", "--task-duration", "-1"], {}, "--task-duration must be a whole number"],
+      ["a bad value in the environment", () => ["simulator"], { OVH_SIMULATOR_PORT: "eighty" }, "--port must be a whole number"],
+      ["--ca-out without --tls", () => ["simulator", "--port", "0", "--ca-out", path.join(dir, "ca.pem")], {}, "--ca-out needs --tls"],
+      ["a seed file that does not exist", () => ["simulator", "--port", "0", "--seed", missingSeed()], {}, "no file at"],
+      ["a seed file that is not JSON", () => ["simulator", "--port", "0", "--seed", brokenSeed()], {}, "is not valid JSON"],
+      ["an argument it does not take", () => ["simulator", "extra"], {}, "too many arguments"],
+    ])("refuses %s with exit 2, naming the flag", async (_title, args, env, message) => {
+      const result = await runCli(args(), env);
+      expect({ exitCode: result.exitCode, stdout: result.stdout }).toEqual({ exitCode: 2, stdout: "" });
+      expect(result.stderr).toMatch(/^error: /);
+      expect(result.stderr).toContain(message);
+    });
+
+    it("reports its usage errors as JSON when --json is on the command line", async () => {
+      const result = await runCli(["simulator", "--port", "0", "--seed", missingSeed(), "--json"]);
+      expect(result.exitCode).toBe(2);
+      expect(parsedError(result.stderr).kind).toBe("usage");
+    });
+  });
+
+  it.each([
+    [["demo", "--task-duration", "soon"], "--task-duration"],
+    [["demo", "--bogus"], "unknown option '--bogus'"],
+  ])("demo %j: exit 2 before anything starts", async (args, message) => {
+    const result = await runCli(args);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(message);
+  });
+});
