@@ -86,7 +86,8 @@ export async function remove(id: string, props: LicenseGroupOutputs): Promise<vo
     tell(
       id,
       "removed from the program but NOT terminated: the licence group and its subscriptions stay at OVH and are still " +
-        "billed. Set terminateOnDelete: true before deleting to terminate it.",
+        "billed. To terminate it, set terminateOnDelete: true and run `pulumi up` before removing it, and allow it with " +
+        "`pulumi config set ovh-office365:allowDeletes " + id + "`.",
     );
     return;
   }
