@@ -1,7 +1,7 @@
 /**
  * The part of the OVH API v1 schema the simulator serves, written out by hand so the simulator does not
  * depend on the schema file at run time. test/simulator/api-schema.test.ts checks it equals
- * shared/ovh-api/ovh-api-v1-csp2.json (paths, methods, parameters, body models, enumerations).
+ * the repository's schema/ovh-api-v1-csp2.json (paths, methods, parameters, body models, enumerations).
  */
 export type ApiMethod = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -102,6 +102,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   route("POST", "/order/cart/{cartId}/item/{itemId}/configuration", "order.cart.ConfigurationItem", [pathParam("cartId", "string"), pathParam("itemId", "long")], { noAuthentication: true, body: "order.cart.ItemConfigurationCreation" }),
   route("DELETE", "/order/cart/{cartId}/item/{itemId}/configuration/{configurationId}", "void", [pathParam("cartId", "string"), pathParam("configurationId", "long"), pathParam("itemId", "long")], { noAuthentication: true }),
   route("GET", "/order/cart/{cartId}/item/{itemId}/configuration/{configurationId}", "order.cart.ConfigurationItem", [pathParam("cartId", "string"), pathParam("configurationId", "long"), pathParam("itemId", "long")], { noAuthentication: true }),
+  route("GET", "/order/cart/{cartId}/item/{itemId}/requiredConfiguration", "order.cart.ConfigurationRequirements[]", [pathParam("cartId", "string"), pathParam("itemId", "long")], { noAuthentication: true }),
   // /me/order
   route("GET", "/me/order", "long[]", [queryParam("date.from", "datetime", false), queryParam("date.to", "datetime", false)]),
   route("GET", "/me/order/{orderId}", "billing.Order", [pathParam("orderId", "long")]),

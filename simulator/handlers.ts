@@ -76,6 +76,7 @@ export const API_HANDLERS: Readonly<Record<string, ApiHandler>> = {
     orders.deleteConfiguration(c.account, text(c, "cartId"), long(c, "itemId"), long(c, "configurationId")),
   "GET /order/cart/{cartId}/item/{itemId}/configuration/{configurationId}": (c) =>
     orders.getConfiguration(c.account, text(c, "cartId"), long(c, "itemId"), long(c, "configurationId")),
+  "GET /order/cart/{cartId}/item/{itemId}/requiredConfiguration": (c) => orders.requiredConfigurations(c.account, text(c, "cartId"), long(c, "itemId")),
 
   "GET /me/order": (c) => orders.orderIds(c.account, optionalText(c, "date.from"), optionalText(c, "date.to")),
   "GET /me/order/{orderId}": (c) => orders.orderView(c.account, long(c, "orderId")),

@@ -256,6 +256,15 @@ export function deleteConfiguration(account: Account, cartId: string, itemId: nu
   account.markChanged();
 }
 
+/**
+ * What the item needs before checkout, as `order.cart.ConfigurationRequirements`. OVH does not publish the labels a
+ * csp2 item requires, so by default it requires none.
+ */
+export function requiredConfigurations(account: Account, cartId: string, itemId: number): Record<string, unknown>[] {
+  itemOf(cartOf(account, cartId), itemId);
+  return [];
+}
+
 function assignedCart(account: Account, cartId: string): CartState {
   const cart = cartOf(account, cartId);
   if (!cart.assigned) throw forbidden(`Cart ${cartId} is not assigned to your account: call POST /order/cart/${cartId}/assign first`);
