@@ -1,7 +1,7 @@
 /**
  * The part of the OVH API v1 schema the simulator serves, written out by hand so the simulator does not
  * depend on the schema file at run time. test/simulator/api-schema.test.ts checks it equals
- * shared/ovh-api/ovh-api-v1-csp2.json (paths, methods, parameters, body models, enumerations).
+ * the repository's schema/ovh-api-v1-csp2.json (paths, methods, parameters, body models, enumerations).
  */
 export type ApiMethod = "GET" | "POST" | "PUT" | "DELETE";
 

@@ -4,6 +4,7 @@ import type {
   Cart,
   Checkout,
   ConfigurationItem,
+  ConfigurationRequirements,
   Creation,
   GenericOptionCreation,
   GenericOptionDefinition,
@@ -93,6 +94,14 @@ export function deleteItemConfiguration(requester: OvhRequester, cartId: string,
   return call(requester, "DELETE /order/cart/{cartId}/item/{itemId}/configuration/{configurationId}", {
     path: { cartId, itemId, configurationId },
   });
+}
+
+/**
+ * What the item still needs before checkout: one entry per configuration label, with its type, whether it is required
+ * and, when OVH restricts them, the allowed values. Set each with {@link addItemConfiguration}.
+ */
+export function getRequiredConfiguration(requester: OvhRequester, cartId: string, itemId: number): Promise<ConfigurationRequirements[]> {
+  return call(requester, "GET /order/cart/{cartId}/item/{itemId}/requiredConfiguration", { path: { cartId, itemId } });
 }
 
 /** What checkout would order, with prices and contracts; orders nothing. */

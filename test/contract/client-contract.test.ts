@@ -1,5 +1,5 @@
 /**
- * Contract: every request the csp2 module can send exists in the OVH schema excerpt (../shared/ovh-api) with that
+ * Contract: every request the csp2 module can send exists in the OVH schema excerpt (schema/) with that
  * method, those path, query and body parameters, and values of the declared types. Every exported csp2 function
  * is called with a recording requester that answers schema-shaped samples; the schema is read here directly,
  * independently of the generated models.
@@ -244,6 +244,7 @@ const exercises: [string, (requester: OvhRequester) => Promise<unknown>][] = [
   ["addItemConfiguration", (r) => csp2.addItemConfiguration(r, cartId, 5, { label: "tenant_name", value: "contoso" })],
   ["getItemConfiguration", (r) => csp2.getItemConfiguration(r, cartId, 5, 6)],
   ["deleteItemConfiguration", (r) => csp2.deleteItemConfiguration(r, cartId, 5, 6)],
+  ["getRequiredConfiguration", (r) => csp2.getRequiredConfiguration(r, cartId, 5)],
   ["getCheckout", (r) => csp2.getCheckout(r, cartId)],
   ["checkoutCart", (r) => csp2.checkoutCart(r, cartId, { autoPayWithPreferredPaymentMethod: true, waiveRetractationPeriod: false })],
   ["listOrders", (r) => csp2.listOrders(r, { "date.from": "2024-01-01T00:00:00Z", "date.to": "2024-06-01T00:00:00Z" })],

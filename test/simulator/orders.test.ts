@@ -107,6 +107,23 @@ describe("ordering a licence group through the cart", () => {
   });
 });
 
+describe("the configurations a cart item requires", () => {
+  it("are none for a csp2 item, read without credentials; an unknown cart or item is an OVH 404", async () => {
+    const cart = await ovhOk<Cart>(sim, { method: "POST", path: "/order/cart", body: { ovhSubsidiary: "FR" } });
+    const [product] = await ovhOk<{ planCode: string; prices: { duration: string; pricingMode: string }[] }[]>(sim, { path: `/order/cart/${cart.cartId}/csp2` });
+    const { duration, pricingMode } = product.prices[0];
+    const item = await ovhOk<{ itemId: number }>(sim, { method: "POST", path: `/order/cart/${cart.cartId}/csp2`, body: { planCode: product.planCode, duration, pricingMode, quantity: 1 } });
+
+    const required = await ovhCall(sim, { path: `/order/cart/${cart.cartId}/item/${item.itemId}/requiredConfiguration`, anonymous: true });
+    expect(required).toMatchObject({ status: 200, body: [] });
+
+    const unknownItem = await ovhCall(sim, { path: `/order/cart/${cart.cartId}/item/${item.itemId + 1000}/requiredConfiguration` });
+    expect(unknownItem).toMatchObject({ status: 404, body: { class: "Client::NotFound", message: `The requested object (itemId = ${item.itemId + 1000}) does not exist` } });
+    const unknownCart = await ovhCall(sim, { path: `/order/cart/no-such-cart/item/${item.itemId}/requiredConfiguration` });
+    expect(unknownCart).toMatchObject({ status: 404, body: { class: "Client::NotFound", message: "The requested object (cartId = no-such-cart) does not exist" } });
+  });
+});
+
 describe("terminating a licence group", () => {
   it("needs the e-mailed token; the group disappears once confirmed", async () => {
     const serviceName = sim.admin.licenceGroups()[0];

@@ -3,11 +3,11 @@ import * as path from "node:path";
 import { REPO_ROOT } from "./paths";
 
 /**
- * The public OVH API schema excerpt beside the checkout (../shared/ovh-api), read as published: tests compare the
- * client and the simulator with it, independently of the models generated from it.
+ * The repository's copy of the public OVH API schema excerpt (schema/, refreshed by scripts/refresh-schema.js), read
+ * as published: tests compare the client and the simulator with it, independently of the models generated from it.
  */
 
-export const OVH_SCHEMA_FILE = path.join(REPO_ROOT, "..", "shared", "ovh-api", "ovh-api-v1-csp2.json");
+export const OVH_SCHEMA_FILE = path.join(REPO_ROOT, "schema", "ovh-api-v1-csp2.json");
 
 export interface SchemaProperty {
   type: string;
