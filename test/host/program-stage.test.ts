@@ -48,7 +48,7 @@ describe("stageProgram", () => {
     expect(staged.files).toContain("package.json");
     expect(staged.files).toContain(path.join("dist", "provider", "index.js"));
     expect(staged.files.filter((file) => file.endsWith(".map"))).toEqual([]);
-    expect(staged.files.filter((file) => !file.startsWith("dist") && !/^(package\.json|README|LICENSE)/i.test(file))).toEqual([]);
+    expect(staged.files.filter((file) => !file.startsWith("dist") && !/^(package\.json|README|LICENSE|simulator[\\/]README\.md$)/i.test(file))).toEqual([]);
     for (const file of staged.files) {
       expect(fs.readFileSync(path.join(packageDir, file))).toEqual(fs.readFileSync(path.join(REPO_ROOT, file)));
     }
