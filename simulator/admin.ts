@@ -2,6 +2,7 @@ import { randomBytes } from "crypto";
 import { SimulatorAdminError } from "./admin-error";
 import type { AccessRule, CredentialStatus } from "./auth";
 import type { ActiveFault, FaultRule } from "./faults";
+import { LIST_MODES, type ListMode } from "./list-mode";
 import type { TaskFaultRule } from "./model/account";
 import { addLicenceGroup, activeGroup, findLicence, insertSubscription, removeSubscription, setSubscriptionQuantity, type TenantFields } from "./model/groups";
 import { createState, resolveLicenceId, type SeedSubscription } from "./model/seed";
@@ -61,6 +62,7 @@ export interface SimulatorSettings {
   taskDurationMs: number;
   orderDurationMs: number;
   seatDecreaseWindowHours: number;
+  listMode: ListMode;
 }
 
 const TASK_FUNCTIONS: readonly TaskFunction[] = ["addSubscription", "changeQuantity", "deleteSubscription", "orderAddon"];
@@ -78,6 +80,11 @@ function nonNegative(value: unknown, name: string): number {
     throw new SimulatorAdminError(`${name} must be a non-negative number, got ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+function listModeSetting(value: unknown): ListMode {
+  if (!LIST_MODES.includes(value as ListMode)) throw new SimulatorAdminError(`listMode must be one of ${LIST_MODES.join(", ")}, got ${JSON.stringify(value)}`);
+  return value as ListMode;
 }
 
 /**
@@ -375,10 +382,13 @@ export class SimulatorAdmin {
   // ---- settings and faults ----
 
   setSettings(settings: Partial<SimulatorSettings>): SimulatorSettings {
-    const allowed = new Set(["taskDurationMs", "orderDurationMs", "seatDecreaseWindowHours"]);
+    const allowed = new Set(["taskDurationMs", "orderDurationMs", "seatDecreaseWindowHours", "listMode"]);
     const unknown = Object.keys(settings).filter((k) => !allowed.has(k));
     if (unknown.length > 0) throw new SimulatorAdminError(`Unknown settings ${unknown.join(", ")}: use ${[...allowed].join(", ")}`);
-    for (const [name, value] of Object.entries(settings)) nonNegative(value, name);
+    for (const [name, value] of Object.entries(settings)) {
+      if (name === "listMode") listModeSetting(value);
+      else nonNegative(value, name);
+    }
     Object.assign(this.account.settings, settings);
     return this.settings();
   }

@@ -6,6 +6,7 @@ import { SimulatorAdmin } from "./admin";
 import { AdminHttp } from "./admin-http";
 import { Authenticator, DEFAULT_CREDENTIALS, type SimulatorCredentials } from "./auth";
 import { FaultInjector } from "./faults";
+import { LIST_MODES, type ListMode } from "./list-mode";
 import { Account } from "./model/account";
 import { createState, DEMO_SEED, EMPTY_SEED, type SeedSpec } from "./model/seed";
 import { RequestLog, type RequestLogEntry } from "./request-log";
@@ -21,6 +22,7 @@ export { DEFAULT_CREDENTIALS, signatureOf } from "./auth";
 export type { AccessRule, CredentialStatus, RequestIdentity, SimulatorCredentials } from "./auth";
 export type { ActiveFault, FaultRule } from "./faults";
 export type { TaskFaultRule } from "./model/account";
+export { LIST_MODES, type ListMode } from "./list-mode";
 export { DEMO_SEED, EMPTY_SEED } from "./model/seed";
 export type { SeedLicenceGroup, SeedSpec, SeedSubscription } from "./model/seed";
 export type { LicenceState, SimulatorState, TaskFunction } from "./model/state";
@@ -52,6 +54,8 @@ export interface SimulatorOptions {
   timestampWindowSeconds?: number;
   /** Lifetime of OAuth2 access tokens (default 3600 s). */
   tokenLifetimeSeconds?: number;
+  /** How the gateway treats list mode (`X-Pagination-Mode: CachedObjectList-Pages`): default `honoured`. */
+  listMode?: ListMode;
   /** Called for each completed API request (e.g. to print it). */
   onRequest?: (entry: RequestLogEntry) => void;
   /** Called with unexpected errors (default: printed to stderr). */
@@ -107,6 +111,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   checkNumber(options.seatDecreaseWindowHours, "seatDecreaseWindowHours", 0);
   checkNumber(options.timestampWindowSeconds, "timestampWindowSeconds", 0);
   checkNumber(options.tokenLifetimeSeconds, "tokenLifetimeSeconds", 1);
+  if (options.listMode !== undefined && !LIST_MODES.includes(options.listMode)) {
+    throw new SimulatorOptionsError(`listMode must be one of ${LIST_MODES.join(", ")}, got ${JSON.stringify(options.listMode)}`);
+  }
   const credentials: SimulatorCredentials = { ...DEFAULT_CREDENTIALS };
   for (const [key, value] of Object.entries(options.credentials ?? {})) {
     if (value === undefined) continue;
@@ -124,6 +131,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       taskDurationMs,
       orderDurationMs: options.orderDurationMs ?? 3 * taskDurationMs,
       seatDecreaseWindowHours: options.seatDecreaseWindowHours ?? 168,
+      listMode: options.listMode ?? "honoured",
     },
     Date.now,
   );

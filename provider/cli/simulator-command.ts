@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "fs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { DEFAULT_CREDENTIALS, startSimulator, type RequestLogEntry, type SeedSpec, type SimulatorCredentials, type SimulatorOptions } from "../../simulator";
+import { DEFAULT_CREDENTIALS, LIST_MODES, startSimulator, type ListMode, type RequestLogEntry, type SeedSpec, type SimulatorCredentials, type SimulatorOptions } from "../../simulator";
 
 interface SimulatorCommandOptions {
   port: number;
@@ -18,6 +18,7 @@ interface SimulatorCommandOptions {
   taskDuration: number;
   orderDuration?: number;
   decreaseWindow?: number;
+  listMode: ListMode;
   logRequests?: boolean;
 }
 
@@ -90,6 +91,12 @@ export function registerSimulatorCommand(program: Command): Command {
         .env("OVH_SIMULATOR_DECREASE_WINDOW")
         .argParser(nonNegativeInteger("--decrease-window")),
     )
+    .addOption(
+      new Option("--list-mode <mode>", "how list mode (X-Pagination-Mode: CachedObjectList-Pages) is served: honoured, or ignored, or without filter or paging")
+        .env("OVH_SIMULATOR_LIST_MODE")
+        .choices(LIST_MODES)
+        .default("honoured"),
+    )
     .option("--log-requests", "print one line per API request")
     .action(async (options: SimulatorCommandOptions) => runSimulator(options));
   return command;
@@ -112,6 +119,7 @@ async function runSimulator(options: SimulatorCommandOptions): Promise<void> {
     taskDurationMs: options.taskDuration,
     orderDurationMs: options.orderDuration,
     seatDecreaseWindowHours: options.decreaseWindow,
+    listMode: options.listMode,
     onRequest: options.logRequests ? (entry) => console.log(formatLogLine(entry)) : undefined,
   });
 

@@ -1,3 +1,4 @@
+import type { ListMode } from "../list-mode";
 import { deliverDueOrders } from "./orders";
 import { insertSubscription, removeSubscription, setSubscriptionQuantity } from "./groups";
 import type { LicenceGroupState, SimulatorState, TaskFunction, TaskOutcome, TaskState, TaskStatus } from "./state";
@@ -9,6 +10,8 @@ export interface AccountSettings {
   orderDurationMs: number;
   /** Microsoft's window after a seat increase (or creation) during which seats may be decreased. */
   seatDecreaseWindowHours: number;
+  /** How the gateway treats list mode (`X-Pagination-Mode: CachedObjectList-Pages`). */
+  listMode: ListMode;
 }
 
 /** Makes the next matching tasks end in `error` or `cancelled`, or never end (`stuck`). */
