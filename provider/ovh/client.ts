@@ -9,6 +9,7 @@ import { packageVersion } from "../version";
 import { resolveCredentials, type OvhAuthKind, type OvhCredentials, type ResolvedOvhConfig } from "./credentials";
 import type { ResolvedEndpoint } from "./endpoints";
 import { OvhApiError, OvhConfigError, OvhNetworkError } from "./errors";
+import { createLeanHttpAdapter } from "./http-adapter";
 import { parseErrorBody, scrubSecrets, toApiError, toNetworkError, type ApiFailure } from "./failures";
 import { basicAuthorization, OAUTH2_TOKEN_REQUEST_BODY, OAuth2TokenCache, parseTokenResponse, type OAuth2TokenResponse } from "./oauth2";
 import { MAX_RETRIES_LIMIT, resolveClientLimits, type ClientLimits, type OvhClientOptions, type OvhRequestEvent } from "./options";
@@ -89,7 +90,7 @@ class OvhSession {
   readonly #timeSync: OvhTimeSync;
   readonly #tokens: OAuth2TokenCache;
   readonly #http: AxiosInstance;
-  readonly #sendOverHttp: AxiosAdapter = axios.getAdapter("http");
+  readonly #sendOverHttp: AxiosAdapter = createLeanHttpAdapter();
 
   constructor(
     readonly endpoint: ResolvedEndpoint,
