@@ -240,8 +240,9 @@ async function collectPages(requester: OvhRequester, query: ListQuery): Promise<
   try {
     first = await fetchPage(requester, query, 1, asked);
   } catch (error) {
-    // A gateway that refuses the list-mode headers on this route: the plain listing still works.
-    if (error instanceof OvhApiError && error.status === 400) return { kind: "refused" };
+    // A gateway that refuses the list-mode headers on this route (a `class` error body): the plain listing still works.
+    // An authentication refusal (`errorCode` body, e.g. QUERY_TIME_OUT) says nothing about list mode.
+    if (error instanceof OvhApiError && error.status === 400 && error.errorCode === undefined) return { kind: "refused" };
     throw error;
   }
   if (!first.items.every(isPlainObject)) return { kind: "ids", ids: first.items as ListedId[] };

@@ -198,6 +198,19 @@ describe("listObjects when list mode is not available", () => {
     expect(listModeSupported(gateway, route)).toBe(false);
   });
 
+  it("lets a 400 from authentication through without learning anything from it", async () => {
+    const gateway = new ScriptedGateway(items(4), { mode: "honoured" });
+    const refusing: OvhRequester = {
+      request: (req) => gateway.request(req),
+      requestWithResponse: async () => {
+        throw new OvhApiError({ status: 400, method: "GET", path: "/list", body: { errorCode: "QUERY_TIME_OUT", httpCode: "400 Bad Request", message: "Query out of time" } });
+      },
+    };
+    await expect(listObjects(refusing, { path: "/list", route })).rejects.toMatchObject({ status: 400, errorCode: "QUERY_TIME_OUT" });
+    expect(listModeSupported(refusing, route)).toBeUndefined();
+    expect(gateway.calls).toHaveLength(0);
+  });
+
   it("lets other errors through: a missing group is not a reason to fall back", async () => {
     const gateway = new ScriptedGateway(items(4), { mode: "honoured" });
     const error = await listObjects(gateway, { path: "/missing", route: "/missing" }).catch((e: unknown) => e);
