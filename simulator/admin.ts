@@ -82,9 +82,8 @@ function nonNegative(value: unknown, name: string): number {
   return value;
 }
 
-function listModeSetting(value: unknown): ListMode {
+function checkListMode(value: unknown): void {
   if (!LIST_MODES.includes(value as ListMode)) throw new SimulatorAdminError(`listMode must be one of ${LIST_MODES.join(", ")}, got ${JSON.stringify(value)}`);
-  return value as ListMode;
 }
 
 /**
@@ -386,7 +385,7 @@ export class SimulatorAdmin {
     const unknown = Object.keys(settings).filter((k) => !allowed.has(k));
     if (unknown.length > 0) throw new SimulatorAdminError(`Unknown settings ${unknown.join(", ")}: use ${[...allowed].join(", ")}`);
     for (const [name, value] of Object.entries(settings)) {
-      if (name === "listMode") listModeSetting(value);
+      if (name === "listMode") checkListMode(value);
       else nonNegative(value, name);
     }
     Object.assign(this.account.settings, settings);
