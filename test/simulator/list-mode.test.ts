@@ -241,7 +241,7 @@ describe("the listMode setting", () => {
       expect(changed.body).toMatchObject({ listMode: "noFilter", taskDurationMs: 1000 });
       const refused = await rawRequest(`${sim.adminUrl}/settings`, { method: "PUT", body: JSON.stringify({ listMode: "sometimes" }), headers: { "Content-Type": "application/json" } });
       expect(refused.status).toBe(400);
-      expect(refused.body).toEqual({ error: 'listMode must be one of honoured, ignored, noFilter, noPaging, got "sometimes"' });
+      expect(refused.body).toEqual({ error: 'listMode must be one of "honoured", "ignored", "noFilter", "noPaging", got "sometimes"' });
       expect(() => sim.admin.setSettings({ taskDurationMs: -1 })).toThrow("taskDurationMs must be a non-negative number");
       expect(sim.admin.settings().listMode).toBe("noFilter");
     } finally {
