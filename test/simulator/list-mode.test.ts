@@ -247,7 +247,7 @@ describe("the listMode setting", () => {
     } finally {
       await sim.close();
     }
-    await expect(startSimulator({ listMode: "maybe" as ListMode })).rejects.toThrow("listMode must be one of honoured, ignored, noFilter, noPaging");
+    await expect(startSimulator({ listMode: "maybe" as ListMode })).rejects.toThrow('listMode must be one of "honoured", "ignored", "noFilter", "noPaging"');
   });
 
   describe("ovh-office365 simulator --list-mode", () => {
