@@ -51,7 +51,9 @@ async function main(): Promise<void> {
     .argument("[benchmarks...]", `which to run (${BENCHMARKS.join(", ")}); all when none is given`, benchmarkName)
     .parse(process.argv);
   const options = program.opts<BenchOptions>();
-  const chosen: Benchmark[] = (program.processedArgs[0] as Benchmark[] | undefined) ?? [...BENCHMARKS];
+  // Commander hands an empty list, not undefined, when no benchmark is named.
+  const named = (program.processedArgs[0] as Benchmark[] | undefined) ?? [];
+  const chosen: Benchmark[] = named.length > 0 ? named : [...BENCHMARKS];
 
   console.log(`node ${process.version}\n`);
   if (chosen.includes("throughput")) {

@@ -4,9 +4,13 @@
  */
 import { createHash } from "crypto";
 import https from "https";
+import axios, { AxiosHeaders } from "axios";
+import axiosRetry from "axios-retry";
 import { createOvhClient } from "../provider/ovh";
+import { createLeanHttpAdapter } from "../provider/ovh/http-adapter";
 
-export type ClientKind = "this-client" | "official" | "floor";
+/** Clients measured: this one, OVH's, the bare floor, and two layers of this one (its adapter alone; under axios). */
+export type ClientKind = "this-client" | "official" | "floor" | "adapter" | "axios";
 
 export interface WorkerConfig {
   kind: ClientKind;
@@ -80,35 +84,20 @@ function officialClient(config: WorkerConfig): SendOne {
   return () => ovh.requestPromised("GET", config.path);
 }
 
-/** The floor: keep-alive sockets, one signature, one JSON parse per request, nothing else. */
-function floorClient(config: WorkerConfig): SendOne {
-  const agent = new https.Agent({ keepAlive: true, maxSockets: config.concurrency, ca: config.ca });
-  const get = (url: string, headers: Record<string, string>) =>
-    new Promise<unknown>((resolve, reject) => {
-      const request = https.request(url, { method: "GET", agent, headers }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          if (response.statusCode !== 200) reject(new Error(`GET ${url} answered ${response.statusCode}: ${text}`));
-          else resolve(JSON.parse(text));
-        });
-        response.on("error", reject);
-      });
-      request.on("error", reject);
-      request.end();
-    });
+type Transport = (url: string, headers: Record<string, string>) => Promise<unknown>;
 
+/** Signs each GET as OVH wants (after one clock read), and sends it through `transport`. */
+function signedGets(config: WorkerConfig, transport: Transport): SendOne {
   const url = `${config.endpoint}${config.path}`;
   let timeOffsetSeconds: number | undefined;
   return async () => {
     if (timeOffsetSeconds === undefined) {
-      const serverTime = (await get(`${config.endpoint}/auth/time`, {})) as number;
+      const serverTime = (await transport(`${config.endpoint}/auth/time`, {})) as number;
       timeOffsetSeconds = serverTime - Math.round(Date.now() / 1000);
     }
     const timestamp = String(Math.round(Date.now() / 1000) + timeOffsetSeconds);
     const signed = `${config.applicationSecret}+${config.consumerKey}+GET+${url}++${timestamp}`;
-    return get(url, {
+    return transport(url, {
       "X-Ovh-Application": config.applicationKey,
       "X-Ovh-Consumer": config.consumerKey,
       "X-Ovh-Timestamp": timestamp,
@@ -117,10 +106,75 @@ function floorClient(config: WorkerConfig): SendOne {
   };
 }
 
+function parseOk(url: string, status: number, text: string): unknown {
+  if (status !== 200) throw new Error(`GET ${url} answered ${status}: ${text}`);
+  return JSON.parse(text);
+}
+
+/** The floor: keep-alive sockets, one signature, one JSON parse per request, nothing else. */
+function floorClient(config: WorkerConfig): SendOne {
+  const agent = new https.Agent({ keepAlive: true, maxSockets: config.concurrency, ca: config.ca });
+  return signedGets(
+    config,
+    (url, headers) =>
+      new Promise<unknown>((resolve, reject) => {
+        const request = https.request(url, { method: "GET", agent, headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () => {
+            try {
+              resolve(parseOk(url, response.statusCode ?? 0, Buffer.concat(chunks).toString("utf8")));
+            } catch (error) {
+              reject(error);
+            }
+          });
+          response.on("error", reject);
+        });
+        request.on("error", reject);
+        request.end();
+      }),
+  );
+}
+
+/** The settings this client gives axios, so the layers below it are measured as it runs them. */
+function axiosSettings(config: WorkerConfig) {
+  return {
+    httpsAgent: new https.Agent({ keepAlive: true, rejectUnauthorized: true, ca: config.ca }),
+    maxRedirects: 0,
+    maxContentLength: 64 * 1024 * 1024,
+    responseType: "text" as const,
+    timeout: 30_000,
+    transitional: { clarifyTimeoutError: true },
+  };
+}
+
+/** This client's HTTP adapter alone, called as axios calls it, with the floor's signing and parsing. */
+function adapterClient(config: WorkerConfig): SendOne {
+  const adapter = createLeanHttpAdapter();
+  const settings = axiosSettings(config);
+  const validateStatus = (status: number) => status >= 200 && status < 300;
+  return signedGets(config, async (url, headers) => {
+    const response = await adapter({ ...settings, method: "get", url, headers: new AxiosHeaders({ Accept: "application/json", ...headers }), validateStatus });
+    return parseOk(url, response.status, response.data as string);
+  });
+}
+
+/** The same adapter under axios and axios-retry, configured as this client configures them. */
+function axiosClient(config: WorkerConfig): SendOne {
+  const instance = axios.create({ ...axiosSettings(config), adapter: createLeanHttpAdapter(), transformRequest: [(data: unknown) => data], transformResponse: [(data: unknown) => data] });
+  axiosRetry(instance, { retries: 4, retryDelay: () => 0, retryCondition: () => false });
+  return signedGets(config, async (url, headers) => {
+    const response = await instance.request<string>({ method: "GET", url, headers: { Accept: "application/json", ...headers } });
+    return parseOk(url, response.status, response.data);
+  });
+}
+
 const CLIENTS: Record<ClientKind, (config: WorkerConfig) => SendOne> = {
   "this-client": thisClient,
   official: officialClient,
   floor: floorClient,
+  adapter: adapterClient,
+  axios: axiosClient,
 };
 
 async function measure(config: WorkerConfig): Promise<WorkerResult> {

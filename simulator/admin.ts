@@ -81,6 +81,7 @@ function nonNegative(value: unknown, name: string): number {
   return value;
 }
 
+
 /**
  * Out-of-band control of the simulated account, as a person in the OVH control panel (or OVH itself)
  * would act, plus fault injection. The same operations are served over HTTP under `/_simulator`.

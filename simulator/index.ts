@@ -22,6 +22,7 @@ export { DEFAULT_CREDENTIALS, signatureOf } from "./auth";
 export type { AccessRule, CredentialStatus, RequestIdentity, SimulatorCredentials } from "./auth";
 export type { ActiveFault, FaultRule } from "./faults";
 export type { TaskFaultRule } from "./model/account";
+export { LIST_MODES, type ListMode } from "./list-mode";
 export { DEMO_SEED, EMPTY_SEED } from "./model/seed";
 export type { SeedLicenceGroup, SeedSpec, SeedSubscription } from "./model/seed";
 export type { LicenceState, SimulatorState, TaskFunction } from "./model/state";

@@ -1,4 +1,5 @@
 import type { RequestIdentity } from "./auth";
+import type { PaginationAsked } from "./list-mode";
 
 export interface RequestLogEntry {
   /** Order in which requests started, from 1. */
@@ -21,6 +22,11 @@ export interface RequestLogEntry {
   endedAt: number;
   /** Injected fault that shaped this request, if any. */
   fault?: "latency" | "httpError" | "reset" | "rateLimit";
+  /**
+   * List-mode headers the request sent (`X-Pagination-*`, `Pragma: no-cache`), when it sent `X-Pagination-Mode`;
+   * on a list route answered 200, `answered` says whether it got the objects or plain ids.
+   */
+  pagination?: PaginationAsked & { answered?: "objects" | "ids" };
 }
 
 export interface RequestLogFigures {

@@ -3,9 +3,11 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from "https";
 import type { AddressInfo } from "net";
 import type { AdminHttp } from "./admin-http";
+import { API_ROUTES, type RouteSpec } from "./api-schema";
 import { OAuth2Error, type RequestIdentity } from "./auth";
 import type { FaultAction } from "./faults";
-import { API_HANDLERS } from "./handlers";
+import { API_HANDLERS, type ApiCall } from "./handlers";
+import { listPage, listRoutes, paginationAsked, readListModeRequest } from "./list-mode";
 import { invalidUrl, OvhHttpError } from "./ovh-errors";
 import type { RequestLogEntry } from "./request-log";
 import { Router } from "./router";
@@ -43,6 +45,8 @@ interface Outcome {
   answer: Answer;
   route?: string;
   identity?: RequestIdentity;
+  /** For a request in list mode answered 200: what it got. */
+  listAnswered?: "objects" | "ids";
 }
 
 function json(status: number, value: unknown, headers?: Record<string, string>): Answer {
@@ -90,6 +94,7 @@ export class SimulatorServer {
   private readonly onInternalError: (error: unknown) => void;
   private readonly onRequestLogged?: (entry: RequestLogEntry) => void;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly listRoutes = listRoutes(API_ROUTES);
   private closed = false;
   private querySeq = 0;
 
@@ -182,6 +187,7 @@ export class SimulatorServer {
     const pending = this.runtime.log.begin();
     const isApi = path.startsWith(`${API_BASE_PATH}/`);
     const apiPath = isApi ? path.slice(API_BASE_PATH.length) : path;
+    const pagination = paginationAsked(req.headers);
     const logEntry = (status: number, outcome: Partial<Outcome>, fault?: RequestLogEntry["fault"]) => {
       const entry = this.runtime.log.end(pending, {
         method,
@@ -193,6 +199,7 @@ export class SimulatorServer {
         identity: outcome.identity,
         queryId,
         fault,
+        ...(pagination ? { pagination: outcome.listAnswered ? { ...pagination, answered: outcome.listAnswered } : pagination } : {}),
       });
       this.onRequestLogged?.(entry);
     };
@@ -266,9 +273,17 @@ export class SimulatorServer {
             noAuthentication: route.noAuthentication,
           });
           const { params, body } = validateRequest(route, match.pathParams, new URLSearchParams(request.search), rawBody);
+          const listed = this.listRoutes.get(route.path);
+          const listing = listed && method === "GET" ? readListModeRequest(request.headers, runtime.account.settings.listMode) : undefined;
           const handler = API_HANDLERS[`${route.method} ${route.path}`];
-          const result = handler({ account: runtime.account, auth: runtime.auth, params, body, identity, serverNow: runtime.serverNow() });
-          return { answer: json(200, result), route: route.path, identity };
+          const call: ApiCall = { account: runtime.account, auth: runtime.auth, params, body, identity, serverNow: runtime.serverNow() };
+          const result = handler(call);
+          if (listed && listing) {
+            const { page, headers } = listPage(this.listedObjects(result as (string | number)[], listed.item, listed.idParam, call), listing);
+            return { answer: json(200, page, headers), route: route.path, identity, listAnswered: "objects" };
+          }
+          const listAnswered = listed && request.headers["x-pagination-mode"] !== undefined ? "ids" : undefined;
+          return { answer: json(200, result), route: route.path, identity, listAnswered };
         } catch (error) {
           if (error instanceof OvhHttpError) return { answer: json(error.status, error.body, error.headers), route: route.path, identity };
           throw error;
@@ -279,6 +294,20 @@ export class SimulatorServer {
       this.onInternalError(error);
       return { answer: json(500, { class: "Server::InternalServerError", message: "Internal server error" }) };
     }
+  }
+
+  /** The objects a list route's ids stand for, read through the item route; one gone meanwhile is left out. */
+  private listedObjects(ids: (string | number)[], item: RouteSpec, idParam: string, call: ApiCall): Record<string, unknown>[] {
+    const read = API_HANDLERS[`GET ${item.path}`];
+    const objects: Record<string, unknown>[] = [];
+    for (const id of ids) {
+      try {
+        objects.push(read({ ...call, params: { ...call.params, [idParam]: id } }) as Record<string, unknown>);
+      } catch (error) {
+        if (!(error instanceof OvhHttpError)) throw error;
+      }
+    }
+    return objects;
   }
 
   private token(request: ApiRequest): Outcome {

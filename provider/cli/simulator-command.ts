@@ -4,6 +4,7 @@ import { ExitCode } from "./commands/command-support";
 import {
   DEFAULT_CREDENTIALS,
   DEFAULT_VARIANTS,
+  LIST_MODES,
   startSimulator,
   VARIANT_NAMES,
   type RequestLogEntry,
@@ -37,6 +38,7 @@ interface SimulatorCommandOptions {
   seatDecreaseRefusal?: VariantSettings["seatDecreaseRefusal"];
   mpnIdRequired?: boolean;
   groupOrderConfigurations?: VariantSettings["groupOrderConfigurations"];
+  listMode?: VariantSettings["listMode"];
   logRequests?: boolean;
 }
 
@@ -163,6 +165,11 @@ export function registerSimulatorCommand(program: Command): Command {
         .env("OVH_SIMULATOR_GROUP_ORDER_CONFIGURATIONS")
         .choices(["none", "required"]),
     )
+    .addOption(
+      new Option("--list-mode <mode>", "how list mode (X-Pagination-Mode: CachedObjectList-Pages) is served: honoured (default), ignored, noFilter or noPaging")
+        .env("OVH_SIMULATOR_LIST_MODE")
+        .choices(LIST_MODES),
+    )
     .option("--log-requests", "print one line per API request")
     .action(async (options: SimulatorCommandOptions) => {
       try {
@@ -188,6 +195,7 @@ function variantOptions(options: SimulatorCommandOptions, refuse: (message: stri
     seatDecreaseRefusal: options.seatDecreaseRefusal,
     mpnIdRequired: options.mpnIdRequired === true || booleanFromEnv("OVH_SIMULATOR_MPN_ID_REQUIRED", refuse),
     groupOrderConfigurations: options.groupOrderConfigurations,
+    listMode: options.listMode,
   };
 }
 

@@ -23,6 +23,11 @@ export async function call<K extends OperationKey>(
   operation: K,
   parameters: OperationParameters<K>,
 ): Promise<OperationResponse<K>> {
+  return requester.request<OperationResponse<K>>(operationRequest(operation, parameters));
+}
+
+/** The request of one schema operation, path filled and checked, as `call` sends it. */
+export function operationRequest<K extends OperationKey>(operation: K, parameters: OperationParameters<K>): OvhRequest {
   const space = operation.indexOf(" ");
   const method = operation.slice(0, space) as HttpMethod;
   const template = operation.slice(space + 1);
@@ -30,7 +35,7 @@ export async function call<K extends OperationKey>(
   const request: OvhRequest = { method, path: fillPath(operation, template, path ?? {}) };
   if (query) request.query = toQuery(operation, query);
   if (body !== undefined) request.body = body;
-  return requester.request<OperationResponse<K>>(request);
+  return request;
 }
 
 function fillPath(operation: string, template: string, values: Record<string, unknown>): string {

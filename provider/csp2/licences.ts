@@ -1,5 +1,20 @@
+import { listAll } from "../ovh/list-mode";
+import type { OvhRequester } from "../ovh/types";
 import { Csp2InputError, LicenseResolutionError, SeatChangeError, describeValue } from "./errors";
+import { byId, groupListQuery } from "./listing";
 import type { OfficeLicence } from "./models";
+import { getOrderableLicense } from "./tenant";
+
+/**
+ * The licences the group can order, read live (`Pragma: no-cache`), sorted by id: in list mode one call, else the ids
+ * and one GET per licence.
+ */
+export async function fetchOrderableLicences(requester: OvhRequester, serviceName: string): Promise<OfficeLicence[]> {
+  const licences = await listAll<OfficeLicence>(requester, groupListQuery("GET /saas/csp2/{serviceName}/orderableLicenses", { path: { serviceName } }), (id) =>
+    getOrderableLicense(requester, serviceName, Number(id)),
+  );
+  return byId(licences);
+}
 
 /** How licence names compare: case, surrounding and repeated whitespace, and Unicode width variants ignored. */
 export function normalizeLicenseName(name: string): string {

@@ -1,7 +1,9 @@
 import { OvhApiError } from "../ovh/errors";
+import { listAll, listModeSupported, listObjects } from "../ovh/list-mode";
 import type { OvhRequester } from "../ovh/types";
 import { call } from "./call";
 import { Csp2InputError } from "./errors";
+import { byId, groupListQuery, routeOf } from "./listing";
 import type {
   OfficeSubscription,
   OfficeTask,
@@ -17,6 +19,49 @@ export function listSubscriptions(requester: OvhRequester, serviceName: string):
 
 export function getSubscription(requester: OvhRequester, serviceName: string, subscriptionId: number): Promise<OfficeSubscription> {
   return call(requester, "GET /saas/csp2/{serviceName}/subscription/{id}", { path: { serviceName, id: subscriptionId } });
+}
+
+const SUBSCRIPTION_LIST = "GET /saas/csp2/{serviceName}/subscription";
+
+export interface FetchSubscriptionsOptions {
+  /** Only the subscriptions with these ids; in the fallback only these are read, one GET each. */
+  only?: (subscriptionId: number) => boolean;
+}
+
+/**
+ * The group's subscriptions, read live (`Pragma: no-cache`), sorted by id: in list mode one call (per 5000), else the
+ * ids and one GET per subscription (`only` narrows those), leaving out any deleted between the two. Absence from
+ * this list is not proof of deletion: a subscription ordered or deleted while the list was read may be missed, so
+ * confirm with `findSubscription` before acting on it.
+ */
+export async function fetchSubscriptions(requester: OvhRequester, serviceName: string, options: FetchSubscriptionsOptions = {}): Promise<OfficeSubscription[]> {
+  const only = options.only;
+  const subscriptions = await listAll<OfficeSubscription>(
+    requester,
+    groupListQuery(SUBSCRIPTION_LIST, { path: { serviceName } }),
+    (id) => getSubscription(requester, serviceName, Number(id)),
+    only ? { select: (id) => only(Number(id)) } : {},
+  );
+  return byId(subscriptions);
+}
+
+/**
+ * The group's subscriptions in one list-mode call (per 5000), sorted by id; undefined when list mode is not available
+ * for them on this endpoint. That costs no call when already known, else one plain id listing, the first time in the
+ * process: for a caller that needs one subscription and reads the whole group only when that is one call.
+ */
+export async function tryFetchSubscriptions(requester: OvhRequester, serviceName: string): Promise<OfficeSubscription[] | undefined> {
+  if (subscriptionsInOneCall(requester) === false) return undefined;
+  const outcome = await listObjects<OfficeSubscription>(requester, groupListQuery(SUBSCRIPTION_LIST, { path: { serviceName } }));
+  return outcome.kind === "objects" ? byId(outcome.items) : undefined;
+}
+
+/**
+ * Whether a group's subscriptions are read in one call on this requester's endpoint: true, false (one GET per
+ * subscription), or undefined until a listing was tried in this process.
+ */
+export function subscriptionsInOneCall(requester: OvhRequester): boolean | undefined {
+  return listModeSupported(requester, routeOf(SUBSCRIPTION_LIST));
 }
 
 /** The subscription, or undefined when OVH answers 404 (deleted, or never existed). */

@@ -1,7 +1,9 @@
+import { fetchEach, listAll, listModeSupported, listObjects } from "../ovh/list-mode";
 import type { OvhRequester } from "../ovh/types";
 import { call } from "./call";
 import { OvhApiError } from "../ovh/errors";
 import { TaskFailedError, TaskTimeoutError, TaskVanishedError } from "./errors";
+import { byId, groupListQuery, routeOf } from "./listing";
 import type { OfficeTask, TaskStatusEnum } from "./models";
 import { pollUntil, type PollingOptions } from "./polling";
 
@@ -139,4 +141,66 @@ export async function pendingTasks(requester: OvhRequester, serviceName: string,
     .filter((task): task is OfficeTask & { status: PendingTask["status"] } => task?.status === "todo" || task?.status === "doing")
     .sort((a, b) => a.id - b.id)
     .map(({ id, function: taskFunction, status, todoDate }) => ({ id, function: taskFunction, status, todoDate }));
+}
+
+const TASK_LIST = "GET /saas/csp2/{serviceName}/task";
+const PENDING_STATUSES: PendingTask["status"][] = ["todo", "doing"];
+/** Recent tasks looked at for pending ones when the gateway cannot filter the task list. */
+export const DEFAULT_RECENT_TASKS_SCANNED = 20;
+
+function toPendingTask({ id, function: taskFunction, status, todoDate }: OfficeTask): PendingTask {
+  return { id, function: taskFunction, status: status as PendingTask["status"], todoDate };
+}
+
+function isPending(task: OfficeTask): boolean {
+  return (PENDING_STATUSES as TaskStatusEnum[]).includes(task.status);
+}
+
+export interface FetchPendingTasksOptions {
+  /** Without list mode, how many of the most recent tasks are read (one GET each) to find the pending ones. Default 20. */
+  recentLimit?: number;
+}
+
+/**
+ * The group's tasks still `todo` or `doing`, oldest first, read live (`Pragma: no-cache`). In list mode one call
+ * filtered on `status:in=todo,doing`, whatever the number of tasks the group ever had. Without it (on this
+ * endpoint, learnt once per process), among the `recentLimit` most recent tasks, one GET each: OVH lists tasks
+ * without a filter, and pending ones are the recent ones.
+ */
+export async function fetchPendingTasks(requester: OvhRequester, serviceName: string, options: FetchPendingTasksOptions = {}): Promise<PendingTask[]> {
+  const query = groupListQuery(TASK_LIST, { path: { serviceName } }, [{ field: "status", operator: "in", value: PENDING_STATUSES }]);
+  const outcome = await listObjects<OfficeTask>(requester, query);
+  let tasks: OfficeTask[];
+  if (outcome.kind === "objects") {
+    tasks = outcome.items;
+  } else {
+    const recent = outcome.ids.map(Number).sort((a, b) => b - a).slice(0, options.recentLimit ?? DEFAULT_RECENT_TASKS_SCANNED);
+    // A task that ended meanwhile may no longer be shown: it is not pending.
+    const found = await fetchEach(recent, (id) => findTask(requester, serviceName, Number(id)));
+    tasks = found.filter((task): task is OfficeTask => task !== undefined);
+  }
+  return byId(tasks.filter(isPending)).map(toPendingTask);
+}
+
+export interface FetchTasksOptions {
+  /** Only tasks in these statuses (filtered by OVH in list mode, here otherwise). */
+  statuses?: readonly TaskStatusEnum[];
+}
+
+/**
+ * The group's tasks (finished ones included, as OVH keeps them), read live, sorted by id: in list mode one call (per
+ * 5000), else the ids and one GET per task, leaving out any gone between the two.
+ */
+export async function fetchTasks(requester: OvhRequester, serviceName: string, options: FetchTasksOptions = {}): Promise<OfficeTask[]> {
+  const filters = options.statuses ? [{ field: "status", operator: "in" as const, value: options.statuses }] : undefined;
+  const tasks = await listAll<OfficeTask>(requester, groupListQuery(TASK_LIST, { path: { serviceName } }, filters), (id) => getTask(requester, serviceName, Number(id)));
+  return byId(tasks);
+}
+
+/**
+ * Whether a group's pending tasks are found in one call on this requester's endpoint, whatever its task history:
+ * true, false (only the most recent tasks are looked at, one GET each), or undefined until tried in this process.
+ */
+export function pendingTasksInOneCall(requester: OvhRequester): boolean | undefined {
+  return listModeSupported(requester, routeOf(TASK_LIST));
 }

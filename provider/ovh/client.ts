@@ -10,13 +10,14 @@ import { resolveCredentials, type OvhAuthKind, type OvhCredentials, type Resolve
 import type { ResolvedEndpoint } from "./endpoints";
 import { OvhApiError, OvhConfigError, OvhNetworkError } from "./errors";
 import { parseErrorBody, scrubSecrets, toApiError, toNetworkError, type ApiFailure } from "./failures";
+import { createLeanHttpAdapter } from "./http-adapter";
 import { basicAuthorization, OAUTH2_TOKEN_REQUEST_BODY, OAuth2TokenCache, parseTokenResponse, type OAuth2TokenResponse } from "./oauth2";
 import { MAX_RETRIES_LIMIT, resolveClientLimits, type ClientLimits, type OvhClientOptions, type OvhRequestEvent } from "./options";
-import { assertApiPath, buildRequestUrl, encodeJsonBody } from "./path";
+import { assertApiPath, assertExtraHeaders, buildRequestUrl, encodeJsonBody } from "./path";
 import { decideRetry, parseRetryAfter, type AttemptFailure, type RetryMode } from "./retry";
 import { computeSignature, OvhTimeSync } from "./signature";
 import { RequestThrottle } from "./throttle";
-import type { HttpMethod, OvhRequest, OvhRequester, QueryValue } from "./types";
+import type { HttpMethod, OvhRequest, OvhRequester, OvhResponse, QueryValue } from "./types";
 
 export const USER_AGENT = `pulumi-ovh-office365/${packageVersion}`;
 
@@ -64,6 +65,8 @@ class Exchange {
     readonly behaviour: ClientBehaviour,
     /** Builds the error for an HTTP error answer; defaults to the OVH error shapes. */
     readonly describeFailure: (failure: ApiFailure) => OvhApiError = toApiError,
+    /** Caller headers outside the signature (list mode, Pragma), already checked. */
+    readonly extraHeaders?: Readonly<Record<string, string>>,
   ) {}
 
   report(event: Omit<OvhRequestEvent, "method" | "path" | "attempt">): void {
@@ -87,7 +90,7 @@ class OvhSession {
   readonly #timeSync: OvhTimeSync;
   readonly #tokens: OAuth2TokenCache;
   readonly #http: AxiosInstance;
-  readonly #sendOverHttp: AxiosAdapter = axios.getAdapter("http");
+  readonly #sendOverHttp: AxiosAdapter = createLeanHttpAdapter();
 
   constructor(
     readonly endpoint: ResolvedEndpoint,
@@ -144,7 +147,7 @@ class OvhSession {
   }
 
   #axiosConfig(exchange: Exchange): AxiosRequestConfig {
-    const headers: Record<string, string> = { "User-Agent": USER_AGENT, Accept: "application/json" };
+    const headers: Record<string, string> = { "User-Agent": USER_AGENT, Accept: "application/json", ...exchange.extraHeaders };
     if (exchange.contentType) headers["Content-Type"] = exchange.contentType;
     return {
       method: exchange.method,
@@ -426,14 +429,32 @@ export class OvhClient implements OvhRequester {
     return this.#session.authKind;
   }
 
+  /** Names this client's API endpoint: what is learnt about it (list mode) is shared by its clients in the process. */
+  get endpointKey(): string {
+    return this.endpoint.baseUrl;
+  }
+
   async request<T>(req: OvhRequest): Promise<T> {
+    const exchange = this.#exchangeFor(req);
+    const response = await this.#session.execute(exchange);
+    return parseSuccessBody<T>(response, exchange);
+  }
+
+  async requestWithResponse<T>(req: OvhRequest): Promise<OvhResponse<T>> {
+    const exchange = this.#exchangeFor(req);
+    const response = await this.#session.execute(exchange);
+    return { status: response.status, headers: plainHeaders(response), body: parseSuccessBody<T>(response, exchange) };
+  }
+
+  #exchangeFor(req: OvhRequest): Exchange {
     if (!HTTP_METHODS.includes(req.method)) {
       throw new OvhConfigError(`HTTP method ${JSON.stringify(req.method)} is not supported by the OVH API client: use ${HTTP_METHODS.join(", ")}.`);
     }
     assertApiPath(req.path);
+    if (req.headers) assertExtraHeaders(req.headers);
     const url = buildRequestUrl(this.endpoint.baseUrl, req.path, req.query);
     const body = req.body === undefined ? undefined : encodeJsonBody(req.body);
-    const exchange = new Exchange(
+    return new Exchange(
       req.method,
       req.path,
       url,
@@ -443,9 +464,9 @@ export class OvhClient implements OvhRequester {
       req.noAuth ? "none" : "api",
       req.method === "GET" ? "replayable" : "mutating",
       this.#behaviour,
+      toApiError,
+      req.headers,
     );
-    const response = await this.#session.execute(exchange);
-    return parseSuccessBody<T>(response, exchange);
   }
 
   get<T>(path: string, query?: Record<string, QueryValue>): Promise<T> {
@@ -471,6 +492,15 @@ export class OvhClient implements OvhRequester {
   [inspect.custom](): string {
     return `OvhClient { endpoint: '${this.endpoint.baseUrl}', authKind: '${this.authKind}' }`;
   }
+}
+
+/** The answer's headers as plain strings, names in lower case. */
+function plainHeaders(response: AxiosResponse): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value !== undefined && value !== null) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
+  }
+  return headers;
 }
 
 function parseSuccessBody<T>(response: AxiosResponse<string>, exchange: Exchange): T {

@@ -16,4 +16,26 @@ export { computeSignature, type SignatureInput } from "./signature";
 export { pathParam } from "./path";
 export { OvhTlsError } from "./failures";
 export { OvhApiError, OvhConfigError, OvhNetworkError, type OvhErrorBody } from "./errors";
-export type { HttpMethod, OvhRequest, OvhRequester, QueryValue } from "./types";
+export type { HttpMethod, OvhRequest, OvhRequester, OvhResponse, QueryValue } from "./types";
+export {
+  listObjects,
+  listAll,
+  fetchEach,
+  listModeSupported,
+  listModeSupport,
+  forgetListModeSupport,
+  encodeListFilters,
+  matchesFilter,
+  refineListed,
+  LIST_MODE,
+  MAX_PAGE_SIZE,
+  type ListQuery,
+  type ListFilter,
+  type ListFilterOperator,
+  type ListSort,
+  type ListValue,
+  type ListedId,
+  type ListOutcome,
+  type ListModeSupport,
+  type ListAllOptions,
+} from "./list-mode";

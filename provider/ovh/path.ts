@@ -58,3 +58,21 @@ export function encodeJsonBody(body: unknown): string {
   }
   return json.replace(/[\u0080-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
 }
+
+/** Header names a caller may add to a request: list mode's, and the cache bypass. */
+const EXTRA_HEADER_NAME = /^(x-pagination-[a-z]+(-[a-z]+)*|pragma)$/i;
+
+/**
+ * Checks the extra headers of a request: only `X-Pagination-*` and `Pragma`, so a caller cannot replace an
+ * authentication header, and values without control characters, which would split the header block.
+ */
+export function assertExtraHeaders(headers: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!EXTRA_HEADER_NAME.test(name)) {
+      throw new OvhConfigError(`Request header ${JSON.stringify(name)} cannot be set by a caller: only X-Pagination-* (list mode) and Pragma can.`);
+    }
+    if (typeof value !== "string" || /[\x00-\x1f\x7f]/.test(value)) {
+      throw new OvhConfigError(`Request header ${name} has a value that is not a single-line string: ${JSON.stringify(value)}.`);
+    }
+  }
+}

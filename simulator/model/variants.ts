@@ -1,3 +1,5 @@
+import { LIST_MODES, type ListMode } from "../list-mode";
+
 /**
  * Behaviours OVH does not publish. Each is a per-process setting, so a client can be checked against every
  * plausible variant; the defaults are the simulator's original guesses.
@@ -19,6 +21,8 @@ export interface VariantSettings {
   mpnIdRequired: boolean;
   /** A csp2 cart item requires no configuration (`none`) or some, checked at checkout (`required`). */
   groupOrderConfigurations: "none" | "required";
+  /** How the gateway treats list mode (`X-Pagination-Mode: CachedObjectList-Pages`): see list-mode.ts. */
+  listMode: ListMode;
 }
 
 export const DEFAULT_VARIANTS: Readonly<VariantSettings> = {
@@ -30,6 +34,7 @@ export const DEFAULT_VARIANTS: Readonly<VariantSettings> = {
   seatDecreaseRefusal: "immediate",
   mpnIdRequired: false,
   groupOrderConfigurations: "none",
+  listMode: "honoured",
 };
 
 export type VariantName = keyof VariantSettings;
@@ -59,6 +64,7 @@ const RULES: Readonly<Record<VariantName, VariantRule>> = {
   seatDecreaseRefusal: oneOf(["immediate", "taskError"]),
   mpnIdRequired: { accepts: (value) => typeof value === "boolean", allowed: "true or false" },
   groupOrderConfigurations: oneOf(["none", "required"]),
+  listMode: oneOf(LIST_MODES),
 };
 
 export const VARIANT_NAMES: readonly VariantName[] = Object.keys(DEFAULT_VARIANTS) as VariantName[];

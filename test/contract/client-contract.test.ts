@@ -5,7 +5,7 @@
  * independently of the generated models.
  */
 import * as csp2 from "../../provider/csp2";
-import type { OvhRequest, OvhRequester } from "../../provider/ovh/types";
+import type { OvhRequest, OvhRequester, OvhResponse } from "../../provider/ovh/types";
 import { readOvhSchema, type SchemaOperation, type SchemaProperty } from "../support/ovh-schema";
 
 interface Operation extends SchemaOperation {
@@ -179,6 +179,11 @@ class RecordingRequester implements OvhRequester {
     const answer = sample(operation.responseType);
     return (steering[operation.key] ? steering[operation.key](answer as object) : answer) as T;
   }
+
+  /** List-mode requests get the same samples: plain ids on list routes, as from a gateway that ignores the mode. */
+  async requestWithResponse<T>(request: OvhRequest): Promise<OvhResponse<T>> {
+    return { status: 200, headers: {}, body: await this.request<T>(request) };
+  }
 }
 
 const instantly = { sleep: async () => undefined, now: () => 0 };
@@ -226,6 +231,11 @@ const exercises: [string, (requester: OvhRequester) => Promise<unknown>][] = [
   ["waitForTask", (r) => csp2.waitForTask(r, serviceName, 7, instantly)],
   ["waitForTasks", (r) => csp2.waitForTasks(r, serviceName, [7, 8], instantly)],
   ["pendingTasks", (r) => csp2.pendingTasks(r, serviceName)],
+  ["fetchSubscriptions", (r) => csp2.fetchSubscriptions(r, serviceName, { only: (id) => id > 0 })],
+  ["tryFetchSubscriptions", (r) => csp2.tryFetchSubscriptions(r, serviceName)],
+  ["fetchPendingTasks", (r) => csp2.fetchPendingTasks(r, serviceName, { recentLimit: 5 })],
+  ["fetchTasks", (r) => csp2.fetchTasks(r, serviceName, { statuses: ["todo"] })],
+  ["fetchOrderableLicences", (r) => csp2.fetchOrderableLicences(r, serviceName)],
   ["listCarts", (r) => csp2.listCarts(r, { description: "pulumi" })],
   ["createCart", (r) => csp2.createCart(r, { ovhSubsidiary: "FR", description: "pulumi", expire: "2024-05-02T10:00:00+02:00" })],
   ["getCart", (r) => csp2.getCart(r, cartId)],
@@ -284,6 +294,8 @@ const sendsNothing = new Set([
   "describeValue",
   "formatDuration",
   "nextPollDelay",
+  "pendingTasksInOneCall",
+  "subscriptionsInOneCall",
   "normalizeLicenseName",
   "pollUntil",
   "resolveLicense",

@@ -1,0 +1,26 @@
+import type { ListFilter, ListQuery } from "../ovh/list-mode";
+import { operationRequest, type OperationKey, type OperationParameters } from "./call";
+
+/** The list operations of a licence group read in list mode. */
+export type GroupListOperation =
+  | "GET /saas/csp2/{serviceName}/subscription"
+  | "GET /saas/csp2/{serviceName}/task"
+  | "GET /saas/csp2/{serviceName}/orderableLicenses";
+
+/** The path template of an operation: what list mode support is remembered by. */
+export function routeOf(operation: OperationKey): string {
+  return operation.slice(operation.indexOf(" ") + 1);
+}
+
+/**
+ * The list-mode query of a group's list operation. Always `Pragma: no-cache`: these listings are compared with
+ * declared state (drift, pending tasks), so OVH's cached copy of the list will not do.
+ */
+export function groupListQuery<K extends GroupListOperation>(operation: K, parameters: OperationParameters<K>, filters?: readonly ListFilter[]): ListQuery {
+  const request = operationRequest(operation, parameters);
+  return { path: request.path, route: routeOf(operation), query: request.query, noCache: true, ...(filters ? { filters } : {}) };
+}
+
+export function byId<T extends { id: number }>(items: T[]): T[] {
+  return items.sort((a, b) => a.id - b.id);
+}
