@@ -175,9 +175,7 @@ export async function fetchPendingTasks(requester: OvhRequester, serviceName: st
     tasks = outcome.items;
   } else {
     const recent = outcome.ids.map(Number).sort((a, b) => b - a).slice(0, options.recentLimit ?? DEFAULT_RECENT_TASKS_SCANNED);
-    // A task that ended meanwhile may no longer be shown: it is not pending.
-    const found = await fetchEach(recent, (id) => findTask(requester, serviceName, Number(id)));
-    tasks = found.filter((task): task is OfficeTask => task !== undefined);
+    tasks = await fetchEach(recent, (id) => getTask(requester, serviceName, Number(id)));
   }
   return byId(tasks.filter(isPending)).map(toPendingTask);
 }
