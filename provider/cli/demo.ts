@@ -56,22 +56,29 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       serializeProvider({ programDir, exportName: "licenseGroupProvider" }),
     ]);
     // What the provider prints is what `pulumi up` shows its user.
-    host = await startProviderHost({ cwd: programDir, onOutput: (line) => say(`  │ ${line.text}`) });
     const { applicationKey, applicationSecret, consumerKey } = simulator.credentials;
-    await host.configure(
-      {
-        "ovh:endpoint": simulator.endpoint,
-        "ovh:applicationKey": applicationKey,
-        "ovh:applicationSecret": applicationSecret,
-        "ovh:consumerKey": consumerKey,
-      },
-      { secretKeys: ["ovh:applicationSecret", "ovh:consumerKey"] },
-    );
+    /** Each `pulumi` command starts the provider host anew, with the stack config of that moment. */
+    const startRun = async (extraConfig: Record<string, string> = {}): Promise<ProviderHost> => {
+      await host?.close();
+      // The provider's own lines; the host's stderr repeats a failed operation's error with its stack.
+      host = await startProviderHost({ cwd: programDir, onOutput: (line) => line.stream === "stdout" && say(`  │ ${line.text}`) });
+      await host.configure(
+        {
+          "ovh:endpoint": simulator.endpoint,
+          "ovh:applicationKey": applicationKey,
+          "ovh:applicationSecret": applicationSecret,
+          "ovh:consumerKey": consumerKey,
+          ...extraConfig,
+        },
+        { secretKeys: ["ovh:applicationSecret", "ovh:consumerKey"] },
+      );
+      return host;
+    };
+    let h = await startRun();
 
     // The demo's own look at the control panel: a local simulator, so no need for OVH's request rate.
     const requester = createOvhClient({ endpoint: simulator.endpoint, applicationKey, applicationSecret, consumerKey, maxRequestsPerSecond: 1000, env: {} });
     const readSubscriptions = async () => (await readStatus(requester, silentWriter, serviceName)).subscriptions;
-    const h = host;
     const groupInputs = { serviceName, displayName: quickstart.group.displayName };
     const declaredOf = (name: string) => quickstart.subscriptions.find((s) => s.name === name)!;
     const subscriptionInputs = (name: string, seats = declaredOf(name).seats) => ({
@@ -169,10 +176,21 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       subscriptions.set(standard, await upSubscription(standard, undefined, refreshed));
     });
 
-    await step("6. pulumi destroy: delete both subscriptions; the licence group is only forgotten (it stays at OVH)", async () => {
-      await Promise.all([...subscriptions.values()].map((state) => destroy(h, state)));
-      if (group) await destroy(h, group);
+    await step("6. pulumi destroy: refused, because deleting at OVH cancels the customer's licences and needs intent", async () => {
+      const refusals = await Promise.all([...subscriptions.values()].map((state) => destroy(h, state).then(() => undefined, (error: Error) => error)));
+      const refused = refusals.filter((error): error is Error => error !== undefined);
+      if (refused.length !== subscriptions.size) throw new Error(`pulumi destroy deleted ${subscriptions.size - refused.length} subscription(s) without an allowance.`);
+      say(`pulumi destroy: ${refused.length} deletes refused, nothing deleted: ${refused[0].message.split(". ")[0]}.`);
     });
+
+    await step(
+      `7. pulumi config set ovh-office365:allowDeletes ${serviceName}, then pulumi destroy: both subscriptions deleted; the licence group is only forgotten (it stays at OVH)`,
+      async () => {
+        h = await startRun({ "ovh-office365:allowDeletes": serviceName });
+        await Promise.all([...subscriptions.values()].map((state) => destroy(h, state)));
+        if (group) await destroy(h, group);
+      },
+    );
     const left = simulator.admin.subscriptions(serviceName).filter((s) => quickstart.subscriptions.some((q) => q.license === s.licenseName));
     if (left.length > 0) throw new Error(`Clean-up left ${left.length} subscription(s) behind.`);
     say(`\nDone: ${simulator.requestLog.figures().requests} OVH API calls, every step converged.`);
@@ -250,6 +268,9 @@ export async function runPulumiDemo(options: DemoOptions): Promise<void> {
     const drift = await run(["preview", "--refresh", "--expect-no-changes"], (code) => code !== 0);
     say(`drift detected: pulumi exited with ${drift}`);
     await run(["up", "--refresh", "--yes", "--skip-preview"]);
+    const refused = await run(["destroy", "--yes", "--skip-preview"], (code) => code !== 0);
+    say(`deletes need intent: pulumi destroy exited with ${refused}, nothing deleted`);
+    await run(["config", "set", "ovh-office365:allowDeletes", serviceName]);
     await run(["destroy", "--yes", "--skip-preview"]);
     await run(["stack", "rm", "demo", "--yes"]);
   } finally {

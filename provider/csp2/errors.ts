@@ -78,6 +78,24 @@ export class TaskFailedError extends Csp2Error {
   }
 }
 
+/** OVH no longer shows a task (404): it ended, but OVH does not say how. */
+export class TaskVanishedError extends Csp2Error {
+  readonly serviceName: string;
+  readonly taskId: number;
+  readonly taskFunction?: string;
+
+  constructor(serviceName: string, taskId: number, lastSeen?: Pick<OfficeTask, "function" | "status">) {
+    const seen = lastSeen ? ` (${lastSeen.function}, last seen "${lastSeen.status}")` : "";
+    super(
+      `OVH task ${taskId}${seen} on licence group ${serviceName} is no longer shown by OVH (404): it has ended, but ` +
+        `OVH does not say whether it succeeded. Check the licence group's state (\`ovh-office365 status ${serviceName}\`).`,
+    );
+    this.serviceName = serviceName;
+    this.taskId = taskId;
+    this.taskFunction = lastSeen?.function;
+  }
+}
+
 /** An OVH task did not end within the timeout. It is still running at OVH. */
 export class TaskTimeoutError extends Csp2Error {
   readonly serviceName: string;

@@ -1,11 +1,22 @@
 import type { OvhRequester } from "../ovh/types";
 import { call } from "./call";
-import { addCsp2Item, addItemConfiguration, assignCart, checkoutCart, createCart, deleteCart, getCheckout, listCsp2Offers } from "./cart";
+import {
+  addCsp2Item,
+  addItemConfiguration,
+  assignCart,
+  checkoutCart,
+  createCart,
+  deleteCart,
+  getCheckout,
+  getRequiredConfiguration,
+  listCsp2Offers,
+} from "./cart";
 import { Csp2Error, Csp2InputError, OrderFailedError, OrderTimeoutError } from "./errors";
 import {
   OvhSubsidiaryEnumValues,
   type AssociatedObject,
   type BillingOrder,
+  type ConfigurationRequirements,
   type BillingOrderDetail,
   type GenericProductDefinition,
   type ItemDetail,
@@ -131,6 +142,26 @@ function checkOffered(offers: GenericProductDefinition[], order: LicenseGroupOrd
 }
 
 /**
+ * Throws before checkout, naming every configuration the cart item requires and the order does not set (the labels
+ * for CSP2 are not public: OVH lists them per item).
+ */
+export function checkRequiredConfigurations(required: ConfigurationRequirements[], order: LicenseGroupOrder): void {
+  const given = new Set((order.configurations ?? []).map((configuration) => configuration.label));
+  const missing = required.filter((requirement) => requirement.required && !given.has(requirement.label));
+  if (missing.length === 0) return;
+  const described = missing.map((requirement) => {
+    const allowed = requirement.allowedValues?.length ? `, one of ${requirement.allowedValues.join(", ")}` : "";
+    return `"${requirement.label}" (${requirement.type}${allowed})`;
+  });
+  throw new Csp2InputError(
+    "configurations",
+    [...given],
+    `lack what plan ${order.planCode} requires: ${described.join(", ")}`,
+    `add each as {label, value}; nothing was ordered and the cart was deleted`,
+  );
+}
+
+/**
  * Orders a new licence group through the cart and returns the order id: create cart, assign it, check the plan
  * against the offers, add the CSP2 item and its configurations, preview, checkout, pay (preferred payment method
  * when `autoPay`, else the fidelity account for a free order). A cart that fails before checkout is deleted.
@@ -155,6 +186,7 @@ export async function orderLicenseGroup(
       quantity: 1,
     });
     onProgress(`plan ${wanted.planCode} (${wanted.duration}, ${wanted.pricingMode}) added as item ${item.itemId}`);
+    checkRequiredConfigurations(await getRequiredConfiguration(requester, cart.cartId, item.itemId), wanted);
     for (const { label, value } of wanted.configurations ?? []) {
       await addItemConfiguration(requester, cart.cartId, item.itemId, { label, value });
       onProgress(`configuration ${label} set`);

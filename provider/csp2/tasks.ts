@@ -1,7 +1,8 @@
 import { fetchEach, listAll, listModeSupported, listObjects } from "../ovh/list-mode";
 import type { OvhRequester } from "../ovh/types";
 import { call } from "./call";
-import { TaskFailedError, TaskTimeoutError } from "./errors";
+import { OvhApiError } from "../ovh/errors";
+import { TaskFailedError, TaskTimeoutError, TaskVanishedError } from "./errors";
 import { byId, groupListQuery, routeOf } from "./listing";
 import type { OfficeTask, TaskStatusEnum } from "./models";
 import { pollUntil, type PollingOptions } from "./polling";
@@ -13,6 +14,16 @@ export function listTasks(requester: OvhRequester, serviceName: string): Promise
 
 export function getTask(requester: OvhRequester, serviceName: string, taskId: number): Promise<OfficeTask> {
   return call(requester, "GET /saas/csp2/{serviceName}/task/{id}", { path: { serviceName, id: taskId } });
+}
+
+/** The task, or undefined when OVH no longer shows it (some OVH task APIs drop a task once it has ended). */
+export async function findTask(requester: OvhRequester, serviceName: string, taskId: number): Promise<OfficeTask | undefined> {
+  try {
+    return await getTask(requester, serviceName, taskId);
+  } catch (error) {
+    if (error instanceof OvhApiError && error.isNotFound) return undefined;
+    throw error;
+  }
 }
 
 /** Reported after every poll, so callers can print progress. */
@@ -33,25 +44,54 @@ export interface WaitForTaskOptions extends PollingOptions {
 
 export const defaultTaskTimeoutMs = 30 * 60 * 1000;
 
+/** How a task ended, as far as OVH still shows it. */
+export type TaskEnd =
+  | { outcome: "done"; task: OfficeTask }
+  | { outcome: "failed"; task: OfficeTask & { status: "error" | "cancelled" } }
+  /**
+   * OVH answered 404 for the task: some OVH task APIs drop a task once it has ended, so it ended one way or the
+   * other. Only the resource's own state can tell which.
+   */
+  | { outcome: "vanished"; taskId: number; lastSeen?: OfficeTask };
+
 /**
- * Polls the task until it is `done` and returns it. Throws `TaskFailedError` when it ends in `error` or
- * `cancelled`, and `TaskTimeoutError` when it is still `todo`/`doing` after `timeoutMs`.
+ * Polls the task until it ends and says how: `done`, `failed` (`error` or `cancelled`), or `vanished` (OVH no
+ * longer shows it). Throws `TaskTimeoutError` when it is still `todo`/`doing` after `timeoutMs`.
  */
-export function waitForTask(requester: OvhRequester, serviceName: string, taskId: number, options: WaitForTaskOptions = {}): Promise<OfficeTask> {
-  let last: OfficeTask; // set by the first poll, which always happens before a timeout
-  return pollUntil<OfficeTask>(
+export function waitForTaskEnd(requester: OvhRequester, serviceName: string, taskId: number, options: WaitForTaskOptions = {}): Promise<TaskEnd> {
+  let last: OfficeTask | undefined;
+  return pollUntil<TaskEnd>(
     async ({ polls, elapsedMs }) => {
-      const task = await getTask(requester, serviceName, taskId);
+      let task: OfficeTask;
+      try {
+        task = await getTask(requester, serviceName, taskId);
+      } catch (error) {
+        if (error instanceof OvhApiError && error.isNotFound) return { outcome: "vanished", taskId, lastSeen: last };
+        throw error;
+      }
       last = task;
       options.onProgress?.({ serviceName, taskId, function: task.function, status: task.status, elapsedMs, polls });
-      if (task.status === "done") return task;
-      if (task.status === "error" || task.status === "cancelled") throw new TaskFailedError(serviceName, { ...task, status: task.status });
+      if (task.status === "done") return { outcome: "done", task };
+      if (task.status === "error" || task.status === "cancelled") return { outcome: "failed", task: { ...task, status: task.status } };
       return undefined;
     },
-    ({ elapsedMs }) => new TaskTimeoutError(serviceName, last, elapsedMs, options.timeoutMs ?? defaultTaskTimeoutMs),
+    // The first poll always comes before a timeout, and a poll that found no task ends the wait.
+    ({ elapsedMs }) => new TaskTimeoutError(serviceName, last as OfficeTask, elapsedMs, options.timeoutMs ?? defaultTaskTimeoutMs),
     options,
     defaultTaskTimeoutMs,
   );
+}
+
+/**
+ * Polls the task until it is `done` and returns it. Throws `TaskFailedError` when it ends in `error` or
+ * `cancelled`, `TaskVanishedError` when OVH no longer shows it, and `TaskTimeoutError` when it is still
+ * `todo`/`doing` after `timeoutMs`.
+ */
+export async function waitForTask(requester: OvhRequester, serviceName: string, taskId: number, options: WaitForTaskOptions = {}): Promise<OfficeTask> {
+  const end = await waitForTaskEnd(requester, serviceName, taskId, options);
+  if (end.outcome === "done") return end.task;
+  if (end.outcome === "failed") throw new TaskFailedError(serviceName, end.task);
+  throw new TaskVanishedError(serviceName, taskId, end.lastSeen);
 }
 
 /**
@@ -96,9 +136,9 @@ export interface PendingTasksScope {
 export async function pendingTasks(requester: OvhRequester, serviceName: string, scope: PendingTasksScope = {}): Promise<PendingTask[]> {
   let ids = scope.taskIds ? [...scope.taskIds] : await listTasks(requester, serviceName);
   if (!scope.taskIds && scope.mostRecent !== undefined) ids = ids.sort((a, b) => b - a).slice(0, scope.mostRecent);
-  const tasks = await Promise.all(ids.map((id) => getTask(requester, serviceName, id)));
+  const tasks = await Promise.all(ids.map((id) => findTask(requester, serviceName, id)));
   return tasks
-    .filter((task): task is OfficeTask & { status: PendingTask["status"] } => task.status === "todo" || task.status === "doing")
+    .filter((task): task is OfficeTask & { status: PendingTask["status"] } => task?.status === "todo" || task?.status === "doing")
     .sort((a, b) => a.id - b.id)
     .map(({ id, function: taskFunction, status, todoDate }) => ({ id, function: taskFunction, status, todoDate }));
 }

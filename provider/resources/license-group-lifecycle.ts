@@ -14,7 +14,8 @@ import {
 } from "./license-group-rules";
 import { licenceGroupNotFound } from "./catalogue";
 import { pendingTasksOf } from "./pending-tasks";
-import { configureFromStack, ovhClient, tell } from "./provider-config";
+import { deletionAdvice, isDeletionAllowed } from "./deletion-intent";
+import { configureFromStack, deletionAllowance, ovhClient, tell } from "./provider-config";
 
 /** The LicenseGroup resource's operations against OVH. The provider object in license-group.ts delegates here. */
 
@@ -85,9 +86,16 @@ export async function remove(id: string, props: LicenseGroupOutputs): Promise<vo
     tell(
       id,
       "removed from the program but NOT terminated: the licence group and its subscriptions stay at OVH and are still " +
-        "billed. Set terminateOnDelete: true before deleting to terminate it.",
+        "billed. To terminate it, set terminateOnDelete: true and run `pulumi up` before removing it, and allow it with " +
+        "`pulumi config set ovh-office365:allowDeletes " + id + "`.",
     );
     return;
+  }
+  if (!isDeletionAllowed(deletionAllowance(), id)) {
+    throw new Error(
+      `${id}: not terminated. terminateOnDelete is true, so deleting this resource terminates the licence group at OVH ` +
+        `(the customer's tenant and every subscription in it), and this stack does not allow it. ${deletionAdvice(id)}`,
+    );
   }
   const requester = ovhClient();
   const serviceIds = await csp2.listServices(requester, { resourceName: id });
@@ -117,7 +125,7 @@ async function orderGroup(requester: OvhRequester, displayName: string, order: L
     await csp2.deleteCart(requester, cartId);
   }
   const subject = `group "${displayName}"`;
-  const orderId = await csp2.orderLicenseGroup(
+  const orderId = await orderThroughCart(
     requester,
     {
       ovhSubsidiary: order.ovhSubsidiary,
@@ -132,11 +140,22 @@ async function orderGroup(requester: OvhRequester, displayName: string, order: L
   );
   tell(subject, `ordered: OVH order ${orderId}, waiting for delivery`);
   const serviceName = await csp2.waitForOrderDelivery(requester, orderId, {
+    planCode: order.planCode,
     timeoutMs: (order.deliveryTimeoutMinutes ?? 60) * 60_000,
     onProgress: (progress) => tell(subject, `order ${orderId}: ${progress.status}, ${Math.round(progress.elapsedMs / 1000)} s`),
   });
   tell(subject, `delivered as ${serviceName}`);
   return { serviceName, orderId };
+}
+
+/** `csp2.orderLicenseGroup`, with its input errors naming the resource's input (`order.planCode`, …). */
+async function orderThroughCart(...args: Parameters<typeof csp2.orderLicenseGroup>): Promise<number> {
+  try {
+    return await csp2.orderLicenseGroup(...args);
+  } catch (error) {
+    if (error instanceof csp2.Csp2InputError) error.message = `order.${error.message}`;
+    throw error;
+  }
 }
 
 async function getTenantOrExplain(requester: OvhRequester, serviceName: string): Promise<OfficeTenantWithIAM> {

@@ -1,5 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { getSharedOvhClient, type OvhClient, type OvhClientOptions } from "../ovh";
+import { allowDeletesConfigKey, type DeletionAllowance, parseDeletionAllowance } from "./deletion-intent";
+import type { OperationContext } from "./operation-context";
 
 /**
  * Stack configuration handed to the provider by the engine (`configure`). Kept in this module, never in the
@@ -17,6 +19,7 @@ const stackConfigKeys = {
   accessToken: "ovh:accessToken",
   maxRequestsPerSecond: "ovh-office365:maxRequestsPerSecond",
   maxConcurrentRequests: "ovh-office365:maxConcurrentRequests",
+  allowDeletes: allowDeletesConfigKey,
 } as const;
 type StackConfigKey = keyof typeof stackConfigKeys;
 
@@ -26,7 +29,19 @@ export async function configureFromStack(req: pulumi.dynamic.ConfigureRequest): 
     const value = req.config.get(name);
     if (value !== undefined && value !== "") next[key] = value;
   }
+  // A malformed allowance fails the run before anything is called, not at the first delete.
+  parseDeletionAllowance(next.allowDeletes);
   stackConfig = next;
+}
+
+/** What one operation works with: the OVH client built from the stack config, and progress lines for the user. */
+export function operationContext(): OperationContext {
+  return { requester: ovhClient(), tell };
+}
+
+/** What this run may delete at OVH, from the stack config. */
+export function deletionAllowance(): DeletionAllowance {
+  return parseDeletionAllowance(stackConfig.allowDeletes);
 }
 
 /** The OVH client for this call: stack config first, then `OVH_*` environment variables, read now. */

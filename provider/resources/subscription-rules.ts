@@ -74,6 +74,21 @@ export function seatGuardProblem(current: unknown, wanted: unknown, maxSeatChang
   );
 }
 
+/**
+ * Subscription statuses that mean "deleted": OVH does not publish its status values (docs/ovh-assumptions.md). A
+ * subscription listed with one of these does not count as existing when ordering or adopting, and a refresh drops
+ * it. Every other status, known or not, counts as existing, so an unknown status never leads to a second order.
+ */
+export const terminalSubscriptionStatuses = ["deleted", "terminated", "cancelled", "canceled"] as const;
+
+export function isTerminalStatus(status: string): boolean {
+  return (terminalSubscriptionStatuses as readonly string[]).includes(status.trim().toLowerCase());
+}
+
+export function taskTimeoutMs(declared: { taskTimeoutMinutes?: number }): number {
+  return (declared.taskTimeoutMinutes ?? defaultTaskTimeoutMinutes) * 60_000;
+}
+
 export function normalizeLicenseName(name: string): string {
   return name.trim().replace(/\s+/g, " ").toLowerCase();
 }

@@ -220,6 +220,7 @@ const exercises: [string, (requester: OvhRequester) => Promise<unknown>][] = [
   ["listSubscriptions", (r) => csp2.listSubscriptions(r, serviceName)],
   ["getSubscription", (r) => csp2.getSubscription(r, serviceName, 42)],
   ["findSubscription", (r) => csp2.findSubscription(r, serviceName, 42)],
+  ["findTask", (r) => csp2.findTask(r, serviceName, 7)],
   ["createSubscription", (r) => csp2.createSubscription(r, serviceName, { licenseId: 11, quantity: 5 })],
   ["deleteSubscription", (r) => csp2.deleteSubscription(r, serviceName, 42)],
   ["changeQuantity", (r) => csp2.changeQuantity(r, serviceName, 42, { quantity: 8 })],
@@ -229,6 +230,7 @@ const exercises: [string, (requester: OvhRequester) => Promise<unknown>][] = [
   ["listTasks", (r) => csp2.listTasks(r, serviceName)],
   ["getTask", (r) => csp2.getTask(r, serviceName, 7)],
   ["waitForTask", (r) => csp2.waitForTask(r, serviceName, 7, instantly)],
+  ["waitForTaskEnd", (r) => csp2.waitForTaskEnd(r, serviceName, 7, instantly)],
   ["waitForTasks", (r) => csp2.waitForTasks(r, serviceName, [7, 8], instantly)],
   ["pendingTasks", (r) => csp2.pendingTasks(r, serviceName)],
   ["fetchSubscriptions", (r) => csp2.fetchSubscriptions(r, serviceName, { only: (id) => id > 0 })],
@@ -290,6 +292,7 @@ const exercises: [string, (requester: OvhRequester) => Promise<unknown>][] = [
 /** Exported functions that send nothing themselves: pure checks, the schedule, formatting, and the generic sender. */
 const sendsNothing = new Set([
   "call",
+  "checkRequiredConfigurations",
   "checkSeatChange",
   "describeValue",
   "formatDuration",

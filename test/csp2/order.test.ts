@@ -34,12 +34,15 @@ const order: LicenseGroupOrder = {
   description: "pulumi order contoso",
 };
 
-function cartRequester(checkoutPrice = 0): ScriptedRequester {
+const requirement = (label: string, required = true, allowedValues: string[] | null = null) => ({ label, type: "string", required, fields: null, allowedValues });
+
+function cartRequester(checkoutPrice = 0, required: unknown[] = [requirement("tenant_name")]): ScriptedRequester {
   return new ScriptedRequester()
     .on("POST /order/cart", { cartId: "cart-1", description: "pulumi order contoso", expire: null, items: [], readOnly: false })
     .on("POST /order/cart/cart-1/assign", null)
     .on("GET /order/cart/cart-1/csp2", offers)
     .on("POST /order/cart/cart-1/csp2", { cartId: "cart-1", itemId: 5, productId: "csp2" })
+    .on("GET /order/cart/cart-1/item/5/requiredConfiguration", required)
     .on("POST /order/cart/cart-1/item/5/configuration", { id: 1, label: "tenant_name", value: "contoso" })
     .on("GET /order/cart/cart-1/checkout", { orderId: null, prices: { withoutTax: price(checkoutPrice) }, details: [], contracts: [], url: null })
     .on("POST /order/cart/cart-1/checkout", { orderId: 9001, prices: { withoutTax: price(checkoutPrice) }, details: [], contracts: [], url: "https://example.invalid/order/9001" })
@@ -58,14 +61,15 @@ describe("orderLicenseGroup", () => {
       "POST /order/cart/cart-1/assign",
       "GET /order/cart/cart-1/csp2",
       "POST /order/cart/cart-1/csp2",
+      "GET /order/cart/cart-1/item/5/requiredConfiguration",
       "POST /order/cart/cart-1/item/5/configuration",
       "GET /order/cart/cart-1/checkout",
       "POST /order/cart/cart-1/checkout",
     ]);
     expect(requester.calls[0].body).toEqual({ ovhSubsidiary: "FR", description: "pulumi order contoso" });
     expect(requester.calls[3].body).toEqual({ planCode: "csp2-tenant-example", duration: "P1M", pricingMode: "default", quantity: 1 });
-    expect(requester.calls[4].body).toEqual({ label: "tenant_name", value: "contoso" });
-    expect(requester.calls[6].body).toEqual({ autoPayWithPreferredPaymentMethod: true, waiveRetractationPeriod: false });
+    expect(requester.calls[5].body).toEqual({ label: "tenant_name", value: "contoso" });
+    expect(requester.calls[7].body).toEqual({ autoPayWithPreferredPaymentMethod: true, waiveRetractationPeriod: false });
     expect(messages[0]).toBe("cart cart-1 created (subsidiary FR)");
     expect(messages).toContain("order 9001 placed, paid with the preferred payment method");
     expect(messages).toContain("configuration tenant_name set");
@@ -93,6 +97,19 @@ describe("orderLicenseGroup", () => {
     expect(error).toBeInstanceOf(Csp2InputError);
     expect(error.message).toBe('planCode: "csp2-nope" is not a CSP2 offer of subsidiary FR: use one of csp2-tenant-example.');
     expect(requester.keys.at(-1)).toBe("DELETE /order/cart/cart-1");
+    expect(requester.keys).not.toContain("POST /order/cart/cart-1/checkout");
+  });
+
+  it("refuses, before setting anything, an order lacking configurations the cart item requires, naming each, and deletes the cart", async () => {
+    const requester = cartRequester(0, [requirement("tenant_name"), requirement("mpn_id"), requirement("region", true, ["EU", "US"]), requirement("note", false)]);
+    const error = (await orderLicenseGroup(requester, order).catch((e: unknown) => e)) as Csp2InputError;
+    expect(error).toBeInstanceOf(Csp2InputError);
+    expect(error.field).toBe("configurations");
+    expect(error.message).toContain('lack what plan csp2-tenant-example requires: "mpn_id" (string), "region" (string, one of EU, US)');
+    expect(error.message).not.toContain('"note"');
+    expect(error.message).toContain("nothing was ordered and the cart was deleted");
+    expect(requester.keys.at(-1)).toBe("DELETE /order/cart/cart-1");
+    expect(requester.keys).not.toContain("POST /order/cart/cart-1/item/5/configuration");
     expect(requester.keys).not.toContain("POST /order/cart/cart-1/checkout");
   });
 

@@ -3,6 +3,7 @@ import {
   decideOrder,
   diffSubscription,
   inputsFromOutputs,
+  isTerminalStatus,
   parseSubscriptionResourceId,
   seatGuardProblem,
 } from "../../provider/resources/subscription-rules";
@@ -163,5 +164,14 @@ describe("decideOrder", () => {
   it("never resumes with a subscription another resource already manages", () => {
     const decision = decideOrder([recent], 10, new Set([50]), now, "\"Basic\"");
     expect(decision).toMatchObject({ action: "refuse", reason: expect.stringContaining("another resource of this program already manages it") });
+  });
+});
+
+describe("isTerminalStatus", () => {
+  it.each(["deleted", "terminated", "cancelled", "canceled", " Terminated "])("%s means deleted", (status) => {
+    expect(isTerminalStatus(status)).toBe(true);
+  });
+  it.each(["ok", "active", "inactive", "suspended", "expired", "creating", ""])("%s counts as existing", (status) => {
+    expect(isTerminalStatus(status)).toBe(false);
   });
 });

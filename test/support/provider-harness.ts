@@ -35,8 +35,11 @@ export interface ProviderHarness {
   readonly host: ProviderHost;
   /** Program inputs with the export's `__provider`, as `pulumi.dynamic.Resource` registers them. */
   inputs(exportName: string, inputs: PropertyMap): PropertyMap;
-  /** Kills the host as a crash would (SIGKILL) if it still runs, then starts and configures a new one. */
-  restart(): Promise<ProviderHost>;
+  /**
+   * Kills the host as a crash would (SIGKILL) if it still runs, then starts and configures a new one, as the next
+   * `pulumi` run would; with `config`, that run's stack config replaces the one given at open.
+   */
+  restart(config?: Record<string, string>): Promise<ProviderHost>;
   /** Stops the host and removes the program directory. */
   close(): Promise<void>;
 }
@@ -64,6 +67,7 @@ export async function openProviderHarness(options: ProviderHarnessOptions): Prom
     const providers = Object.fromEntries(options.exportNames.map((name, index) => [name, texts[index]]));
     for (const text of texts) secretSweep.provider(text);
 
+    let config = options.config ?? {};
     const start = async (): Promise<ProviderHost> => {
       // Swept: every resource call's arguments, results and errors, and every line the host prints.
       const started = secretSweep.host(
@@ -77,7 +81,7 @@ export async function openProviderHarness(options: ProviderHarnessOptions): Prom
           },
         }),
       );
-      await started.configure(options.config ?? {}, { secretKeys: options.secretKeys });
+      await started.configure(config, { secretKeys: options.secretKeys });
       return started;
     };
     host = await start();
@@ -95,7 +99,11 @@ export async function openProviderHarness(options: ProviderHarnessOptions): Prom
         }
         return withProvider(text, inputs);
       },
-      async restart() {
+      async restart(nextConfig) {
+        if (nextConfig) {
+          secretSweep.registerSettings(nextConfig, options.secretKeys);
+          config = nextConfig;
+        }
         await host?.kill("SIGKILL");
         host = await start();
         return host;

@@ -23,7 +23,10 @@ export interface ResourceStackOptions {
 /** Stack config keys `pulumi config set --secret` would keep encrypted. */
 export const SECRET_STACK_CONFIG_KEYS = ["ovh:applicationSecret", "ovh:consumerKey"];
 
-/** The stack config pointing a provider at the simulator with its application-key credentials. */
+/**
+ * The stack config pointing a provider at the simulator with its application-key credentials. Deletes are allowed,
+ * as a stack being torn down would allow them; the suites about deletion intent configure their own.
+ */
 export function simulatorStackConfig(simulator: RunningSimulator): Record<string, string> {
   const { applicationKey, applicationSecret, consumerKey } = simulator.credentials;
   return {
@@ -31,6 +34,7 @@ export function simulatorStackConfig(simulator: RunningSimulator): Record<string
     "ovh:applicationKey": applicationKey,
     "ovh:applicationSecret": applicationSecret,
     "ovh:consumerKey": consumerKey,
+    "ovh-office365:allowDeletes": "*",
   };
 }
 

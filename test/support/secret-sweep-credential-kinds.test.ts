@@ -57,7 +57,7 @@ describe.each(KINDS)("secrets of $label", ({ kind, identity, wrongSecret }) => {
     harness = await openProviderHarness({
       label: `secret-sweep-${kind}`,
       exportNames: ["subscriptionProvider"],
-      config: { "ovh:endpoint": simulator.endpoint, "ovh-office365:maxRequestsPerSecond": "200", ...config },
+      config: { "ovh:endpoint": simulator.endpoint, "ovh-office365:maxRequestsPerSecond": "200", "ovh-office365:allowDeletes": "*", ...config },
       secretKeys,
     });
   });

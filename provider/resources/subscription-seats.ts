@@ -1,0 +1,156 @@
+import * as csp2 from "../csp2";
+import type { OfficeSubscription, TaskEnd } from "../csp2";
+import { OvhApiError } from "../ovh/errors";
+import { licenceById } from "./catalogue";
+import type { OperationContext } from "./operation-context";
+import { waitForPendingTask, waitForTaskOutcome } from "./pending-tasks";
+import type { SubscriptionInputs } from "./subscription";
+import { seatGuardProblem, taskTimeoutMs } from "./subscription-rules";
+import { changedBetween, deletedMeanwhile, findSubscriptionInUse, isAmbiguous, isRefusal } from "./subscription-state";
+
+/**
+ * Seat convergence: bring a subscription's live seats to the declared count. A change OVH refuses while a task runs
+ * on the subscription is recognised from the subscription itself (OVH documents no status code for that refusal),
+ * waited out and tried again; anything else that cannot be told apart stops with an error rather than a guess.
+ */
+
+/** How many refusals explained by a task or a change in between are waited out before giving up. */
+export const maxRefusalsWaitedOut = 5;
+
+/** What the seat change request came to. */
+type SeatRequest =
+  | { kind: "task"; taskId: number; taskFunction: string }
+  /** The subscription already has the declared seats (an earlier, unconfirmed request went through). */
+  | { kind: "applied"; live: OfficeSubscription }
+  /** Refused while something was going on with the subscription: wait for it and try again. */
+  | { kind: "retry"; refusal: OvhApiError };
+
+/** Brings the live seat count to the declared one: waits for a pending task first, checks the guard rails, confirms. */
+export async function convergeSeats(ctx: OperationContext, declared: SubscriptionInputs, subscriptionId: number, subject: string): Promise<OfficeSubscription> {
+  const { serviceName, seats } = declared;
+  const timeoutMs = taskTimeoutMs(declared);
+  const gone = () => deletedMeanwhile(subject, serviceName, declared.subscriptionId !== undefined);
+  const inUse = (found: OfficeSubscription | undefined): OfficeSubscription => {
+    if (!found) throw gone();
+    return found;
+  };
+  const reread = async () => inUse(await findSubscriptionInUse(ctx.requester, serviceName, subscriptionId));
+
+  for (let refusals = 0; ; ) {
+    const live = inUse(await waitForPendingTask(ctx, serviceName, await reread(), subject, timeoutMs));
+    if (live.quantity === seats) return live;
+
+    const guard = seatGuardProblem(live.quantity, seats, declared.maxSeatChange);
+    if (guard) throw new Error(`seats: ${guard}.`);
+    const licence = await licenceById(ctx.requester, serviceName, live.licenseId);
+    if (licence) csp2.checkSeatChange(licence, live.quantity, seats);
+
+    const request = await requestSeatChange(ctx, serviceName, live, seats, subject, reread);
+    if (request.kind === "applied") return request.live;
+    if (request.kind === "retry") {
+      refusals += 1;
+      if (refusals > maxRefusalsWaitedOut) throw explainSeatRefusal(request.refusal, live, seats, { stillBusy: true });
+      continue;
+    }
+    ctx.tell(subject, `seats ${live.quantity} => ${seats}: OVH task ${request.taskId} (${request.taskFunction})`);
+    const end = await waitForTaskOutcome(ctx, serviceName, request.taskId, subject, timeoutMs);
+    return confirmSeats(ctx, end, { serviceName, before: live, seats, subject }, reread);
+  }
+}
+
+async function requestSeatChange(
+  ctx: OperationContext,
+  serviceName: string,
+  live: OfficeSubscription,
+  seats: number,
+  subject: string,
+  reread: () => Promise<OfficeSubscription>,
+): Promise<SeatRequest> {
+  try {
+    const task = await csp2.changeQuantity(ctx.requester, serviceName, live.id, { quantity: seats });
+    return { kind: "task", taskId: task.id, taskFunction: task.function };
+  } catch (error) {
+    if (error instanceof OvhApiError && error.isNotFound) {
+      await reread();
+      throw error;
+    }
+    if (isAmbiguous(error)) {
+      ctx.tell(subject, "OVH did not confirm the seat change: checking what happened");
+      const after = await reread();
+      if (after.taskPendingId > 0) return { kind: "task", taskId: after.taskPendingId, taskFunction: "pending on the subscription" };
+      if (after.quantity === seats) return { kind: "applied", live: after };
+      // No task and no change: the request did not reach OVH's task queue. Sending it again is for the next run.
+      throw error;
+    }
+    if (!isRefusal(error)) throw error;
+    const after = await reread();
+    if (after.taskPendingId > 0) {
+      ctx.tell(subject, `OVH refused the seat change (${error.status}) while task ${after.taskPendingId} runs on the subscription: waiting for it, then trying again`);
+      return { kind: "retry", refusal: error };
+    }
+    if (changedBetween(live, after)) {
+      ctx.tell(subject, `OVH refused the seat change (${error.status}) while the subscription changed (${after.quantity} seats now): trying again`);
+      return { kind: "retry", refusal: error };
+    }
+    throw explainSeatRefusal(error, live, seats, { stillBusy: false });
+  }
+}
+
+/** After the task: the declared seats are confirmed from the subscription, whatever OVH shows of the task. */
+async function confirmSeats(
+  ctx: OperationContext,
+  end: TaskEnd,
+  change: { serviceName: string; before: OfficeSubscription; seats: number; subject: string },
+  reread: () => Promise<OfficeSubscription>,
+): Promise<OfficeSubscription> {
+  const { serviceName, before, seats, subject } = change;
+  const live = await reread();
+  const taskId = end.outcome === "vanished" ? end.taskId : end.task.id;
+  if (live.quantity === seats) {
+    if (end.outcome === "vanished") ctx.tell(subject, `OVH no longer shows task ${taskId}; the subscription has the declared ${seats} seats`);
+    return live;
+  }
+  if (end.outcome === "done") {
+    throw new Error(
+      `${subject}: OVH finished the seat change but the subscription has ${live.quantity} seats, not ${seats}. ` +
+        `Someone may have changed it meanwhile: run \`pulumi refresh\` and try again.`,
+    );
+  }
+  const how = end.outcome === "failed" ? `ended "${end.task.status}"` : "is no longer shown by OVH";
+  const decrease = seats < before.quantity;
+  throw new Error(
+    `${subject}: OVH task ${taskId} (changeQuantity ${before.quantity} => ${seats}) ${how} and the subscription still has ` +
+      `${live.quantity} seats: the change did not happen. ` +
+      (decrease
+        ? decreaseWindowAdvice(before.quantity, seats)
+        : `OVH gives no reason through its API: check the group's tasks (\`ovh-office365 tasks ${serviceName} --all\`) and the licence, then run again.`),
+  );
+}
+
+function decreaseWindowAdvice(from: number, to: number): string {
+  return (
+    `Microsoft only accepts seat decreases shortly after seats were added (${from} => ${to} was refused): keep ${from} ` +
+    `seats until the renewal date (set seats: ${from}), or ask OVH support.`
+  );
+}
+
+/**
+ * The refusal, with what it most likely means. A refused decrease may be Microsoft's decrease window or a task that
+ * was running at that moment: when the subscription shows neither a task nor a change, both are named.
+ */
+function explainSeatRefusal(error: OvhApiError, live: OfficeSubscription, seats: number, state: { stillBusy: boolean }): OvhApiError {
+  const status = live.status === "ok" ? "" : ` (the subscription's status is "${live.status}")`;
+  if (state.stillBusy) {
+    error.message =
+      `${error.message} OVH kept refusing the seat change while tasks ran on the subscription${status}: ` +
+      `run again once \`ovh-office365 tasks <serviceName>\` shows none.`;
+  } else if (seats < live.quantity) {
+    error.message =
+      `${error.message} Lowering seats (${live.quantity} => ${seats}) was refused and the subscription shows no task ` +
+      `and no change${status}. Either ${decreaseWindowAdvice(live.quantity, seats).replace(/^Microsoft/, "Microsoft refused it:")} ` +
+      `Or a task was running at that moment: run again.`;
+  } else if (status !== "") {
+    error.message = `${error.message}${status}`;
+  }
+  return error;
+}
