@@ -1,9 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as csp2 from "../csp2";
 import type { OfficeSubscription } from "../csp2";
-import { OvhApiError } from "../ovh/errors";
 import { licenceById, resolveDeclaredLicence } from "./catalogue";
 import { deletionAdvice, isDeletionAllowed } from "./deletion-intent";
+import { changingGroup, readSubscription } from "./group-listings";
 import { withLock } from "./locks";
 import type { OperationContext } from "./operation-context";
 import { pendingTasksOf } from "./pending-tasks";
@@ -66,7 +66,10 @@ export async function diff(id: string, olds: SubscriptionOutputs, news: Subscrip
 
 export async function create(inputs: SubscriptionInputs): Promise<pulumi.dynamic.CreateResult> {
   const ctx = operationContext();
-  const declared = inputs;
+  return changingGroup(ctx.requester, inputs.serviceName, () => createIn(ctx, inputs));
+}
+
+async function createIn(ctx: OperationContext, declared: SubscriptionInputs): Promise<pulumi.dynamic.CreateResult> {
   const subject = `${declared.serviceName}/${declared.license ?? declared.licenseId ?? declared.subscriptionId}`;
   let live: OfficeSubscription;
   let adopted: boolean;
@@ -94,15 +97,10 @@ export async function create(inputs: SubscriptionInputs): Promise<pulumi.dynamic
 export async function read(id: string, props?: SubscriptionOutputs): Promise<pulumi.dynamic.ReadResult> {
   const ctx = operationContext();
   const { serviceName, subscriptionId } = parseSubscriptionResourceId(id);
-  let live: OfficeSubscription;
-  try {
-    live = await csp2.getSubscription(ctx.requester, serviceName, subscriptionId);
-  } catch (error) {
-    if (error instanceof OvhApiError && error.isNotFound) {
-      tell(id, "no longer exists at OVH (deleted outside this program): it is removed from the state");
-      return { id: "", props: {} };
-    }
-    throw error;
+  const live = await readSubscription(ctx.requester, serviceName, subscriptionId);
+  if (!live) {
+    tell(id, "no longer exists at OVH (deleted outside this program): it is removed from the state");
+    return { id: "", props: {} };
   }
   if (isTerminalStatus(live.status)) {
     tell(id, `is "${live.status}" at OVH (deleted outside this program): it is removed from the state`);
@@ -126,8 +124,8 @@ export async function read(id: string, props?: SubscriptionOutputs): Promise<pul
 
 export async function update(id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<pulumi.dynamic.UpdateResult> {
   const ctx = operationContext();
-  const { subscriptionId } = parseSubscriptionResourceId(id);
-  const live = await withLock(id, () => convergeSeats(ctx, news, subscriptionId, id));
+  const { serviceName, subscriptionId } = parseSubscriptionResourceId(id);
+  const live = await changingGroup(ctx.requester, serviceName, () => withLock(id, () => convergeSeats(ctx, news, subscriptionId, id)));
   return { outs: await outputsFor(ctx, news, live, olds.adopted ?? news.subscriptionId !== undefined) };
 }
 
@@ -141,7 +139,9 @@ export async function remove(id: string, props: SubscriptionOutputs): Promise<vo
     );
   }
   const ctx = operationContext();
-  await withLock(id, () => deleteSubscription(ctx, { serviceName, subscriptionId, subject: id, timeoutMs: taskTimeoutMs(props) }));
+  await changingGroup(ctx.requester, serviceName, () =>
+    withLock(id, () => deleteSubscription(ctx, { serviceName, subscriptionId, subject: id, timeoutMs: taskTimeoutMs(props) })),
+  );
   claimed.delete(id);
 }
 
