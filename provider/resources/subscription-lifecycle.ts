@@ -83,7 +83,8 @@ async function createIn(ctx: OperationContext, declared: SubscriptionInputs): Pr
   }
   const id = subscriptionResourceId(declared.serviceName, live.id);
   try {
-    live = await withLock(id, () => convergeSeats(ctx, declared, live.id, id));
+    const fresh = live;
+    live = await withLock(id, () => convergeSeats(ctx, declared, fresh.id, id, fresh));
   } catch (error) {
     // The subscription exists: record it in state (a partial create) so the next run updates it, never reorders it.
     throw Object.assign(error instanceof Error ? error : new Error(String(error)), {

@@ -2,6 +2,7 @@ import * as csp2 from "../csp2";
 import type { OfficeLicence, OfficeSubscription, TaskEnd } from "../csp2";
 import { OvhApiError } from "../ovh/errors";
 import { orderableLicences } from "./catalogue";
+import { groupPendingTasks, groupSubscriptions } from "./group-listings";
 import { withLock } from "./locks";
 import { pause, wallClock, type OperationContext } from "./operation-context";
 import { type PendingTask, waitForPendingTask, waitForTaskOutcome } from "./pending-tasks";
@@ -226,8 +227,8 @@ export interface GroupSnapshot {
 export async function groupSnapshot(ctx: OperationContext, serviceName: string): Promise<GroupSnapshot> {
   // Tasks first: a seat change started meanwhile is then either not listed or shown on its subscription. One that
   // ends between the two reads still looks like an order in progress; callers wait for it, which never orders twice.
-  const running = await csp2.fetchPendingTasks(ctx.requester, serviceName);
-  const all = await csp2.fetchSubscriptions(ctx.requester, serviceName);
+  const running = await groupPendingTasks(ctx.requester, serviceName);
+  const all = await groupSubscriptions(ctx.requester, serviceName);
   const subscriptions = all.filter((s) => !isTerminalStatus(s.status));
   const attached = new Set(subscriptions.map((s) => s.taskPendingId).filter((id) => id > 0));
   return { all, subscriptions, creationTasks: running.filter((task) => !attached.has(task.id)) };
@@ -282,6 +283,6 @@ async function findNewSubscription(
   idsBefore: ReadonlySet<number>,
   licenseId: number,
 ): Promise<OfficeSubscription | undefined> {
-  const fresh = await csp2.fetchSubscriptions(ctx.requester, serviceName, { only: (id) => !idsBefore.has(id) });
+  const fresh = (await groupSubscriptions(ctx.requester, serviceName, (id) => !idsBefore.has(id))).filter((s) => !idsBefore.has(s.id));
   return fresh.filter((s) => s.licenseId === licenseId && !isTerminalStatus(s.status)).sort((a, b) => b.id - a.id)[0];
 }

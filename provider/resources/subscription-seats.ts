@@ -25,8 +25,17 @@ type SeatRequest =
   /** Refused while something was going on with the subscription: wait for it and try again. */
   | { kind: "retry"; refusal: OvhApiError };
 
-/** Brings the live seat count to the declared one: waits for a pending task first, checks the guard rails, confirms. */
-export async function convergeSeats(ctx: OperationContext, declared: SubscriptionInputs, subscriptionId: number, subject: string): Promise<OfficeSubscription> {
+/**
+ * Brings the live seat count to the declared one: waits for a pending task first, checks the guard rails, confirms.
+ * `fresh` is the subscription as just read live (after ordering or adopting it), which spares a first read.
+ */
+export async function convergeSeats(
+  ctx: OperationContext,
+  declared: SubscriptionInputs,
+  subscriptionId: number,
+  subject: string,
+  fresh?: OfficeSubscription,
+): Promise<OfficeSubscription> {
   const { serviceName, seats } = declared;
   const timeoutMs = taskTimeoutMs(declared);
   const gone = () => deletedMeanwhile(subject, serviceName, declared.subscriptionId !== undefined);
@@ -36,8 +45,11 @@ export async function convergeSeats(ctx: OperationContext, declared: Subscriptio
   };
   const reread = async () => inUse(await findSubscriptionInUse(ctx.requester, serviceName, subscriptionId));
 
+  let first: OfficeSubscription | undefined = fresh;
   for (let refusals = 0; ; ) {
-    const live = inUse(await waitForPendingTask(ctx, serviceName, await reread(), subject, timeoutMs));
+    const current = first ?? (await reread());
+    first = undefined;
+    const live = inUse(await waitForPendingTask(ctx, serviceName, current, subject, timeoutMs));
     if (live.quantity === seats) return live;
 
     const guard = seatGuardProblem(live.quantity, seats, declared.maxSeatChange);

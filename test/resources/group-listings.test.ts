@@ -1,5 +1,5 @@
 import { createOvhClient, forgetListModeSupport, type OvhClient } from "../../provider/ovh";
-import { groupChanged, listingMaxAgeMs, readSubscription } from "../../provider/resources/group-listings";
+import { groupChanged, groupPendingTasks, groupSubscriptions, listingMaxAgeMs, readSubscription } from "../../provider/resources/group-listings";
 import { startSimulator, type ListMode, type RunningSimulator } from "../../simulator";
 
 /**
@@ -80,6 +80,22 @@ describe("reads with list mode honoured", () => {
     groupChanged(requester, serviceName);
     expect(await readSubscription(requester, serviceName, ids[1])).toBeUndefined();
     expect(ownReads()).toBe(1);
+  });
+});
+
+describe("changes' live reads of the group", () => {
+  beforeEach(() => prepare("honoured"));
+  const taskListings = () => sim.requestLog.entries({ method: "GET", apiPath: `${group()}/task` }).length;
+
+  it("share the listings a window gathers, but never one that started before they asked", async () => {
+    const requester = client();
+    const together = await Promise.all([groupSubscriptions(requester, serviceName), groupSubscriptions(requester, serviceName), groupPendingTasks(requester, serviceName), groupPendingTasks(requester, serviceName)]);
+    expect(together[0].map((s) => s.id)).toEqual(ids);
+    expect(listings()).toBe(1);
+    expect(taskListings()).toBe(1);
+    sim.admin.setSeats(serviceName, ids[2], 7);
+    expect((await groupSubscriptions(requester, serviceName)).find((s) => s.id === ids[2])?.quantity).toBe(7);
+    expect(listings()).toBe(2);
   });
 });
 
