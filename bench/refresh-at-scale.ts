@@ -29,6 +29,8 @@ export interface RefreshRun {
   resources: number;
   wallMs: number;
   httpRequests: number;
+  /** CPU time the provider host spent (user + system). */
+  hostCpuMs: number;
 }
 
 export interface UpRun {
@@ -158,12 +160,14 @@ function seedAccount(simulator: RunningSimulator, options: RefreshAtScaleOptions
 
 async function timedRefresh(host: ProviderHost, simulator: RunningSimulator, states: ResourceState[], concurrency: number): Promise<RefreshRun> {
   simulator.requestLog.clear();
+  const cpuBefore = cpuMs(host.pid);
   const started = process.hrtime.bigint();
   const refreshed = await inParallel(states, concurrency, (state) => refresh(host, state));
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const hostCpuMs = cpuMs(host.pid) - cpuBefore;
   const gone = refreshed.filter((state) => state === undefined).length;
   if (gone > 0) throw new Error(`${gone} of ${states.length} subscriptions were reported gone by refresh: the benchmark's account is wrong.`);
-  return { resources: states.length, wallMs, httpRequests: apiRequests(simulator) };
+  return { resources: states.length, wallMs, httpRequests: apiRequests(simulator), hostCpuMs };
 }
 
 /** `pulumi up` creating subscriptions in new groups, one of each licence per group, all at once. */
@@ -191,6 +195,13 @@ async function timedUp(host: ProviderHost, simulator: RunningSimulator, provider
 /** Requests to the OVH API, the client's time synchronisation apart (one per run, not per resource). */
 function apiRequests(simulator: RunningSimulator): number {
   return simulator.requestLog.entries().filter((entry) => entry.apiPath !== "/auth/time").length;
+}
+
+/** User and system CPU time of a process so far, from Linux's /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  // Fields 14 and 15 of the whole line (utime, stime) are the 12th and 13th after the command name.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** The process's peak resident set (VmHWM), from Linux's /proc. */

@@ -37,6 +37,7 @@ export function formatRefreshAtScale(report: RefreshAtScaleReport): string {
     ["OVH requests per subscription, list mode ignored", ignoredPer.toFixed(3), "1.000 (one GET each)", ignoredPer.toFixed(2), `≤ ${REQUESTS_PER_SUBSCRIPTION_IGNORED_GOAL}`, verdict(ignoredPer, REQUESTS_PER_SUBSCRIPTION_IGNORED_GOAL)],
     ["wall time, list mode honoured", ms(honoured.wallMs), `${ms(noop.wallMs)} (no-op provider)`, wallFactor.toFixed(2), `≤ ${NOOP_FACTOR_GOAL}×`, verdict(wallFactor, NOOP_FACTOR_GOAL)],
     ["wall time, list mode ignored", ms(ignored.wallMs), ms(noop.wallMs), (ignored.wallMs / noop.wallMs).toFixed(2), "", ""],
+    ["provider host CPU, list mode honoured", ms(honoured.hostCpuMs), `${ms(noop.hostCpuMs)} (no-op provider)`, (honoured.hostCpuMs / noop.hostCpuMs).toFixed(2), "", ""],
     [`wall time under the default rate limit (${DEFAULT_REQUESTS_PER_SECOND}/s), all measured`, ms(defaultRate.wallMs), `${ms(rateFloorMs)} (${defaultRate.httpRequests} requests)`, (defaultRate.wallMs / rateFloorMs).toFixed(2), `≤ ${DEFAULT_RATE_WALL_GOAL_MS / 1000} s`, verdict(defaultRate.wallMs, DEFAULT_RATE_WALL_GOAL_MS)],
     [`pulumi up: requests per created subscription (${up.created} in ${options.upGroups} groups)`, (up.httpRequests / up.created).toFixed(2), `${(upFloor / up.created).toFixed(2)} (order + task polls + one read)`, (up.httpRequests / upFloor).toFixed(2), "", ""],
   );

@@ -8,8 +8,8 @@ import type { OvhRequester } from "../ovh/types";
  * one list call per group instead of one per subscription (list mode).
  *
  * Reads (refresh): the engine sends its reads one gRPC call at a time, so reads of a group rarely land in the same
- * tick. A read joins a listing of its group that is in flight, that a short window gathers, or that started less than
- * `listingMaxAgeMs` ago, never one that started before the last change this process made to the group ended.
+ * tick. A read joins a listing of its group that is in flight, or that started less than `listingMaxAgeMs` ago, never
+ * one that started before the last change this process made to the group ended.
  *
  * Changes (create, update, delete) read live: they share only listings that a window gathers, which start after every
  * one of them asked.
@@ -17,7 +17,7 @@ import type { OvhRequester } from "../ovh/types";
 
 /** How long a listing of a group may serve reads after it started. */
 export const listingMaxAgeMs = 5_000;
-/** How long an operation waits for others of its group before the listing is sent. */
+/** How long a change waits for others of its group before the listing is sent. */
 export const listingWindowMs = 10;
 
 /** When the last change this process made to a group ended, by `<endpoint> <serviceName>`. */
@@ -35,6 +35,8 @@ class SharedLoaders<V> {
   constructor(
     private readonly fetch: (requester: OvhRequester, serviceName: string) => Promise<V>,
     private readonly cache: (endpoint: string) => DataLoader.CacheMap<string, Promise<V>> | false,
+    /** Gather the loads of a short window into one listing; without it, only those of one tick (the loader's default). */
+    private readonly windowMs?: number,
   ) {}
 
   load(requester: OvhRequester, serviceName: string): Promise<V> {
@@ -63,17 +65,21 @@ class SharedLoaders<V> {
       const listed = new Map(Array.from(new Set(serviceNames), (serviceName) => [serviceName, listing(serviceName)] as const));
       return Promise.all(serviceNames.map((serviceName) => listed.get(serviceName) as Promise<V | Error>));
     };
+    const windowMs = this.windowMs;
     return new DataLoader<string, V>(listOnce, {
-      batchScheduleFn: (send) => setTimeout(send, listingWindowMs),
+      ...(windowMs === undefined ? {} : { batchScheduleFn: (send: () => void) => setTimeout(send, windowMs) }),
       ...(cacheMap === false ? { cache: false } : { cacheMap }),
     });
   }
 }
 
-/** The group's subscriptions in one call, or undefined when the endpoint does not list them in one call. */
+/**
+ * The group's subscriptions in one call, or undefined when the endpoint does not list them in one call. Reads need no
+ * window: a read that comes while its group's listing is in flight joins it through the cache.
+ */
 const readListings = new SharedLoaders<OfficeSubscription[] | undefined>(csp2.tryFetchSubscriptions, freshListings);
-const liveSubscriptions = new SharedLoaders<OfficeSubscription[]>((requester, serviceName) => csp2.fetchSubscriptions(requester, serviceName), () => false);
-const livePendingTasks = new SharedLoaders<PendingTask[]>((requester, serviceName) => csp2.fetchPendingTasks(requester, serviceName), () => false);
+const liveSubscriptions = new SharedLoaders<OfficeSubscription[]>((requester, serviceName) => csp2.fetchSubscriptions(requester, serviceName), () => false, listingWindowMs);
+const livePendingTasks = new SharedLoaders<PendingTask[]>((requester, serviceName) => csp2.fetchPendingTasks(requester, serviceName), () => false, listingWindowMs);
 
 /**
  * The subscription as a read sees it: from a shared listing of its group when the endpoint lists them in one call,
