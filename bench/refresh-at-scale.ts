@@ -7,9 +7,9 @@
 import { readFileSync, rmSync } from "fs";
 import path from "path";
 import Table from "cli-table3";
-import { refresh, up, type ResourceState } from "../provider/cli/engine-steps";
-import { findPackageRoot, serializeProvider, stageProgram } from "../provider/cli/program-stage";
-import { PROVIDER_KEY, startProviderHost, type ProviderHost } from "../provider/cli/provider-host";
+import { refresh, up, type ResourceState } from "../pulumi-host/engine-steps";
+import { findPackageRoot, serializeProvider, stageProgram } from "../pulumi-host/program-stage";
+import { PROVIDER_KEY, startProviderHost, type ProviderHost } from "../pulumi-host/provider-host";
 import { startSimulator, type RunningSimulator } from "../simulator";
 
 export interface RefreshAtScaleOptions {

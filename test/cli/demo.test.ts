@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { runDemo, runPulumiDemo, quickstart } from "../../provider/cli/demo";
-import * as providerHost from "../../provider/cli/provider-host";
+import * as providerHost from "../../pulumi-host/provider-host";
 import { ensurePackageBuilt } from "../support/build";
 import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
 import { secretSweep } from "../support/secret-sweep";

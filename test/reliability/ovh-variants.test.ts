@@ -1,5 +1,5 @@
-import { up } from "../../provider/cli/engine-steps";
-import { dynamicResourceType } from "../../provider/cli/provider-host";
+import { up } from "../../pulumi-host/engine-steps";
+import { dynamicResourceType } from "../../pulumi-host/provider-host";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import { describeVariant, emptyFigures, runLifecycle, SUBSCRIPTION, type Variant } from "./support/variant-scenario";
 

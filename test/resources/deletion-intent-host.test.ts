@@ -1,5 +1,5 @@
-import { destroy, preview, up } from "../../provider/cli/engine-steps";
-import { dynamicResourceType } from "../../provider/cli/provider-host";
+import { destroy, preview, up } from "../../pulumi-host/engine-steps";
+import { dynamicResourceType } from "../../pulumi-host/provider-host";
 import { openResourceStack, simulatorStackConfig, type ResourceStack } from "../support/resource-stack";
 
 /**

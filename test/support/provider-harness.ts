@@ -1,11 +1,11 @@
-import { PACKAGE_NAME, serializeProvider, stageProgram } from "../../provider/cli/program-stage";
+import { PACKAGE_NAME, serializeProvider, stageProgram } from "../../pulumi-host/program-stage";
 import {
   startProviderHost,
   withProvider,
   type OutputLine,
   type PropertyMap,
   type ProviderHost,
-} from "../../provider/cli/provider-host";
+} from "../../pulumi-host/provider-host";
 import { ensurePackageBuilt } from "./build";
 import { REPO_ROOT, makeProgramDir, removeDir } from "./paths";
 import { secretSweep } from "./secret-sweep";

@@ -1,5 +1,5 @@
-import { destroy, refresh, up, type ResourceState } from "../../../provider/cli/engine-steps";
-import { dynamicResourceType, type PropertyMap } from "../../../provider/cli/provider-host";
+import { destroy, refresh, up, type ResourceState } from "../../../pulumi-host/engine-steps";
+import { dynamicResourceType, type PropertyMap } from "../../../pulumi-host/provider-host";
 import { isTerminalStatus } from "../../../provider/resources/subscription-rules";
 import type { AdminTask, SimulatorSettings } from "../../../simulator";
 import type { ResourceStack } from "../../support/resource-stack";

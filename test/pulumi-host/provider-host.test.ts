@@ -1,4 +1,4 @@
-import { ProgramStageError, serializeProvider } from "../../provider/cli/program-stage";
+import { ProgramStageError, serializeProvider } from "../../pulumi-host/program-stage";
 import {
   DYNAMIC_RESOURCE_TYPE,
   PROVIDER_KEY,
@@ -9,7 +9,7 @@ import {
   startProviderHost,
   type OutputLine,
   type PropertyMap,
-} from "../../provider/cli/provider-host";
+} from "../../pulumi-host/provider-host";
 import {
   FIXTURE_EXPORT,
   FIXTURE_PACKAGE,
