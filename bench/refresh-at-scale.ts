@@ -7,9 +7,17 @@
 import { readFileSync, rmSync } from "fs";
 import path from "path";
 import Table from "cli-table3";
-import { refresh, up, type ResourceState } from "../pulumi-host/engine-steps";
-import { findPackageRoot, serializeProvider, stageProgram } from "../pulumi-host/program-stage";
-import { PROVIDER_KEY, startProviderHost, type ProviderHost } from "../pulumi-host/provider-host";
+import {
+  refresh,
+  up,
+  type ResourceState,
+  findPackageRoot,
+  serializeProvider,
+  stageProgram,
+  PROVIDER_KEY,
+  startProviderHost,
+  type ProviderHost,
+} from "../pulumi-host";
 import { startSimulator, type RunningSimulator } from "../simulator";
 
 export interface RefreshAtScaleOptions {

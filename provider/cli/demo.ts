@@ -8,9 +8,18 @@ import { createOvhClient } from "../ovh";
 import { readStatus } from "./commands/status";
 import { changedSubscriptions, renderChanges, renderHoldings, type SubscriptionSnapshot } from "./demo-view";
 import type { CliWriter } from "./commands/output";
-import { destroy, preview, refresh, up, type ResourceState } from "../../pulumi-host/engine-steps";
-import { findPackageRoot, serializeProvider, stageProgram } from "../../pulumi-host/program-stage";
-import { type ProviderHost, startProviderHost } from "../../pulumi-host/provider-host";
+import {
+  destroy,
+  preview,
+  refresh,
+  up,
+  type ResourceState,
+  findPackageRoot,
+  serializeProvider,
+  stageProgram,
+  type ProviderHost,
+  startProviderHost,
+} from "../../pulumi-host";
 
 /**
  * `ovh-office365 demo`: the quickstart's resources driven through Pulumi's real dynamic-provider host (the engine's

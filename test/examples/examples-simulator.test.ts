@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { preview, up, type ResourceState } from "../../pulumi-host/engine-steps";
-import type { PropertyMap } from "../../pulumi-host/provider-host";
+import { preview, up, type ResourceState, type PropertyMap } from "../../pulumi-host";
 import { loadLicenceFile, type LicenceFile } from "../../provider/resources/licence-file";
 import { DEMO_SEED, type SeedSpec } from "../../simulator";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";

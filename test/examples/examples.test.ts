@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { stageProgram } from "../../pulumi-host/program-stage";
+import { stageProgram } from "../../pulumi-host";
 import { parseLicenceFile, type LicenceFile } from "../../provider/resources/licence-file";
 import { DEMO_SEED, type SeedSpec } from "../../simulator";
 import { createState } from "../../simulator/model/seed";

@@ -1,5 +1,6 @@
-import { ProgramStageError, serializeProvider } from "../../pulumi-host/program-stage";
 import {
+  ProgramStageError,
+  serializeProvider,
   DYNAMIC_RESOURCE_TYPE,
   PROVIDER_KEY,
   ProviderHostError,
@@ -9,7 +10,7 @@ import {
   startProviderHost,
   type OutputLine,
   type PropertyMap,
-} from "../../pulumi-host/provider-host";
+} from "../../pulumi-host";
 import {
   FIXTURE_EXPORT,
   FIXTURE_PACKAGE,

@@ -1,5 +1,4 @@
-import type { ResourceState } from "../../pulumi-host/engine-steps";
-import type { PropertyMap } from "../../pulumi-host/provider-host";
+import type { ResourceState, PropertyMap } from "../../pulumi-host";
 
 /**
  * The bad-input corpus: what a reseller can get wrong on each surface that takes input (the two resources, the CLI,

@@ -1,8 +1,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CheckFailedError, up, type ResourceState } from "../../pulumi-host/engine-steps";
+import {
+  CheckFailedError,
+  up,
+  type ResourceState,
+  ProviderOperationError,
+  startProviderHost,
+  type CheckFailure,
+  type PropertyMap,
+  type ProviderHost,
+} from "../../pulumi-host";
 import { createProgram } from "../../provider/cli/main";
-import { ProviderOperationError, startProviderHost, type CheckFailure, type PropertyMap, type ProviderHost } from "../../pulumi-host/provider-host";
 import { simulatorEnvironment } from "../../simulator";
 import { ensureCliBuilt, runCli } from "../cli/built-cli";
 import { runProgramUnderMocks, succeeded, type RegisteredResource } from "../support/program-runner";

@@ -1,4 +1,4 @@
-import { destroy, up } from "../../pulumi-host/engine-steps";
+import { destroy, up } from "../../pulumi-host";
 import type { RunningSimulator } from "../../simulator";
 import type { ProviderHarness } from "../support/provider-harness";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";

@@ -1,4 +1,4 @@
-import { up, type ResourceState } from "../../pulumi-host/engine-steps";
+import { up, type ResourceState } from "../../pulumi-host";
 import type { FaultRule } from "../../simulator/faults";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import { waitFor } from "../support/wait-for";

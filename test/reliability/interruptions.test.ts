@@ -1,5 +1,4 @@
-import { destroy, preview, refresh, up, type ResourceState } from "../../pulumi-host/engine-steps";
-import type { PropertyMap } from "../../pulumi-host/provider-host";
+import { destroy, preview, refresh, up, type ResourceState, type PropertyMap } from "../../pulumi-host";
 import type { AdminTask } from "../../simulator";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import { waitFor } from "../support/wait-for";

@@ -1,4 +1,4 @@
-import { up, type ResourceState } from "../../pulumi-host/engine-steps";
+import { up, type ResourceState } from "../../pulumi-host";
 import type { AdminTask } from "../../simulator";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import { waitFor } from "../support/wait-for";

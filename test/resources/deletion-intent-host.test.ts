@@ -1,5 +1,4 @@
-import { destroy, preview, up } from "../../pulumi-host/engine-steps";
-import { dynamicResourceType } from "../../pulumi-host/provider-host";
+import { destroy, preview, up, dynamicResourceType } from "../../pulumi-host";
 import { openResourceStack, simulatorStackConfig, type ResourceStack } from "../support/resource-stack";
 
 /**

@@ -1,4 +1,4 @@
-import { destroy, preview, refresh, up, type ResourceState } from "../../pulumi-host/engine-steps";
+import { destroy, preview, refresh, up, type ResourceState } from "../../pulumi-host";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 
 const LICENSE_GROUP = "pulumi-nodejs:dynamic/ovh-office365:LicenseGroup";

@@ -1,4 +1,4 @@
-import { destroy, preview, refresh, up, type ResourceState } from "../../pulumi-host/engine-steps";
+import { destroy, preview, refresh, up, type ResourceState } from "../../pulumi-host";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import { waitFor } from "../support/wait-for";
 

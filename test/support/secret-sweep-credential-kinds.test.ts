@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { destroy, refresh, up } from "../../pulumi-host/engine-steps";
+import { destroy, refresh, up } from "../../pulumi-host";
 import { simulatorEnvironment, startSimulator, type RunningSimulator } from "../../simulator";
 import { ensureCliBuilt, runCli } from "../cli/built-cli";
 import { openProviderHarness, type ProviderHarness } from "./provider-harness";
