@@ -17,6 +17,7 @@ import {
   PROVIDER_KEY,
   startProviderHost,
   type ProviderHost,
+  dynamicResourceType,
 } from "../pulumi-host";
 import { startSimulator, type RunningSimulator } from "../simulator";
 
@@ -51,7 +52,7 @@ export const SCALE_FACTOR_GOAL = 1.25;
 export const PROVIDER_BYTES_GOAL = 2 * 1024;
 export const PEAK_RSS_GOAL_BYTES = 200 * 1024 * 1024;
 
-const SUBSCRIPTION_TYPE = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
+const SUBSCRIPTION_TYPE = dynamicResourceType("Subscription", "ovh-office365");
 // The client's ceiling: high enough that the rate limiter never waits during the timed refresh.
 const UNBOUND_REQUESTS_PER_SECOND = 100_000;
 

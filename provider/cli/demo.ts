@@ -19,6 +19,7 @@ import {
   stageProgram,
   type ProviderHost,
   startProviderHost,
+  dynamicResourceType,
 } from "../../pulumi-host";
 
 /**
@@ -27,8 +28,8 @@ import {
  * changed after each step.
  */
 
-const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
-const LICENSE_GROUP = "pulumi-nodejs:dynamic/ovh-office365:LicenseGroup";
+const SUBSCRIPTION = dynamicResourceType("Subscription", "ovh-office365");
+const LICENSE_GROUP = dynamicResourceType("LicenseGroup", "ovh-office365");
 
 /** The quickstart program's declarations with its default config (examples/quickstart, Pulumi.yaml). */
 export const quickstart = {

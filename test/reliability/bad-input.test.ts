@@ -9,6 +9,7 @@ import {
   type CheckFailure,
   type PropertyMap,
   type ProviderHost,
+  dynamicResourceType,
 } from "../../pulumi-host";
 import { createProgram } from "../../provider/cli/main";
 import { simulatorEnvironment } from "../../simulator";
@@ -34,8 +35,8 @@ import {
  */
 
 const TYPES = {
-  Subscription: "pulumi-nodejs:dynamic/ovh-office365:Subscription",
-  LicenseGroup: "pulumi-nodejs:dynamic/ovh-office365:LicenseGroup",
+  Subscription: dynamicResourceType("Subscription", "ovh-office365"),
+  LicenseGroup: dynamicResourceType("LicenseGroup", "ovh-office365"),
 } as const;
 const PROVIDER_EXPORTS = { Subscription: "subscriptionProvider", LicenseGroup: "licenseGroupProvider" } as const;
 // The simulator takes far more than OVH's safe rate; the default throttle would only slow the corpus down.
