@@ -17,7 +17,7 @@ const PACKAGE_NAME = "pulumi-ovh-office365";
 /** The modules every stored `__provider` requires: a public contract (existing stacks refresh and destroy with them). */
 const LIFECYCLE_MODULES = ["subscription-lifecycle", "license-group-lifecycle"].map((name) => `${PACKAGE_NAME}/dist/provider/resources/${name}.js`);
 const LIFECYCLE_FUNCTIONS = ["configure", "check", "diff", "create", "read", "update", "remove"];
-/** Files the package must ship: its entry points, and what the CLI and README point users to. */
+/** Files the package must ship: its entry points, what the CLI runs (the demo drives the provider host), and what the README points users to. */
 const REQUIRED_FILES = [
   "LICENSE",
   "README.md",
@@ -26,6 +26,7 @@ const REQUIRED_FILES = [
   "dist/provider/index.js",
   "dist/provider/index.d.ts",
   "dist/provider/cli/main.js",
+  "dist/pulumi-host/index.js",
   "dist/simulator/index.js",
   "dist/simulator/index.d.ts",
   ...LIFECYCLE_MODULES.map((module) => module.slice(PACKAGE_NAME.length + 1)),
@@ -38,7 +39,7 @@ Checks the package as users get it, from the last commit (uncommitted changes ar
   1. clones this repository into a scratch folder and packs it with npm pack (prepare builds dist/; the clone
      uses this checkout's node_modules, so run npm ci first);
   2. checks the tarball holds ${REQUIRED_FILES.length} required files (LICENSE, READMEs, entry points, types, CLI, the
-     modules stored __provider requires) and no sources, tests or source maps;
+     demo's provider-host driver, the modules stored __provider requires) and no sources, tests or source maps;
   3. installs the tarball with @pulumi/pulumi (the peer) into an empty project outside the repository;
   4. from there: requires the package, ${PACKAGE_NAME}/dist/simulator and the lifecycle modules (${LIFECYCLE_FUNCTIONS.join(", ")});
      serializes both providers as Pulumi does and checks they require exactly those modules; compiles a TypeScript
