@@ -7,9 +7,18 @@
 import { readFileSync, rmSync } from "fs";
 import path from "path";
 import Table from "cli-table3";
-import { refresh, up, type ResourceState } from "../provider/cli/engine-steps";
-import { findPackageRoot, serializeProvider, stageProgram } from "../provider/cli/program-stage";
-import { PROVIDER_KEY, startProviderHost, type ProviderHost } from "../provider/cli/provider-host";
+import {
+  refresh,
+  up,
+  type ResourceState,
+  findPackageRoot,
+  serializeProvider,
+  stageProgram,
+  PROVIDER_KEY,
+  startProviderHost,
+  type ProviderHost,
+  dynamicResourceType,
+} from "../pulumi-host";
 import { startSimulator, type RunningSimulator } from "../simulator";
 
 export interface RefreshAtScaleOptions {
@@ -43,7 +52,7 @@ export const SCALE_FACTOR_GOAL = 1.25;
 export const PROVIDER_BYTES_GOAL = 2 * 1024;
 export const PEAK_RSS_GOAL_BYTES = 200 * 1024 * 1024;
 
-const SUBSCRIPTION_TYPE = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
+const SUBSCRIPTION_TYPE = dynamicResourceType("Subscription", "ovh-office365");
 // The client's ceiling: high enough that the rate limiter never waits during the timed refresh.
 const UNBOUND_REQUESTS_PER_SECOND = 100_000;
 
