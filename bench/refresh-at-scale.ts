@@ -8,9 +8,18 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import path from "path";
-import { refresh, up, type ResourceState } from "../provider/cli/engine-steps";
-import { findPackageRoot, serializeProvider, stageProgram } from "../provider/cli/program-stage";
-import { dynamicResourceType, PROVIDER_KEY, startProviderHost, type ProviderHost } from "../provider/cli/provider-host";
+import {
+  dynamicResourceType,
+  findPackageRoot,
+  PROVIDER_KEY,
+  refresh,
+  serializeProvider,
+  stageProgram,
+  startProviderHost,
+  up,
+  type ProviderHost,
+  type ResourceState,
+} from "../pulumi-host";
 import { startSimulator, type ListMode, type RunningSimulator } from "../simulator";
 import { inParallel } from "./parallel";
 

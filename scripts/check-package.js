@@ -17,7 +17,7 @@ const PACKAGE_NAME = "pulumi-ovh-office365";
 /** The modules every stored `__provider` requires: a public contract (existing stacks refresh and destroy with them). */
 const LIFECYCLE_MODULES = ["subscription-lifecycle", "license-group-lifecycle"].map((name) => `${PACKAGE_NAME}/dist/provider/resources/${name}.js`);
 const LIFECYCLE_FUNCTIONS = ["configure", "check", "diff", "create", "read", "update", "remove"];
-/** Files the package must ship: its entry points, and what the CLI and README point users to. */
+/** Files the package must ship: its entry points, what the CLI runs (the demo drives the provider host), and what the README points users to. */
 const REQUIRED_FILES = [
   "LICENSE",
   "README.md",
@@ -26,6 +26,7 @@ const REQUIRED_FILES = [
   "dist/provider/index.js",
   "dist/provider/index.d.ts",
   "dist/provider/cli/main.js",
+  "dist/pulumi-host/index.js",
   "dist/simulator/index.js",
   "dist/simulator/index.d.ts",
   ...LIFECYCLE_MODULES.map((module) => module.slice(PACKAGE_NAME.length + 1)),
@@ -38,11 +39,12 @@ Checks the package as users get it, from the last commit (uncommitted changes ar
   1. clones this repository into a scratch folder and packs it with npm pack (prepare builds dist/; the clone
      uses this checkout's node_modules, so run npm ci first);
   2. checks the tarball holds ${REQUIRED_FILES.length} required files (LICENSE, READMEs, entry points, types, CLI, the
-     modules stored __provider requires) and no sources, tests or source maps;
+     demo's provider-host driver, the modules stored __provider requires) and no sources, tests or source maps;
   3. installs the tarball with @pulumi/pulumi (the peer) into an empty project outside the repository;
   4. from there: requires the package, ${PACKAGE_NAME}/dist/simulator and the lifecycle modules (${LIFECYCLE_FUNCTIONS.join(", ")});
      serializes both providers as Pulumi does and checks they require exactly those modules; compiles a TypeScript
-     program against the installed types (moduleResolution node10 and node16); runs \`npx ovh-office365 --help\` and
+     program against the installed types (moduleResolution node10 and node16); runs \`npx ovh-office365 --help\`;
+     starts the provider host with the shipped driver as the demo does, which must run that @pulumi/pulumi; and runs
      \`npx ovh-office365 demo\`, which must end with every step converged.
 
 Options:
@@ -122,6 +124,17 @@ console.log(JSON.stringify({ exports: Object.keys(pkg), simulator: Object.keys(s
 `;
 
 /**
+ * Starts the dynamic-provider host with the shipped driver in the project, as the demo does once installed, and
+ * prints the @pulumi/pulumi version the host reports.
+ */
+const HOST_PROGRAM = `
+const { startProviderHost } = require("${PACKAGE_NAME}/dist/pulumi-host");
+startProviderHost({ cwd: process.cwd() })
+  .then(async (host) => { const { version } = host; await host.close(); console.log(JSON.stringify({ version })); })
+  .catch((error) => { console.error(error); process.exit(1); });
+`;
+
+/**
  * @param {{ pulumiVersion: string, taskDuration: string, scratch: string }} options
  * @param {(line: string) => void} say
  */
@@ -183,11 +196,14 @@ function checkPackage({ pulumiVersion, taskDuration, scratch }, say) {
     expect(new RegExp(`^\\s+${command}\\b`, "m").test(help), `ovh-office365 --help does not list ${command}:\n${help}`);
   }
 
+  // The demo prints no developer lines (host version, pid), so the host it would start is checked on its own.
+  step("start the provider host with the shipped driver, as the demo does");
+  const host = JSON.parse(run(process.execPath, ["-e", HOST_PROGRAM], { cwd: project }));
+  expect(host.version === pulumiVersion, `the provider host the demo starts runs @pulumi/pulumi ${host.version}, not ${pulumiVersion}`);
+
   step(`npx ovh-office365 demo --task-duration ${taskDuration}`);
   const started = Date.now();
   const demo = run("npx", ["--no", "--", "ovh-office365", "demo", "--task-duration", taskDuration], { cwd: project });
-  const hostVersion = /Pulumi dynamic-provider host (\S+) started/.exec(demo)?.[1];
-  expect(hostVersion === pulumiVersion, `the demo's provider host runs @pulumi/pulumi ${hostVersion}, not ${pulumiVersion}:\n${demo}`);
   const done = demo.trim().split("\n").pop() ?? "";
   expect(/every step converged/.test(done), `the demo did not end with every step converged:\n${demo.split("\n").slice(-30).join("\n")}`);
   step(`demo: ${done.replace(/^=== /, "")} (${((Date.now() - started) / 1000).toFixed(0)} s)`);

@@ -9,7 +9,7 @@ const examplesDir = path.join(repoRoot, "examples");
 
 let stageProgram;
 try {
-  ({ stageProgram } = require(path.join(repoRoot, "dist", "provider", "cli", "program-stage.js")));
+  ({ stageProgram } = require(path.join(repoRoot, "dist", "pulumi-host", "program-stage.js")));
 } catch (error) {
   console.error(`stage-examples: the package is not built (${error.message}). Run \`npm run build\` first.`);
   process.exit(1);

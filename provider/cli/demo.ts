@@ -8,9 +8,19 @@ import { createOvhClient } from "../ovh";
 import { readStatus } from "./commands/status";
 import { changedSubscriptions, renderChanges, renderHoldings, type SubscriptionSnapshot } from "./demo-view";
 import type { CliWriter } from "./commands/output";
-import { destroy, preview, refresh, up, type ResourceState } from "./engine-steps";
-import { findPackageRoot, serializeProvider, stageProgram } from "./program-stage";
-import { type ProviderHost, startProviderHost } from "./provider-host";
+import {
+  destroy,
+  preview,
+  refresh,
+  up,
+  type ResourceState,
+  findPackageRoot,
+  serializeProvider,
+  stageProgram,
+  type ProviderHost,
+  startProviderHost,
+  dynamicResourceType,
+} from "../../pulumi-host";
 
 /**
  * `ovh-office365 demo`: the quickstart's resources driven through Pulumi's real dynamic-provider host (the engine's
@@ -18,8 +28,8 @@ import { type ProviderHost, startProviderHost } from "./provider-host";
  * changed after each step.
  */
 
-const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
-const LICENSE_GROUP = "pulumi-nodejs:dynamic/ovh-office365:LicenseGroup";
+const SUBSCRIPTION = dynamicResourceType("Subscription", "ovh-office365");
+const LICENSE_GROUP = dynamicResourceType("LicenseGroup", "ovh-office365");
 
 /** The quickstart program's declarations with its default config (examples/quickstart, Pulumi.yaml). */
 export const quickstart = {

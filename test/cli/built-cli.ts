@@ -6,7 +6,8 @@ import { REPO_ROOT } from "../support/paths";
 import { secretSweep } from "../support/secret-sweep";
 
 export const CLI_MAIN = path.join(REPO_ROOT, "dist", "provider", "cli", "main.js");
-const CLI_SOURCES = [path.join(REPO_ROOT, "provider", "cli"), path.join(REPO_ROOT, "provider", "cli", "commands")];
+// The demo command runs the provider-host driver in pulumi-host/, so its sources make the CLI stale too.
+const CLI_SOURCES = [path.join(REPO_ROOT, "provider", "cli"), path.join(REPO_ROOT, "provider", "cli", "commands"), path.join(REPO_ROOT, "pulumi-host")];
 
 /**
  * Builds the package (`tsc -p tsconfig.build.json`) when the compiled CLI is missing or older than its sources,

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { runDemo, runPulumiDemo, quickstart } from "../../provider/cli/demo";
-import * as providerHost from "../../provider/cli/provider-host";
+// The module that defines startProviderHost: the index re-exports it through a getter, which jest cannot replace.
+import * as providerHost from "../../pulumi-host/provider-host";
 import { ensurePackageBuilt } from "../support/build";
 import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
 import { secretSweep } from "../support/secret-sweep";

@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { preview, up, type ResourceState } from "../../provider/cli/engine-steps";
-import type { PropertyMap } from "../../provider/cli/provider-host";
+import { preview, up, type ResourceState, type PropertyMap, dynamicResourceType } from "../../pulumi-host";
 import { loadLicenceFile, type LicenceFile } from "../../provider/resources/licence-file";
 import { DEMO_SEED, type SeedSpec } from "../../simulator";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
@@ -13,8 +12,8 @@ import { REPO_ROOT } from "../support/paths";
  * end up as declared, and a second run has nothing to change.
  */
 
-const GROUP = "pulumi-nodejs:dynamic/ovh-office365:LicenseGroup";
-const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
+const GROUP = dynamicResourceType("LicenseGroup", "ovh-office365");
+const SUBSCRIPTION = dynamicResourceType("Subscription", "ovh-office365");
 
 // The simulator takes far more than OVH's safe rate; the default throttle would only slow the test down.
 const fastClient = { "ovh-office365:maxRequestsPerSecond": "200", "ovh-office365:maxConcurrentRequests": "16" };

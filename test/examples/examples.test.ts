@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { stageProgram } from "../../provider/cli/program-stage";
+import { stageProgram, dynamicResourceType } from "../../pulumi-host";
 import { parseLicenceFile, type LicenceFile } from "../../provider/resources/licence-file";
 import { DEMO_SEED, type SeedSpec } from "../../simulator";
 import { createState } from "../../simulator/model/seed";
@@ -17,8 +17,8 @@ import { runProgramUnderMocks as runProgram, succeeded, type ProgramRun, type Re
  */
 
 const EXAMPLES = ["quickstart", "gitops", "multi-tenant"] as const;
-const GROUP = "pulumi-nodejs:dynamic/ovh-office365:LicenseGroup";
-const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
+const GROUP = dynamicResourceType("LicenseGroup", "ovh-office365");
+const SUBSCRIPTION = dynamicResourceType("Subscription", "ovh-office365");
 const CUSTOMER = "ovh-office365-examples:multi-tenant:Customer";
 
 function ofType(resources: Registered[], type: string): Registered[] {

@@ -1,5 +1,4 @@
-import type { ResourceState } from "../../provider/cli/engine-steps";
-import type { PropertyMap } from "../../provider/cli/provider-host";
+import type { ResourceState, PropertyMap } from "../../pulumi-host";
 
 /**
  * The bad-input corpus: what a reseller can get wrong on each surface that takes input (the two resources, the CLI,

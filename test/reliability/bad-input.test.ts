@@ -1,8 +1,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CheckFailedError, up, type ResourceState } from "../../provider/cli/engine-steps";
+import {
+  CheckFailedError,
+  up,
+  type ResourceState,
+  ProviderOperationError,
+  startProviderHost,
+  type CheckFailure,
+  type PropertyMap,
+  type ProviderHost,
+  dynamicResourceType,
+} from "../../pulumi-host";
 import { createProgram } from "../../provider/cli/main";
-import { ProviderOperationError, startProviderHost, type CheckFailure, type PropertyMap, type ProviderHost } from "../../provider/cli/provider-host";
 import { simulatorEnvironment } from "../../simulator";
 import { ensureCliBuilt, runCli } from "../cli/built-cli";
 import { runProgramUnderMocks, succeeded, type RegisteredResource } from "../support/program-runner";
@@ -26,8 +35,8 @@ import {
  */
 
 const TYPES = {
-  Subscription: "pulumi-nodejs:dynamic/ovh-office365:Subscription",
-  LicenseGroup: "pulumi-nodejs:dynamic/ovh-office365:LicenseGroup",
+  Subscription: dynamicResourceType("Subscription", "ovh-office365"),
+  LicenseGroup: dynamicResourceType("LicenseGroup", "ovh-office365"),
 } as const;
 const PROVIDER_EXPORTS = { Subscription: "subscriptionProvider", LicenseGroup: "licenseGroupProvider" } as const;
 // The simulator takes far more than OVH's safe rate; the default throttle would only slow the corpus down.

@@ -1,9 +1,9 @@
-import { destroy, up } from "../../provider/cli/engine-steps";
+import { destroy, up, dynamicResourceType } from "../../pulumi-host";
 import type { RunningSimulator } from "../../simulator";
 import type { ProviderHarness } from "../support/provider-harness";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 
-const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
+const SUBSCRIPTION = dynamicResourceType("Subscription", "ovh-office365");
 const GROUPS = 10;
 const PER_GROUP = 5;
 const MAX_CONCURRENT = 8;

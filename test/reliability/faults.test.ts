@@ -1,9 +1,9 @@
-import { up, type ResourceState } from "../../provider/cli/engine-steps";
+import { up, type ResourceState, dynamicResourceType } from "../../pulumi-host";
 import type { FaultRule } from "../../simulator/faults";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import { waitFor } from "../support/wait-for";
 
-const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
+const SUBSCRIPTION = dynamicResourceType("Subscription", "ovh-office365");
 const CLIENT_TIMEOUT_MS = 1000;
 let stack: ResourceStack;
 const figures = { tried: 0, succeededFirstTime: 0, failedWithAnError: 0, converged: 0, duplicates: 0 };

@@ -1,5 +1,4 @@
-import { destroy, preview, refresh, up, type ResourceState } from "../../provider/cli/engine-steps";
-import type { PropertyMap } from "../../provider/cli/provider-host";
+import { destroy, preview, refresh, up, type ResourceState, type PropertyMap, dynamicResourceType } from "../../pulumi-host";
 import type { AdminTask } from "../../simulator";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import { waitFor } from "../support/wait-for";
@@ -10,7 +9,7 @@ import { waitFor } from "../support/wait-for";
  * is created again, an update or delete that never returned is retried from the old state.
  */
 
-const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
+const SUBSCRIPTION = dynamicResourceType("Subscription", "ovh-office365");
 let stack: ResourceStack;
 const figures = { tried: 0, converged: 0, duplicates: 0, seatsWrong: 0 };
 
@@ -165,7 +164,7 @@ async function killAndRerun(operation: Operation, point: KillPoint, name: string
 describe("SIGKILL while a LicenseGroup order is delivered", () => {
   it("the re-run never orders again, says how to adopt the group, and adopting it converges", async () => {
     figures.tried++;
-    const LICENSE_GROUP = "pulumi-nodejs:dynamic/ovh-office365:LicenseGroup";
+    const LICENSE_GROUP = dynamicResourceType("LicenseGroup", "ovh-office365");
     const providerText = stack.harness.providers.licenseGroupProvider;
     const inputs = { order: { ovhSubsidiary: "FR", planCode: "csp2-office365-reseller" }, displayName: "Interrupted Order SARL" };
     const urn = host().makeUrn(LICENSE_GROUP, "interrupted-order");

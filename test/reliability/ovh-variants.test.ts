@@ -1,5 +1,4 @@
-import { up } from "../../provider/cli/engine-steps";
-import { dynamicResourceType } from "../../provider/cli/provider-host";
+import { up, dynamicResourceType } from "../../pulumi-host";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import { describeVariant, emptyFigures, runLifecycle, SUBSCRIPTION, type Variant } from "./support/variant-scenario";
 

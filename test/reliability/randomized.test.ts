@@ -1,6 +1,5 @@
 import fc from "fast-check";
-import { destroy, refresh, up, type ResourceState } from "../../provider/cli/engine-steps";
-import { ProviderOperationError } from "../../provider/cli/provider-host";
+import { destroy, refresh, up, type ResourceState, ProviderOperationError } from "../../pulumi-host";
 import type { FaultRule, SimulatorSettings } from "../../simulator";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import { waitFor } from "../support/wait-for";

@@ -1,4 +1,4 @@
-import { up, type ResourceState } from "../../provider/cli/engine-steps";
+import { up, type ResourceState, dynamicResourceType } from "../../pulumi-host";
 import type { AdminTask } from "../../simulator";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import { waitFor } from "../support/wait-for";
@@ -10,7 +10,7 @@ import { waitFor } from "../support/wait-for";
  * each timeout once.
  */
 
-const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
+const SUBSCRIPTION = dynamicResourceType("Subscription", "ovh-office365");
 let stack: ResourceStack;
 
 beforeAll(async () => {

@@ -1,5 +1,4 @@
-import { destroy, preview, up } from "../../provider/cli/engine-steps";
-import { dynamicResourceType } from "../../provider/cli/provider-host";
+import { destroy, preview, up, dynamicResourceType } from "../../pulumi-host";
 import { openResourceStack, simulatorStackConfig, type ResourceStack } from "../support/resource-stack";
 
 /**

@@ -1,7 +1,7 @@
-import { destroy, preview, refresh, up, type ResourceState } from "../../provider/cli/engine-steps";
+import { destroy, preview, refresh, up, type ResourceState, dynamicResourceType } from "../../pulumi-host";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 
-const LICENSE_GROUP = "pulumi-nodejs:dynamic/ovh-office365:LicenseGroup";
+const LICENSE_GROUP = dynamicResourceType("LicenseGroup", "ovh-office365");
 let stack: ResourceStack;
 const states: ResourceState[] = [];
 

@@ -1,8 +1,8 @@
-import { destroy, preview, refresh, up, type ResourceState } from "../../provider/cli/engine-steps";
+import { destroy, preview, refresh, up, type ResourceState, dynamicResourceType } from "../../pulumi-host";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import { waitFor } from "../support/wait-for";
 
-const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
+const SUBSCRIPTION = dynamicResourceType("Subscription", "ovh-office365");
 let stack: ResourceStack;
 let serviceName: string;
 

@@ -1,11 +1,13 @@
-import { PACKAGE_NAME, serializeProvider, stageProgram } from "../../provider/cli/program-stage";
 import {
+  PACKAGE_NAME,
+  serializeProvider,
+  stageProgram,
   startProviderHost,
   withProvider,
   type OutputLine,
   type PropertyMap,
   type ProviderHost,
-} from "../../provider/cli/provider-host";
+} from "../../pulumi-host";
 import { ensurePackageBuilt } from "./build";
 import { REPO_ROOT, makeProgramDir, removeDir } from "./paths";
 import { secretSweep } from "./secret-sweep";

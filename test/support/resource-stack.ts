@@ -1,6 +1,6 @@
 import { startSimulator, type RunningSimulator, type SeedSpec } from "../../simulator";
 import { openProviderHarness, type ProviderHarness } from "./provider-harness";
-import type { OutputLine } from "../../provider/cli/provider-host";
+import type { OutputLine } from "../../pulumi-host";
 
 /** The simulator plus the real provider host configured against it through stack config, as a stack would be. */
 export interface ResourceStack {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { destroy, refresh, up } from "../../provider/cli/engine-steps";
+import { destroy, refresh, up, dynamicResourceType } from "../../pulumi-host";
 import { simulatorEnvironment, startSimulator, type RunningSimulator } from "../../simulator";
 import { ensureCliBuilt, runCli } from "../cli/built-cli";
 import { openProviderHarness, type ProviderHarness } from "./provider-harness";
@@ -12,7 +12,7 @@ import { SWEEP_SURFACES, secretSweep, type SweepTally } from "./secret-sweep";
  * Most suites sign with an application key; this one makes the OAuth2 and access-token secrets travel too.
  */
 
-const SUBSCRIPTION = "pulumi-nodejs:dynamic/ovh-office365:Subscription";
+const SUBSCRIPTION = dynamicResourceType("Subscription", "ovh-office365");
 
 const KINDS = [
   { kind: "applicationKey", label: "application key signing (AK/AS/CK)", identity: "signature", wrongSecret: "OVH_APPLICATION_SECRET" },

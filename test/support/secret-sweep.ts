@@ -1,8 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { inspect } from "node:util";
-import { PACKAGE_NAME, findPackageRoot } from "../../provider/cli/program-stage";
-import { PROVIDER_KEY, type OutputLine, type PropertyMap, type ProviderHost } from "../../provider/cli/provider-host";
+import {
+  PACKAGE_NAME,
+  findPackageRoot,
+  PROVIDER_KEY,
+  type OutputLine,
+  type PropertyMap,
+  type ProviderHost,
+} from "../../pulumi-host";
 import { DEFAULT_CREDENTIALS } from "../../simulator/auth";
 import { FIXTURE_STATE_FILE } from "./fixture-counter";
 import {

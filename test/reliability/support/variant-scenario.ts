@@ -1,5 +1,4 @@
-import { destroy, refresh, up, type ResourceState } from "../../../provider/cli/engine-steps";
-import { dynamicResourceType, type PropertyMap } from "../../../provider/cli/provider-host";
+import { destroy, refresh, up, type ResourceState, dynamicResourceType, type PropertyMap } from "../../../pulumi-host";
 import { isTerminalStatus } from "../../../provider/resources/subscription-rules";
 import type { AdminTask, SimulatorSettings } from "../../../simulator";
 import type { ResourceStack } from "../../support/resource-stack";

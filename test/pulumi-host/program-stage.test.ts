@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PACKAGE_NAME, ProgramStageError, findPackageRoot, stageProgram } from "../../provider/cli/program-stage";
+import { PACKAGE_NAME, ProgramStageError, findPackageRoot, stageProgram } from "../../pulumi-host";
 import { ensurePackageBuilt } from "../support/build";
 import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
 

@@ -1,15 +1,14 @@
-import { ProgramStageError, serializeProvider } from "../../provider/cli/program-stage";
 import {
+  ProgramStageError,
+  serializeProvider,
   DYNAMIC_RESOURCE_TYPE,
   PROVIDER_KEY,
   ProviderHostError,
   ProviderOperationError,
-  dynamicResourceType,
-  makeUrn,
   startProviderHost,
   type OutputLine,
   type PropertyMap,
-} from "../../provider/cli/provider-host";
+} from "../../pulumi-host";
 import {
   FIXTURE_EXPORT,
   FIXTURE_PACKAGE,
@@ -276,16 +275,6 @@ describe("the real dynamic-provider host, driven over gRPC", () => {
 describe("starting the host", () => {
   it("says how to fix a program directory without @pulumi/pulumi", async () => {
     await expect(startProviderHost({ cwd: "/" })).rejects.toThrow("@pulumi/pulumi cannot be found from /");
-  });
-});
-
-describe("resource identity helpers", () => {
-  it("spell type tokens and URNs as the SDK and engine do", () => {
-    expect(dynamicResourceType()).toBe(DYNAMIC_RESOURCE_TYPE);
-    expect(dynamicResourceType("Subscription", "ovh-office365")).toBe("pulumi-nodejs:dynamic/ovh-office365:Subscription");
-    expect(makeUrn(DYNAMIC_RESOURCE_TYPE, "seats", { project: "licences", stack: "prod" })).toBe(
-      "urn:pulumi:prod::licences::pulumi-nodejs:dynamic:Resource::seats",
-    );
   });
 });
 

@@ -1,17 +1,10 @@
-import { type PropertyMap, type ProviderHost, withProvider } from "./provider-host";
+import { withProvider } from "./property-struct";
+import type { PropertyMap, ProviderHost, ResourceState } from "./types";
 
 /**
  * The steps `pulumi up`, `pulumi refresh` and `pulumi destroy` take for one resource, driven through the real
  * dynamic-provider host: check, then diff, then create / update / replace; read; delete.
  */
-
-/** What the engine keeps in state for a resource. */
-export interface ResourceState {
-  urn: string;
-  id: string;
-  outputs: PropertyMap;
-  inputs: PropertyMap;
-}
 
 export type UpStep = "create" | "update" | "replace" | "same";
 
