@@ -8,7 +8,7 @@ import { withLock } from "./locks";
 import type { OperationContext } from "./operation-context";
 import { pendingTasksOf } from "./pending-tasks";
 import { configureFromStack, deletionAllowance, operationContext, tell } from "./provider-config";
-import type { SubscriptionInputs, SubscriptionOutputs } from "./subscription";
+import type { SubscriptionInputs, SubscriptionOutputs } from "./subscription-types";
 import { deleteSubscription } from "./subscription-deletion";
 import { orderSubscription, type SubscriptionClaims } from "./subscription-ordering";
 import {

@@ -6,7 +6,7 @@ import { groupPendingTasks, groupSubscriptions } from "./group-listings";
 import { withLock } from "./locks";
 import { pause, wallClock, type OperationContext } from "./operation-context";
 import { type PendingTask, waitForPendingTask, waitForTaskOutcome } from "./pending-tasks";
-import type { SubscriptionInputs } from "./subscription";
+import type { SubscriptionInputs } from "./subscription-types";
 import { decideOrder, type ExistingSubscription, isTerminalStatus, subscriptionResourceId, taskTimeoutMs } from "./subscription-rules";
 import { findSubscriptionInUse, isAmbiguous, isRefusal } from "./subscription-state";
 

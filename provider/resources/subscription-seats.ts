@@ -4,7 +4,7 @@ import { OvhApiError } from "../ovh/errors";
 import { licenceById } from "./catalogue";
 import type { OperationContext } from "./operation-context";
 import { waitForPendingTask, waitForTaskOutcome } from "./pending-tasks";
-import type { SubscriptionInputs } from "./subscription";
+import type { SubscriptionInputs } from "./subscription-types";
 import { seatGuardProblem, taskTimeoutMs } from "./subscription-rules";
 import { changedBetween, deletedMeanwhile, findSubscriptionInUse, isAmbiguous, isRefusal } from "./subscription-state";
 
