@@ -18,16 +18,17 @@ export {
 } from "./resources/license-group";
 export type { PendingTask } from "./resources/pending-tasks";
 export {
-  declareLicenceGroup,
-  declareLicences,
   loadLicenceFile,
   parseLicenceFile,
-  LicenceFileError,
+  type LicenceFile,
+  type LicenceGroupDeclaration,
+  type SubscriptionDeclaration,
+} from "./resources/license-file-parsing";
+export { LicenceFileError, type LicenceFileProblem } from "./resources/license-file-messages";
+export {
+  declareLicenceGroup,
+  declareLicences,
   type DeclareLicencesOptions,
   type DeclaredLicenceGroup,
   type DeclaredSubscription,
-  type LicenceFile,
-  type LicenceFileProblem,
-  type LicenceGroupDeclaration,
-  type SubscriptionDeclaration,
-} from "./resources/licence-file";
+} from "./resources/license-file-declaration";

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { preview, up, type ResourceState } from "../../provider/cli/engine-steps";
 import type { PropertyMap } from "../../provider/cli/provider-host";
-import { loadLicenceFile, type LicenceFile } from "../../provider/resources/licence-file";
+import { loadLicenceFile, type LicenceFile } from "../../provider/resources/license-file-parsing";
 import { DEMO_SEED, type SeedSpec } from "../../simulator";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import { REPO_ROOT } from "../support/paths";

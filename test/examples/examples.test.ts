@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { stageProgram } from "../../provider/cli/program-stage";
-import { parseLicenceFile, type LicenceFile } from "../../provider/resources/licence-file";
+import { parseLicenceFile, type LicenceFile } from "../../provider/resources/license-file-parsing";
 import { DEMO_SEED, type SeedSpec } from "../../simulator";
 import { createState } from "../../simulator/model/seed";
 import { ensurePackageBuilt } from "../support/build";

@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { LicenceFileError, declareLicenceGroup, formatPath, loadLicenceFile, parseLicenceFile } from "../../provider/resources/licence-file";
+import { LicenceFileError } from "../../provider/resources/license-file-messages";
+import { loadLicenceFile, parseLicenceFile } from "../../provider/resources/license-file-parsing";
 import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
 
 const FILE = "licences.yaml";
@@ -245,13 +246,6 @@ describe("loadLicenceFile", () => {
   });
 });
 
-describe("formatPath", () => {
-  it("quotes segments that are not plain names", () => {
-    expect(formatPath(["groups", "acme-1234", "licences", BASIC, "seats"])).toBe(BASIC_SEATS);
-    expect(formatPath(["groups", "a.b"])).toBe('groups."a.b"');
-  });
-});
-
 describe("the gitops README", () => {
   const readme = fs.readFileSync(path.join(REPO_ROOT, "examples", "gitops", "README.md"), "utf8");
 
@@ -267,17 +261,5 @@ describe("the gitops README", () => {
   it("shows the problems parseLicenceFile reports for its bad file, word for word", () => {
     const [, badFile, shown] = /```yaml\n([^`]*)```\n\nstops `pulumi preview`[^\n]*\n\n```\n([\s\S]*?)\n```/.exec(readme) ?? [];
     expect(problemsOf(badFile).message).toBe(shown);
-  });
-});
-
-describe("declareLicenceGroup", () => {
-  it("refuses an add-on whose licence is not declared before it, before registering anything", () => {
-    const declaration = {
-      serviceName: "g-1",
-      subscriptions: [{ license: "Microsoft 365 Audio Conferencing", seats: 1, addonOf: BASIC, resourceName: "g-1/basic/audio" }],
-    };
-    expect(() => declareLicenceGroup(declaration)).toThrow(
-      `g-1/basic/audio: addonOf "${BASIC}" is not a licence declared before it in group g-1: list the licence it extends first`,
-    );
   });
 });
