@@ -1,11 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { LicenseGroup } from "./license-group";
-import type { LicenceFile, LicenceGroupDeclaration, SubscriptionDeclaration } from "./license-file-parsing";
+import type { LicenseFile, LicenseGroupDeclaration, SubscriptionDeclaration } from "./license-file-parsing";
 import { Subscription } from "./subscription";
 
 /** The resources of a parsed licence file: a LicenseGroup per group, a Subscription per licence and add-on. */
 
-export interface DeclareLicencesOptions {
+export interface DeclareLicensesOptions {
   /** Parent of every LicenseGroup, e.g. a component resource per customer. */
   parent?: pulumi.Resource;
   /**
@@ -20,16 +20,16 @@ export interface DeclaredSubscription {
   subscription: Subscription;
 }
 
-export interface DeclaredLicenceGroup {
-  declaration: LicenceGroupDeclaration;
+export interface DeclaredLicenseGroup {
+  declaration: LicenseGroupDeclaration;
   group: LicenseGroup;
   /** In the order of `declaration.subscriptions`. */
   subscriptions: DeclaredSubscription[];
 }
 
 /** Registers a LicenseGroup per group of the file and a Subscription per licence and add-on. */
-export function declareLicences(file: LicenceFile, options: DeclareLicencesOptions = {}): DeclaredLicenceGroup[] {
-  return file.groups.map((group) => declareLicenceGroup(group, options));
+export function declareLicenses(file: LicenseFile, options: DeclareLicensesOptions = {}): DeclaredLicenseGroup[] {
+  return file.groups.map((group) => declareLicenseGroup(group, options));
 }
 
 /**
@@ -37,9 +37,9 @@ export function declareLicences(file: LicenceFile, options: DeclareLicencesOptio
  * depending on it so the group is read first; an add-on is a child of the subscription it extends and gets that
  * subscription's id as `parentSubscriptionId`.
  */
-export function declareLicenceGroup(declaration: LicenceGroupDeclaration, options: DeclareLicencesOptions = {}): DeclaredLicenceGroup {
+export function declareLicenseGroup(declaration: LicenseGroupDeclaration, options: DeclareLicensesOptions = {}): DeclaredLicenseGroup {
   const { serviceName } = declaration;
-  // Checked before anything is registered: a declaration built in code may not come from parseLicenceFile.
+  // Checked before anything is registered: a declaration built in code may not come from parseLicenseFile.
   const declaredBases = new Set<string>();
   for (const entry of declaration.subscriptions) {
     if (entry.addonOf === undefined) {

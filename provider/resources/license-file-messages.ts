@@ -9,7 +9,7 @@ import { closestName, describe, textProblem } from "./input-checks";
  */
 
 /** One thing wrong in a licence file. */
-export interface LicenceFileProblem {
+export interface LicenseFileProblem {
   /** Where in the file, e.g. `groups.acme-1234.licences."Microsoft 365 Business Basic".seats` (empty for the file itself). */
   path: string;
   /** 1-based position of the offending key or value, when known. */
@@ -21,13 +21,14 @@ export interface LicenceFileProblem {
 
 /**
  * A licence file that cannot be used. A `RunError`, so `pulumi up` shows the problems without a stack trace. The
- * message lists every problem as `file:line:column: path: what is wrong and how to fix it`.
+ * message lists every problem as `file:line:column: path: what is wrong and how to fix it`. Its `name` keeps the
+ * earlier spelling, "LicenceFileError", which programs may compare against.
  */
-export class LicenceFileError extends pulumi.RunError {
+export class LicenseFileError extends pulumi.RunError {
   readonly fileName: string;
-  readonly problems: readonly LicenceFileProblem[];
+  readonly problems: readonly LicenseFileProblem[];
 
-  constructor(fileName: string, problems: LicenceFileProblem[]) {
+  constructor(fileName: string, problems: LicenseFileProblem[]) {
     super(formatProblems(fileName, problems));
     this.name = "LicenceFileError";
     this.fileName = fileName;
@@ -44,11 +45,11 @@ export function formatPath(path: readonly PathSegment[]): string {
   return path.map((segment) => (plain(segment) ? segment : JSON.stringify(String(segment)))).join(".");
 }
 
-export function sortByPosition(problems: LicenceFileProblem[]): LicenceFileProblem[] {
+export function sortByPosition(problems: LicenseFileProblem[]): LicenseFileProblem[] {
   return [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
-function formatProblems(fileName: string, problems: LicenceFileProblem[]): string {
+function formatProblems(fileName: string, problems: LicenseFileProblem[]): string {
   const lines = problems.map((problem) => {
     const position = problem.line === undefined ? "" : `:${problem.line}:${problem.column}`;
     const subject = problem.path === "" ? "" : ` ${problem.path}`;
@@ -120,7 +121,7 @@ export function displayNameProblem(value: unknown, maxLength: number): string | 
   return textProblem(value, "the group's internal name", maxLength);
 }
 
-export function licenceNameProblem(key: string, maxLength: number): string | undefined {
+export function licenseNameProblem(key: string, maxLength: number): string | undefined {
   const problem = textProblem(key, "a licence name", maxLength);
   return problem && `${problem}: use a name that \`ovh-office365 licences <serviceName>\` lists`;
 }
@@ -155,7 +156,7 @@ const levelDescriptions: Record<Level, string> = {
 };
 
 /** Turns zod's issues into problems; a missing key is not reported again when an unknown key is its likely typo. */
-export function problemsOfIssues(issues: z.core.$ZodIssue[], locate: Locate): LicenceFileProblem[] {
+export function problemsOfIssues(issues: z.core.$ZodIssue[], locate: Locate): LicenseFileProblem[] {
   const typoTargets = new Set<string>();
   for (const issue of issues) {
     if (issue.code !== "unrecognized_keys") continue;
@@ -174,9 +175,9 @@ function pathOf(issue: z.core.$ZodIssue): PathSegment[] {
   return issue.path.map((segment) => (typeof segment === "symbol" ? String(segment) : segment));
 }
 
-function problemsOf(issue: z.core.$ZodIssue, locate: Locate): LicenceFileProblem[] {
+function problemsOf(issue: z.core.$ZodIssue, locate: Locate): LicenseFileProblem[] {
   const path = pathOf(issue);
-  const at = (where: PathSegment[], message: string, onKey = false): LicenceFileProblem => ({
+  const at = (where: PathSegment[], message: string, onKey = false): LicenseFileProblem => ({
     path: formatPath(where),
     ...locate(where, onKey),
     message,
@@ -239,7 +240,7 @@ function wrongTypeMessage(path: PathSegment[], value: unknown): string {
 
 export const nameWithoutLettersMessage = "has no letters or digits to name its resource: use the licence name as OVH lists it";
 
-export function sameLicenceMessage(other: string, scope: string): string {
+export function sameLicenseMessage(other: string, scope: string): string {
   return `and ${describe(other)} name the same licence (case and spacing do not matter) ${scope}: keep one entry`;
 }
 

@@ -4,22 +4,22 @@ import * as YAML from "yaml";
 import { z } from "zod";
 import { serviceNameProblem } from "./input-checks";
 import {
-  LicenceFileError,
+  LicenseFileError,
   adoptedTwiceMessage,
   displayNameProblem,
   emptyFileMessage,
   formatPath,
-  licenceNameProblem,
+  licenseNameProblem,
   nameWithoutLettersMessage,
   numberProblem,
   problemsOfIssues,
-  sameLicenceMessage,
+  sameLicenseMessage,
   sameResourceNameMessage,
   sortByPosition,
   syntaxMessage,
   unreadableDataMessage,
   unreadableFileMessage,
-  type LicenceFileProblem,
+  type LicenseFileProblem,
   type Locate,
   type NumberRule,
   type PathSegment,
@@ -64,7 +64,7 @@ export interface SubscriptionDeclaration {
   resourceName: string;
 }
 
-export interface LicenceGroupDeclaration {
+export interface LicenseGroupDeclaration {
   serviceName: string;
   displayName?: string;
   /** The group's guard rail (its own, else the file's default), inherited by its subscriptions. */
@@ -75,13 +75,13 @@ export interface LicenceGroupDeclaration {
 }
 
 /** A validated licence file. */
-export interface LicenceFile {
-  groups: LicenceGroupDeclaration[];
+export interface LicenseFile {
+  groups: LicenseGroupDeclaration[];
 }
 
 const maxOvhId = Number.MAX_SAFE_INTEGER;
 const maxDisplayNameLength = 100;
-const maxLicenceNameLength = 200;
+const maxLicenseNameLength = 200;
 
 const seatsRule: NumberRule = {
   min: 1,
@@ -120,7 +120,7 @@ function checkedKey(problem: (key: string) => string | undefined) {
 const wholeNumber = (rule: NumberRule) => checked<number>((value) => numberProblem(value, rule));
 const displayName = checked<string>((value) => displayNameProblem(value, maxDisplayNameLength));
 const serviceNameKey = checkedKey(serviceNameProblem);
-const licenceNameKey = checkedKey((key) => licenceNameProblem(key, maxLicenceNameLength));
+const licenseNameKey = checkedKey((key) => licenseNameProblem(key, maxLicenseNameLength));
 
 const guardRails = {
   maxSeatChange: wholeNumber(maxSeatChangeRule).optional(),
@@ -131,16 +131,16 @@ const addonSchema = z.strictObject({
   subscriptionId: wholeNumber(subscriptionIdRule).optional(),
   ...guardRails,
 });
-const licenceSchema = z.strictObject({
+const licenseSchema = z.strictObject({
   seats: wholeNumber(seatsRule),
   subscriptionId: wholeNumber(subscriptionIdRule).optional(),
   ...guardRails,
-  addons: z.record(licenceNameKey, addonSchema).optional(),
+  addons: z.record(licenseNameKey, addonSchema).optional(),
 });
 const groupSchema = z.strictObject({
   displayName: displayName.optional(),
   ...guardRails,
-  licences: z.record(licenceNameKey, licenceSchema),
+  licences: z.record(licenseNameKey, licenseSchema),
 });
 const fileSchema = z.strictObject({
   defaults: z.strictObject(guardRails).optional(),
@@ -150,51 +150,51 @@ type ParsedFile = z.output<typeof fileSchema>;
 
 /**
  * Parses and validates the text of a licence file. `fileName` is only used in messages. Throws a
- * {@link LicenceFileError} listing every problem (YAML syntax with line and column, unknown keys with the closest
+ * {@link LicenseFileError} listing every problem (YAML syntax with line and column, unknown keys with the closest
  * known one, bad values with the fix); nothing is declared from a file with any problem.
  */
-export function parseLicenceFile(text: string, fileName: string): LicenceFile {
+export function parseLicenseFile(text: string, fileName: string): LicenseFile {
   const lineCounter = new YAML.LineCounter();
   const document = YAML.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const locate: Locate = (path, onKey = false) => locatePath(document, lineCounter, path, onKey);
 
-  const syntaxProblems = [...document.errors, ...document.warnings].map((error): LicenceFileProblem => {
+  const syntaxProblems = [...document.errors, ...document.warnings].map((error): LicenseFileProblem => {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     const kind = error instanceof YAML.YAMLWarning ? "warning" : "syntax error";
     return { path: "", line, column: col, message: syntaxMessage(error, kind, text, error.pos[0]) };
   });
-  if (syntaxProblems.length > 0) throw new LicenceFileError(fileName, syntaxProblems);
+  if (syntaxProblems.length > 0) throw new LicenseFileError(fileName, syntaxProblems);
 
   let content: unknown;
   try {
     content = document.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    throw new LicenceFileError(fileName, [{ path: "", message: unreadableDataMessage(error) }]);
+    throw new LicenseFileError(fileName, [{ path: "", message: unreadableDataMessage(error) }]);
   }
-  if (content === null || content === undefined) throw new LicenceFileError(fileName, [{ path: "", message: emptyFileMessage }]);
+  if (content === null || content === undefined) throw new LicenseFileError(fileName, [{ path: "", message: emptyFileMessage }]);
 
   const parsed = fileSchema.safeParse(content, { reportInput: true });
   const problems = parsed.success ? [] : problemsOfIssues(parsed.error.issues, locate);
   if (parsed.success) problems.push(...crossEntryProblems(parsed.data, locate));
-  if (!parsed.success || problems.length > 0) throw new LicenceFileError(fileName, sortByPosition(problems));
+  if (!parsed.success || problems.length > 0) throw new LicenseFileError(fileName, sortByPosition(problems));
   return resolveDeclarations(parsed.data);
 }
 
-/** Reads and parses a licence file (see {@link parseLicenceFile}). */
-export function loadLicenceFile(path: string): LicenceFile {
+/** Reads and parses a licence file (see {@link parseLicenseFile}). */
+export function loadLicenseFile(path: string): LicenseFile {
   let text: string;
   try {
     text = fs.readFileSync(path, "utf8");
   } catch (error) {
     const message = unreadableFileMessage(error, isAbsolute(path) ? undefined : process.cwd());
-    throw new LicenceFileError(path, [{ path: "", message }]);
+    throw new LicenseFileError(path, [{ path: "", message }]);
   }
-  return parseLicenceFile(text, path);
+  return parseLicenseFile(text, path);
 }
 
 /** Problems between entries: the same licence twice, resource name clashes, one subscription adopted twice. */
-function crossEntryProblems(file: ParsedFile, locate: Locate): LicenceFileProblem[] {
-  const problems: LicenceFileProblem[] = [];
+function crossEntryProblems(file: ParsedFile, locate: Locate): LicenseFileProblem[] {
+  const problems: LicenseFileProblem[] = [];
   const adopted = new Map<number, PathSegment[]>();
   const problem = (path: PathSegment[], message: string, onKey = false) => {
     problems.push({ path: formatPath(path), ...locate(path, onKey), message });
@@ -209,7 +209,7 @@ function crossEntryProblems(file: ParsedFile, locate: Locate): LicenceFileProble
       const sameLicence = byLicence.get(normalizeLicenseName(name));
       const sameSlug = bySlug.get(slug);
       if (slug === "") problem(at, nameWithoutLettersMessage, true);
-      else if (sameLicence !== undefined) problem(at, sameLicenceMessage(sameLicence, scope), true);
+      else if (sameLicence !== undefined) problem(at, sameLicenseMessage(sameLicence, scope), true);
       else if (sameSlug !== undefined) problem(at, sameResourceNameMessage(sameSlug, slug, scope), true);
       if (!byLicence.has(normalizeLicenseName(name))) byLicence.set(normalizeLicenseName(name), name);
       if (!bySlug.has(slug)) bySlug.set(slug, name);
@@ -237,9 +237,9 @@ function crossEntryProblems(file: ParsedFile, locate: Locate): LicenceFileProble
   return problems;
 }
 
-function resolveDeclarations(file: ParsedFile): LicenceFile {
+function resolveDeclarations(file: ParsedFile): LicenseFile {
   const defaults = file.defaults ?? {};
-  const groups = Object.entries(file.groups).map(([serviceName, group]): LicenceGroupDeclaration => {
+  const groups = Object.entries(file.groups).map(([serviceName, group]): LicenseGroupDeclaration => {
     const maxSeatChange = group.maxSeatChange ?? defaults.maxSeatChange;
     const taskTimeoutMinutes = group.taskTimeoutMinutes ?? defaults.taskTimeoutMinutes;
     const declare = (

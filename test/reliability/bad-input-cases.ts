@@ -68,7 +68,7 @@ export interface FileContext {
 
 export interface LicenceFileCase extends CaseBase {
   surface: "licences.yaml";
-  /** `loader`: loadLicenceFile refuses the file; `create`: a resource declareLicences registered is refused by OVH's answers. */
+  /** `loader`: loadLicenseFile refuses the file; `create`: a resource declareLicenses registered is refused by OVH's answers. */
   refusedBy: "loader" | "create";
   /** Subscriptions the case's licence group holds before the file is applied. */
   holds?(catalogue: Catalogue): { license: string; seats: number }[];

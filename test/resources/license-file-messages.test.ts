@@ -1,4 +1,4 @@
-import { LicenceFileError, formatPath, numberProblem, unreadableFileMessage, type NumberRule } from "../../provider/resources/license-file-messages";
+import { LicenseFileError, formatPath, numberProblem, unreadableFileMessage, type NumberRule } from "../../provider/resources/license-file-messages";
 
 const BASIC = "Microsoft 365 Business Basic";
 
@@ -40,10 +40,10 @@ describe("unreadableFileMessage", () => {
   });
 });
 
-describe("LicenceFileError", () => {
+describe("LicenseFileError", () => {
   it("lists one problem on one line, several under a heading, each with its position when known", () => {
-    expect(new LicenceFileError("l.yaml", [{ path: "groups", line: 2, column: 3, message: "is a list" }]).message).toBe("l.yaml:2:3: groups is a list");
-    const several = new LicenceFileError("l.yaml", [
+    expect(new LicenseFileError("l.yaml", [{ path: "groups", line: 2, column: 3, message: "is a list" }]).message).toBe("l.yaml:2:3: groups is a list");
+    const several = new LicenseFileError("l.yaml", [
       { path: "", message: "the file is empty" },
       { path: "defaults.maxSeatChange", line: 2, column: 18, message: "is 0" },
     ]);

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { LicenceFileError } from "../../provider/resources/license-file-messages";
-import { loadLicenceFile, parseLicenceFile } from "../../provider/resources/license-file-parsing";
+import { LicenseFileError } from "../../provider/resources/license-file-messages";
+import { loadLicenseFile, parseLicenseFile } from "../../provider/resources/license-file-parsing";
 import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
 
 const FILE = "licences.yaml";
@@ -17,11 +17,11 @@ function oneLicence(settings: string, serviceName = "acme-1234"): string {
     .join("\n")}\n`;
 }
 
-function problemsOf(text: string): LicenceFileError {
+function problemsOf(text: string): LicenseFileError {
   try {
-    parseLicenceFile(text, FILE);
+    parseLicenseFile(text, FILE);
   } catch (error) {
-    if (error instanceof LicenceFileError) return error;
+    if (error instanceof LicenseFileError) return error;
     throw error;
   }
   throw new Error(`expected ${JSON.stringify(text)} to be rejected`);
@@ -83,7 +83,7 @@ const badInputs: BadInput[] = [
   { name: "a list instead of a mapping", text: "- acme-1234\n", path: "", mentions: ["the file is a list", "`groups:`"] },
 ];
 
-describe("parseLicenceFile: bad input", () => {
+describe("parseLicenseFile: bad input", () => {
   const rejected: string[] = [];
   afterAll(() => {
     console.log(`licences.yaml bad-input corpus: ${badInputs.length} cases tried, ${rejected.length} rejected naming the field, the value and the fix`);
@@ -144,7 +144,7 @@ describe("parseLicenceFile: bad input", () => {
   });
 });
 
-describe("parseLicenceFile: valid files", () => {
+describe("parseLicenseFile: valid files", () => {
   const text = `
 defaults:
   maxSeatChange: 20
@@ -165,7 +165,7 @@ groups:
 `;
 
   it("resolves groups, licences and add-ons in file order, with inherited guard rails", () => {
-    expect(parseLicenceFile(text, FILE)).toEqual({
+    expect(parseLicenseFile(text, FILE)).toEqual({
       groups: [
         {
           serviceName: "csp2-1f4a7c92",
@@ -205,13 +205,13 @@ groups:
 
   it("keeps resource names when a licence name only changes case or spacing", () => {
     const names = (licence: string) =>
-      parseLicenceFile(`groups:\n  g-1:\n    licences:\n      ${licence}: {seats: 1}\n`, FILE).groups[0].subscriptions[0].resourceName;
+      parseLicenseFile(`groups:\n  g-1:\n    licences:\n      ${licence}: {seats: 1}\n`, FILE).groups[0].subscriptions[0].resourceName;
     expect(names("Office 365 E3")).toBe("g-1/office-365-e3");
     expect(names("office 365   E3")).toBe("g-1/office-365-e3");
   });
 
   it("accepts numbers YAML writes differently, and leaves guard rails unset when nothing sets them", () => {
-    const [group] = parseLicenceFile(`groups:\n  g-1:\n    licences:\n      Office 365 E1: {seats: 1e2}\n`, FILE).groups;
+    const [group] = parseLicenseFile(`groups:\n  g-1:\n    licences:\n      Office 365 E1: {seats: 1e2}\n`, FILE).groups;
     expect(group).toEqual({
       serviceName: "g-1",
       subscriptions: [{ license: "Office 365 E1", seats: 100, resourceName: "g-1/office-365-e1" }],
@@ -219,7 +219,7 @@ groups:
   });
 });
 
-describe("loadLicenceFile", () => {
+describe("loadLicenseFile", () => {
   let dir: string;
   beforeAll(() => {
     dir = makeProgramDir("licence-file");
@@ -229,18 +229,18 @@ describe("loadLicenceFile", () => {
   it("names the path it was given in every problem", () => {
     const file = path.join(dir, "customers.yaml");
     fs.writeFileSync(file, oneLicence("seats: -1"));
-    expect(() => loadLicenceFile(file)).toThrow(`${file}:5:16: ${BASIC_SEATS} is -1`);
+    expect(() => loadLicenseFile(file)).toThrow(`${file}:5:16: ${BASIC_SEATS} is -1`);
   });
 
   it("says when the file cannot be read", () => {
     const missing = path.join(dir, "absent.yaml");
-    expect(() => loadLicenceFile(missing)).toThrow(`${missing}: the file cannot be read (no such file)`);
-    expect(() => loadLicenceFile(dir)).toThrow("(it is a directory)");
+    expect(() => loadLicenseFile(missing)).toThrow(`${missing}: the file cannot be read (no such file)`);
+    expect(() => loadLicenseFile(dir)).toThrow("(it is a directory)");
   });
 
   it("accepts the licence files shipped with the examples", () => {
     for (const example of ["gitops/licences.yaml", "multi-tenant/customers.yaml"]) {
-      const file = loadLicenceFile(path.join(REPO_ROOT, "examples", example));
+      const file = loadLicenseFile(path.join(REPO_ROOT, "examples", example));
       expect(file.groups.length).toBeGreaterThanOrEqual(3);
     }
   });
@@ -251,14 +251,14 @@ describe("the gitops README", () => {
 
   it("shows a file format that parses", () => {
     const [, example] = /## The file\n\n```yaml\n([\s\S]*?)```/.exec(readme) ?? [];
-    expect(parseLicenceFile(example, FILE).groups[0].subscriptions.map((entry) => entry.license)).toEqual([
+    expect(parseLicenseFile(example, FILE).groups[0].subscriptions.map((entry) => entry.license)).toEqual([
       BASIC,
       "Microsoft 365 Business Standard",
       "Microsoft Defender for Office 365 (Plan 1)",
     ]);
   });
 
-  it("shows the problems parseLicenceFile reports for its bad file, word for word", () => {
+  it("shows the problems parseLicenseFile reports for its bad file, word for word", () => {
     const [, badFile, shown] = /```yaml\n([^`]*)```\n\nstops `pulumi preview`[^\n]*\n\n```\n([\s\S]*?)\n```/.exec(readme) ?? [];
     expect(problemsOf(badFile).message).toBe(shown);
   });
