@@ -39,6 +39,33 @@ export class LicenseFileError extends pulumi.RunError {
 export type PathSegment = string | number;
 export type Locate = (path: PathSegment[], onKey?: boolean) => { line: number; column: number } | undefined;
 
+/** The two spellings of the key a group lists its licences under; the schema knows the first. */
+export const listKeys = ["licences", "licenses"] as const;
+export type ListKey = (typeof listKeys)[number];
+
+/** What the messages need to know of the file: where a path is, and which list key each group writes. */
+export interface WrittenFile {
+  locate: Locate;
+  listKeyOf(serviceName: PathSegment): ListKey;
+}
+
+/** `path` as the file writes it: the schema's `licences` segment in the group's own spelling. */
+function asWritten(path: PathSegment[], file: WrittenFile): PathSegment[] {
+  if (path[0] !== "groups" || path.length < 3 || path[2] !== "licences") return path;
+  return [path[0], path[1], file.listKeyOf(path[1]), ...path.slice(3)];
+}
+
+/** A schema path, formatted as the file writes it. */
+export function writtenPath(file: WrittenFile, path: PathSegment[]): string {
+  return formatPath(asWritten(path, file));
+}
+
+/** A problem at `path` (a schema path), reported at the file's own path and position (of the key when `onKey`). */
+export function problemAt(file: WrittenFile, path: PathSegment[], message: string, onKey = false): LicenseFileProblem {
+  const where = asWritten(path, file);
+  return { path: formatPath(where), ...file.locate(where, onKey), message };
+}
+
 /** `groups.acme-1234.licences."Microsoft 365 Business Basic".seats` */
 export function formatPath(path: readonly PathSegment[]): string {
   const plain = (segment: PathSegment) => typeof segment === "string" && /^[A-Za-z0-9_-]+$/.test(segment);
@@ -155,38 +182,52 @@ const levelDescriptions: Record<Level, string> = {
   addon: "an add-on setting",
 };
 
+/** The keys known in the object at `path`, a group's list key spelt as the file spells it. */
+function knownKeys(path: PathSegment[], file: WrittenFile): string[] {
+  const level = levelOf(path);
+  return keysByLevel[level].map((key) => (level === "group" && key === "licences" ? file.listKeyOf(path[1]) : key));
+}
+
+/** The known key `key` likely stands for: the file's own spelling first, then the other one of the list key. */
+function suggestionFor(key: string, path: PathSegment[], file: WrittenFile): string | undefined {
+  const known = knownKeys(path, file);
+  const candidates = levelOf(path) === "group" ? [...new Set([...known, ...listKeys])] : known;
+  return closestName(key, candidates);
+}
+
+/** The schema's name for a key: `licenses` is `licences`. */
+function schemaKey(key: string): string {
+  return key === "licenses" ? "licences" : key;
+}
+
 /** Turns zod's issues into problems; a missing key is not reported again when an unknown key is its likely typo. */
-export function problemsOfIssues(issues: z.core.$ZodIssue[], locate: Locate): LicenseFileProblem[] {
+export function problemsOfIssues(issues: z.core.$ZodIssue[], file: WrittenFile): LicenseFileProblem[] {
   const typoTargets = new Set<string>();
   for (const issue of issues) {
     if (issue.code !== "unrecognized_keys") continue;
     const path = pathOf(issue);
     for (const key of issue.keys) {
-      const suggestion = closestName(key, keysByLevel[levelOf(path)]);
-      if (suggestion !== undefined) typoTargets.add(formatPath([...path, suggestion]));
+      const suggestion = suggestionFor(key, path, file);
+      if (suggestion !== undefined) typoTargets.add(formatPath([...path, schemaKey(suggestion)]));
     }
   }
   return issues
     .filter((issue) => !(issue.input === undefined && typoTargets.has(formatPath(pathOf(issue)))))
-    .flatMap((issue) => problemsOf(issue, locate));
+    .flatMap((issue) => problemsOf(issue, file));
 }
 
 function pathOf(issue: z.core.$ZodIssue): PathSegment[] {
   return issue.path.map((segment) => (typeof segment === "symbol" ? String(segment) : segment));
 }
 
-function problemsOf(issue: z.core.$ZodIssue, locate: Locate): LicenseFileProblem[] {
+function problemsOf(issue: z.core.$ZodIssue, file: WrittenFile): LicenseFileProblem[] {
   const path = pathOf(issue);
-  const at = (where: PathSegment[], message: string, onKey = false): LicenseFileProblem => ({
-    path: formatPath(where),
-    ...locate(where, onKey),
-    message,
-  });
+  const at = (where: PathSegment[], message: string, onKey = false) => problemAt(file, where, message, onKey);
 
   switch (issue.code) {
     case "unrecognized_keys": {
       const entries = (issue.input ?? {}) as Record<string, unknown>;
-      return issue.keys.map((key) => at([...path, key], unknownKeyMessage(key, entries[key], levelOf(path)), true));
+      return issue.keys.map((key) => at([...path, key], unknownKeyMessage(key, entries, path, file), true));
     }
     case "invalid_key": {
       // The key's own value opens the reason ("\"a/b\" is not ..."): the path already names it.
@@ -195,28 +236,35 @@ function problemsOf(issue: z.core.$ZodIssue, locate: Locate): LicenseFileProblem
       return [at(path, reasons.join("; "), true)];
     }
     case "invalid_type":
-      return [at(path, wrongTypeMessage(path, issue.input))];
+      return [at(path, wrongTypeMessage(path, issue.input, file))];
     default:
       return [at(path, issue.message)];
   }
 }
 
-function unknownKeyMessage(key: string, value: unknown, level: Level): string {
-  const known: readonly string[] = keysByLevel[level];
+/** Why `key` of the object at `path` (whose keys and values are `entries`) is not known there. */
+function unknownKeyMessage(key: string, entries: Record<string, unknown>, path: PathSegment[], file: WrittenFile): string {
+  const level = levelOf(path);
+  const value = entries[key];
   const notHere = `is not ${levelDescriptions[level]}`;
-  const holds = (child: string) => typeof value === "object" && value !== null && child in value;
+  const holds = (...children: string[]) => typeof value === "object" && value !== null && children.some((child) => child in value);
   if (key === "<<") return `${notHere}: YAML merge keys are not supported; put shared guard rails under \`defaults:\` instead`;
   if (level === "addon" && key === "addons") return `${notHere}: an add-on cannot have add-ons of its own`;
-  if (level === "file" && holds("licences")) return `${notHere}: it looks like a licence group; indent it under \`groups:\``;
-  if (level === "group" && holds("seats")) return `${notHere}: it looks like a licence; indent it under this group's \`licences:\``;
-  const suggestion = closestName(key, known);
+  if (level === "group" && key === "licenses" && "licences" in entries) {
+    return 'and "licences" are two spellings of the same key: keep one, with all the group\'s licences under it';
+  }
+  if (level === "file" && holds(...listKeys)) return `${notHere}: it looks like a licence group; indent it under \`groups:\``;
+  if (level === "group" && holds("seats")) {
+    return `${notHere}: it looks like a licence; indent it under this group's \`${file.listKeyOf(path[1])}:\``;
+  }
+  const suggestion = suggestionFor(key, path, file);
   if (suggestion !== undefined) return `${notHere}: did you mean "${suggestion}"?`;
-  const home = (Object.keys(keysByLevel) as Level[]).find((other) => (keysByLevel[other] as readonly string[]).includes(key));
+  const home = (Object.keys(keysByLevel) as Level[]).find((other) => (keysByLevel[other] as readonly string[]).includes(schemaKey(key)));
   if (home !== undefined) return `${notHere}: "${key}" is ${levelDescriptions[home]}; move it there`;
-  return `${notHere}: known keys here are ${known.join(", ")}`;
+  return `${notHere}: known keys here are ${knownKeys(path, file).join(", ")}`;
 }
 
-function wrongTypeMessage(path: PathSegment[], value: unknown): string {
+function wrongTypeMessage(path: PathSegment[], value: unknown, file: WrittenFile): string {
   const found =
     value === undefined ? "is missing" : value === null ? "has no value" : Array.isArray(value) ? "is a list" : `is ${describe(value)}`;
   const last = path[path.length - 1];
@@ -225,12 +273,13 @@ function wrongTypeMessage(path: PathSegment[], value: unknown): string {
   if (last === "defaults") return `${found}: write the default guard rails under it, e.g. \`maxSeatChange: 10\``;
   if (last === "licences" || last === "addons") {
     const example = last === "licences" ? "Microsoft 365 Business Basic" : "Microsoft Defender for Office 365 (Plan 1)";
-    const empty = last === "licences" ? "; write `licences: {}` for a group without subscriptions" : "";
+    const empty = last === "licences" ? `; write \`${file.listKeyOf(path[1])}: {}\` for a group without subscriptions` : "";
     return `${found}: write one key per licence name with its settings under it, e.g. \`${example}: {seats: 5}\`${empty}`;
   }
   const level = levelOf(path);
   if (level === "group") {
-    return `${found}: a group is a mapping with \`licences:\` (and optionally displayName, maxSeatChange, taskTimeoutMinutes)`;
+    const listKey = file.listKeyOf(path[1]);
+    return `${found}: a group is a mapping with \`${listKey}:\` (and optionally displayName, maxSeatChange, taskTimeoutMinutes)`;
   }
   if (typeof value === "number") return `${found}: write the seat count under it as \`seats: ${value}\``;
   return `${found}: a licence is a mapping with \`seats:\` (and optionally subscriptionId, maxSeatChange, taskTimeoutMinutes, addons)`;

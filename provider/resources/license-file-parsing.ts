@@ -8,10 +8,11 @@ import {
   adoptedTwiceMessage,
   displayNameProblem,
   emptyFileMessage,
-  formatPath,
   licenseNameProblem,
+  listKeys,
   nameWithoutLettersMessage,
   numberProblem,
+  problemAt,
   problemsOfIssues,
   sameLicenseMessage,
   sameResourceNameMessage,
@@ -19,10 +20,12 @@ import {
   syntaxMessage,
   unreadableDataMessage,
   unreadableFileMessage,
+  writtenPath,
   type LicenseFileProblem,
-  type Locate,
+  type ListKey,
   type NumberRule,
   type PathSegment,
+  type WrittenFile,
 } from "./license-file-messages";
 import { maxSeats, maxTaskTimeoutMinutes, normalizeLicenseName } from "./subscription-rules";
 
@@ -37,7 +40,7 @@ import { maxSeats, maxTaskTimeoutMinutes, normalizeLicenseName } from "./subscri
  *   csp2-1f4a7c92:               # the licence group's serviceName (adopted)
  *     displayName: Acme Corp
  *     maxSeatChange: 10          # overrides defaults for this group
- *     licences:
+ *     licences:                  # or licenses:, not both
  *       Microsoft 365 Business Basic:
  *         seats: 25
  *         subscriptionId: 3001201  # adopt the existing subscription instead of ordering one
@@ -137,16 +140,47 @@ const licenseSchema = z.strictObject({
   ...guardRails,
   addons: z.record(licenseNameKey, addonSchema).optional(),
 });
-const groupSchema = z.strictObject({
-  displayName: displayName.optional(),
-  ...guardRails,
-  licences: z.record(licenseNameKey, licenseSchema),
-});
+const groupSchema = z.preprocess(
+  readListKey,
+  z.strictObject({
+    displayName: displayName.optional(),
+    ...guardRails,
+    licences: z.record(licenseNameKey, licenseSchema),
+  }),
+);
 const fileSchema = z.strictObject({
   defaults: z.strictObject(guardRails).optional(),
   groups: z.record(serviceNameKey, groupSchema),
 });
 type ParsedFile = z.output<typeof fileSchema>;
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The list key a group writes, if any; "licences" when it writes both. */
+function ownListKey(group: unknown): ListKey | undefined {
+  return isMapping(group) ? listKeys.find((key) => Object.hasOwn(group, key)) : undefined;
+}
+
+/**
+ * A group's `licenses:` read as `licences:`, in place. A group that writes both keeps both, and the schema refuses
+ * the second spelling as an unknown key.
+ */
+function readListKey(group: unknown): unknown {
+  if (!isMapping(group) || ownListKey(group) !== "licenses") return group;
+  return Object.fromEntries(Object.entries(group).map(([key, value]) => [key === "licenses" ? "licences" : key, value]));
+}
+
+/**
+ * The list key of each group as written: its own, else the one the file writes elsewhere (a group that lacks it
+ * is told to add the file's spelling), else "licences".
+ */
+function listKeysWritten(content: unknown): WrittenFile["listKeyOf"] {
+  const groups = isMapping(content) && isMapping(content.groups) ? content.groups : {};
+  const fileSpelling = Object.values(groups).map(ownListKey).find((key) => key !== undefined) ?? "licences";
+  return (serviceName) => ownListKey(groups[String(serviceName)]) ?? fileSpelling;
+}
 
 /**
  * Parses and validates the text of a licence file. `fileName` is only used in messages. Throws a
@@ -156,7 +190,6 @@ type ParsedFile = z.output<typeof fileSchema>;
 export function parseLicenseFile(text: string, fileName: string): LicenseFile {
   const lineCounter = new YAML.LineCounter();
   const document = YAML.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const locate: Locate = (path, onKey = false) => locatePath(document, lineCounter, path, onKey);
 
   const syntaxProblems = [...document.errors, ...document.warnings].map((error): LicenseFileProblem => {
     const { line, col } = lineCounter.linePos(error.pos[0]);
@@ -173,9 +206,13 @@ export function parseLicenseFile(text: string, fileName: string): LicenseFile {
   }
   if (content === null || content === undefined) throw new LicenseFileError(fileName, [{ path: "", message: emptyFileMessage }]);
 
+  const written: WrittenFile = {
+    locate: (path, onKey = false) => locatePath(document, lineCounter, path, onKey),
+    listKeyOf: listKeysWritten(content),
+  };
   const parsed = fileSchema.safeParse(content, { reportInput: true });
-  const problems = parsed.success ? [] : problemsOfIssues(parsed.error.issues, locate);
-  if (parsed.success) problems.push(...crossEntryProblems(parsed.data, locate));
+  const problems = parsed.success ? [] : problemsOfIssues(parsed.error.issues, written);
+  if (parsed.success) problems.push(...crossEntryProblems(parsed.data, written));
   if (!parsed.success || problems.length > 0) throw new LicenseFileError(fileName, sortByPosition(problems));
   return resolveDeclarations(parsed.data);
 }
@@ -193,12 +230,10 @@ export function loadLicenseFile(path: string): LicenseFile {
 }
 
 /** Problems between entries: the same licence twice, resource name clashes, one subscription adopted twice. */
-function crossEntryProblems(file: ParsedFile, locate: Locate): LicenseFileProblem[] {
+function crossEntryProblems(file: ParsedFile, written: WrittenFile): LicenseFileProblem[] {
   const problems: LicenseFileProblem[] = [];
-  const adopted = new Map<number, PathSegment[]>();
-  const problem = (path: PathSegment[], message: string, onKey = false) => {
-    problems.push({ path: formatPath(path), ...locate(path, onKey), message });
-  };
+  const adopted = new Map<number, string>();
+  const problem = (path: PathSegment[], message: string, onKey = false) => problems.push(problemAt(written, path, message, onKey));
 
   const checkSiblings = (names: string[], basePath: PathSegment[], scope: string) => {
     const byLicence = new Map<string, string>();
@@ -218,8 +253,8 @@ function crossEntryProblems(file: ParsedFile, locate: Locate): LicenseFileProble
   const checkAdoption = (id: number | undefined, path: PathSegment[]) => {
     if (id === undefined) return;
     const first = adopted.get(id);
-    if (first === undefined) adopted.set(id, path);
-    else problem(path, adoptedTwiceMessage(id, formatPath(first)));
+    if (first === undefined) adopted.set(id, writtenPath(written, path));
+    else problem(path, adoptedTwiceMessage(id, first));
   };
 
   for (const [serviceName, group] of Object.entries(file.groups)) {

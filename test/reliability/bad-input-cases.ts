@@ -253,9 +253,9 @@ export const cliCases: CliCase[] = [
   cliCase("demo --task-duration negative", ["demo", "--task-duration", "-5"], "--task-duration", "whole number of milliseconds"),
 ];
 
-/** A licence file declaring one licence with `settings` (YAML lines) in `serviceName`. */
-function oneLicence(serviceName: string, licence: string, settings: string[]): string {
-  return ["groups:", `  ${JSON.stringify(serviceName)}:`, "    licences:", `      ${JSON.stringify(licence)}:`, ...settings.map((line) => `        ${line}`), ""].join("\n");
+/** A licence file declaring one licence with `settings` (YAML lines) in `serviceName`, listed under `listKey`. */
+function oneLicence(serviceName: string, licence: string, settings: string[], listKey = "licences"): string {
+  return ["groups:", `  ${JSON.stringify(serviceName)}:`, `    ${listKey}:`, `      ${JSON.stringify(licence)}:`, ...settings.map((line) => `        ${line}`), ""].join("\n");
 }
 
 function fileCase(name: string, field: string, fix: string, settings: string[]): LicenceFileCase {
@@ -287,6 +287,22 @@ export const licenceFileCases: LicenceFileCase[] = [
   fileCase("subscriptionId as a float", "subscriptionId", "write 12 or 13", ["seats: 1", "subscriptionId: 12.5"]),
   fileCase("zero maxSeatChange", "maxSeatChange", "write the largest seat change one run may make", ["seats: 1", "maxSeatChange: 0"]),
   fileCase("task timeout over a day", "taskTimeoutMinutes", "write a smaller number", ["seats: 1", "taskTimeoutMinutes: 2000"]),
+  {
+    surface: "licences.yaml",
+    name: "seats as a float, under licenses:",
+    field: "seats",
+    fix: "write 2 or 3",
+    refusedBy: "loader",
+    text: (file) => oneLicence(file.group, file.catalogue.orderable, ["seats: 2.5"], "licenses"),
+  },
+  {
+    surface: "licences.yaml",
+    name: "both licences: and licenses: in one group",
+    field: "licenses",
+    fix: 'and "licences" are two spellings of the same key: keep one',
+    refusedBy: "loader",
+    text: (file) => ["groups:", `  ${file.group}:`, "    licences: {}", "    licenses:", `      ${JSON.stringify(file.catalogue.orderable)}: {seats: 1}`, ""].join("\n"),
+  },
   serviceNameKeyCase("with a slash", "csp2/1f4a7c92"),
   serviceNameKeyCase("with ..", "csp2..1f4a7c92"),
   serviceNameKeyCase("with %2F", "csp2%2F1f4a7c92"),

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { LicenseFileError } from "../../provider/resources/license-file-messages";
+import { LicenseFileError, type LicenseFileProblem } from "../../provider/resources/license-file-messages";
 import { loadLicenseFile, parseLicenseFile } from "../../provider/resources/license-file-parsing";
 import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
 
@@ -51,7 +51,8 @@ const badInputs: BadInput[] = [
   { name: "seats missing", text: oneLicence("subscriptionId: 3001201"), path: BASIC_SEATS, mentions: ["is missing", "add it"] },
   { name: "licence given as a bare number", text: `groups:\n  acme-1234:\n    licences:\n      ${BASIC}: 5\n`, path: `groups.acme-1234.licences."${BASIC}"`, mentions: ["is 5", "`seats: 5`"] },
   { name: "typo in seats", text: oneLicence("seat: 3"), path: `groups.acme-1234.licences."${BASIC}".seat`, mentions: ['did you mean "seats"'], line: 5, column: 9 },
-  { name: "American spelling of licences", text: `groups:\n  acme-1234:\n    licenses:\n      ${BASIC}: {seats: 3}\n`, path: "groups.acme-1234.licenses", mentions: ['did you mean "licences"'] },
+  { name: "both spellings of licences in one group", text: `groups:\n  acme-1234:\n    licences: {}\n    licenses:\n      ${BASIC}: {seats: 3}\n`, path: "groups.acme-1234.licenses", mentions: ['and "licences" are two spellings of the same key', "keep one"], line: 4, column: 5 },
+  { name: "misspelt licenses", text: `groups:\n  acme-1234:\n    lisenses:\n      ${BASIC}: {seats: 3}\n`, path: "groups.acme-1234.lisenses", mentions: ['did you mean "licenses"'] },
   { name: "typo in a guard rail", text: oneLicence("seats: 3\nmaxSeatsChange: 5"), path: `groups.acme-1234.licences."${BASIC}".maxSeatsChange`, mentions: ['did you mean "maxSeatChange"'] },
   { name: "typo in a top-level key", text: `group:\n  acme-1234:\n    licences: {}\n`, path: "group", mentions: ['did you mean "groups"'] },
   { name: "licence setting at group level", text: `groups:\n  acme-1234:\n    subscriptionId: 12\n    licences: {}\n`, path: "groups.acme-1234.subscriptionId", mentions: ["is a licence setting", "move it there"] },
@@ -144,8 +145,7 @@ describe("parseLicenseFile: bad input", () => {
   });
 });
 
-describe("parseLicenseFile: valid files", () => {
-  const text = `
+const VALID_FILE = `
 defaults:
   maxSeatChange: 20
   taskTimeoutMinutes: 30
@@ -164,8 +164,9 @@ groups:
     licences: {}
 `;
 
+describe("parseLicenseFile: valid files", () => {
   it("resolves groups, licences and add-ons in file order, with inherited guard rails", () => {
-    expect(parseLicenseFile(text, FILE)).toEqual({
+    expect(parseLicenseFile(VALID_FILE, FILE)).toEqual({
       groups: [
         {
           serviceName: "csp2-1f4a7c92",
@@ -216,6 +217,64 @@ groups:
       serviceName: "g-1",
       subscriptions: [{ license: "Office 365 E1", seats: 100, resourceName: "g-1/office-365-e1" }],
     });
+  });
+});
+
+describe("parseLicenseFile: `licenses:` as well as `licences:`", () => {
+  /** The text with every group's list key spelt `licenses:`. */
+  const withLicenses = (text: string) => text.replace(/^( *)licences:/gm, "$1licenses:");
+  /** A problem as it reads for a file written with `licenses:`: its path and the keys it quotes in that spelling. */
+  const inLicensesSpelling = (problem: LicenseFileProblem): LicenseFileProblem => ({
+    ...problem,
+    path: problem.path.replace(/\.licences(?=\.|$)/, ".licenses"),
+    message: problem.message
+      .replace(/\.licences\./g, ".licenses.")
+      .replace(/`licences:/g, "`licenses:")
+      .replace(/taskTimeoutMinutes, licences$/, "taskTimeoutMinutes, licenses"),
+  });
+
+  it("declares the same groups, licences and add-ons from either spelling, mixed in one file too", () => {
+    const expected = parseLicenseFile(VALID_FILE, FILE);
+    expect(parseLicenseFile(withLicenses(VALID_FILE), FILE)).toEqual(expected);
+    const mixed = VALID_FILE.replace("    licences:\n      Microsoft", "    licenses:\n      Microsoft");
+    expect(mixed).not.toBe(VALID_FILE);
+    expect(parseLicenseFile(mixed, FILE)).toEqual(expected);
+  });
+
+  const written = badInputs.filter(({ text }) => /^ *licences:/m.test(text) && !/^ *licenses:/m.test(text));
+
+  it.each(written)("reports $name the same way, quoting the file's own spelling", ({ text }) => {
+    const expected = problemsOf(text).problems.map(inLicensesSpelling);
+    expect(problemsOf(withLicenses(text)).problems).toEqual(expected);
+  });
+
+  it("covers most of the corpus that way", () => {
+    expect(written.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it("tells a group that lacks the key to add it in the spelling the file uses", () => {
+    const error = problemsOf(`groups:\n  a-1:\n    licenses: {}\n  b-2:\n    displayName: B\n`);
+    expect(error.problems).toEqual([
+      {
+        path: "groups.b-2.licenses",
+        line: 5,
+        column: 5,
+        message:
+          "is missing: write one key per licence name with its settings under it, e.g. `Microsoft 365 Business Basic: {seats: 5}`; " +
+          "write `licenses: {}` for a group without subscriptions",
+      },
+    ]);
+  });
+
+  it("recognises a misplaced or mistyped list key in either spelling", () => {
+    const message = (text: string) => problemsOf(text).problems.map((problem) => `${problem.path} ${problem.message}`);
+    expect(message("acme-1234:\n  licenses: {}\ngroups: {}\n")).toEqual([
+      "acme-1234 is not a top-level key: it looks like a licence group; indent it under `groups:`",
+    ]);
+    expect(message(oneLicence("seats: 1\nlicenses: {}"))).toEqual([
+      `groups.acme-1234.licences."${BASIC}".licenses is not a licence setting: "licenses" is a group setting; move it there`,
+    ]);
+    expect(message(`groups:\n  acme-1234:\n    licence: {}\n`)).toEqual(['groups.acme-1234.licence is not a group setting: did you mean "licences"?']);
   });
 });
 
