@@ -235,6 +235,7 @@ export const cliCases: CliCase[] = [
   cliCase("tasks serviceName with a control character", ["tasks", "csp2-\u00071f4a7c92"], "serviceName", groupsCommand),
   cliCase("status serviceName empty", ["status", ""], "serviceName", groupsCommand),
   cliCase("licences serviceName of 101 characters", ["licences", "c".repeat(101)], "serviceName", "at most 100 characters"),
+  cliCase("licenses serviceName with a slash", ["licenses", "csp2/1f4a7c92"], "serviceName", groupsCommand),
   cliCase("status --json serviceName with a slash", ["status", "--json", "a/b"], "serviceName", groupsCommand),
   cliCase("status without serviceName", ["status"], "serviceName", "ovh-office365 status --help"),
   cliCase("status with a second argument", ["status", "csp2-1f4a7c92", "csp2-8d03b5e6"], "too many arguments", "Expected 1 argument but got 2"),
