@@ -88,12 +88,16 @@ function formatProblems(fileName: string, problems: LicenseFileProblem[]): strin
 
 // The file as a whole.
 
-/** `relativeTo`: the directory a relative path was read from. */
-export function unreadableFileMessage(error: unknown, relativeTo?: string): string {
+/**
+ * `relativeTo`: the directory a relative path was read from; `otherSpelling`: the same path spelt with the other
+ * spelling of licences, when that file exists.
+ */
+export function unreadableFileMessage(error: unknown, relativeTo?: string, otherSpelling?: string): string {
   const code = (error as NodeJS.ErrnoException).code;
   const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (error as Error).message;
   const where = relativeTo === undefined ? "" : ` (relative to ${relativeTo})`;
-  return `the file cannot be read (${reason}): check the path${where}`;
+  const meant = otherSpelling === undefined ? "" : `; did you mean ${otherSpelling}?`;
+  return `the file cannot be read (${reason}): check the path${where}${meant}`;
 }
 
 export function syntaxMessage(error: YAML.YAMLError, kind: "warning" | "syntax error", text: string, offset: number): string {

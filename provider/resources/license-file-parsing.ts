@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { isAbsolute } from "node:path";
+import { basename, isAbsolute } from "node:path";
 import * as YAML from "yaml";
 import { z } from "zod";
 import { serviceNameProblem } from "./input-checks";
@@ -223,10 +223,21 @@ export function loadLicenseFile(path: string): LicenseFile {
   try {
     text = fs.readFileSync(path, "utf8");
   } catch (error) {
-    const message = unreadableFileMessage(error, isAbsolute(path) ? undefined : process.cwd());
+    const other = otherSpellingOf(path);
+    const otherExists = (error as NodeJS.ErrnoException).code === "ENOENT" && other !== undefined && fs.existsSync(other);
+    const message = unreadableFileMessage(error, isAbsolute(path) ? undefined : process.cwd(), otherExists ? other : undefined);
     throw new LicenseFileError(path, [{ path: "", message }]);
   }
   return parseLicenseFile(text, path);
+}
+
+const otherLetter: Record<string, string> = { c: "s", s: "c", C: "S", S: "C" };
+
+/** `path` with its file name in the other spelling ("licences.yaml" ⇄ "licenses.yaml"), if it has one. */
+export function otherSpellingOf(path: string): string | undefined {
+  const name = basename(path);
+  const other = name.replace(/(licen)([cs])(e)/gi, (_, start: string, letter: string, end: string) => start + otherLetter[letter] + end);
+  return other === name ? undefined : path.slice(0, path.length - name.length) + other;
 }
 
 /** Problems between entries: the same licence twice, resource name clashes, one subscription adopted twice. */

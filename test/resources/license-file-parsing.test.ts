@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LicenseFileError, type LicenseFileProblem } from "../../provider/resources/license-file-messages";
-import { loadLicenseFile, parseLicenseFile } from "../../provider/resources/license-file-parsing";
+import { loadLicenseFile, otherSpellingOf, parseLicenseFile } from "../../provider/resources/license-file-parsing";
 import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
 
 const FILE = "licences.yaml";
@@ -297,11 +297,33 @@ describe("loadLicenseFile", () => {
     expect(() => loadLicenseFile(dir)).toThrow("(it is a directory)");
   });
 
+  it("points to the file in the other spelling when the one named does not exist", () => {
+    const written = path.join(dir, "licenses.yaml");
+    fs.writeFileSync(written, oneLicence("seats: 2"));
+    const named = path.join(dir, "licences.yaml");
+    expect(() => loadLicenseFile(named)).toThrow(`${named}: the file cannot be read (no such file): check the path; did you mean ${written}?`);
+    expect(loadLicenseFile(written).groups[0].subscriptions[0].seats).toBe(2);
+  });
+
   it("accepts the licence files shipped with the examples", () => {
     for (const example of ["gitops/licences.yaml", "multi-tenant/customers.yaml"]) {
       const file = loadLicenseFile(path.join(REPO_ROOT, "examples", example));
       expect(file.groups.length).toBeGreaterThanOrEqual(3);
     }
+  });
+});
+
+describe("otherSpellingOf", () => {
+  it.each([
+    ["licences.yaml", "licenses.yaml"],
+    ["./config/Licenses.yml", "./config/Licences.yml"],
+    ["/srv/licences/customer-licences.yaml", "/srv/licences/customer-licenses.yaml"],
+  ])("spells the file name of %s the other way: %s", (given, other) => {
+    expect(otherSpellingOf(given)).toBe(other);
+  });
+
+  it("has nothing to offer for a file name without the word", () => {
+    expect(otherSpellingOf("/srv/licences/customers.yaml")).toBeUndefined();
   });
 });
 
