@@ -37,7 +37,7 @@ export class LicenseFileError extends pulumi.RunError {
 }
 
 export type PathSegment = string | number;
-export type Locate = (path: PathSegment[], onKey?: boolean) => { line: number; column: number } | undefined;
+type Locate = (path: PathSegment[], onKey?: boolean) => { line: number; column: number } | undefined;
 
 /** The two spellings of the key a group lists its licences under; the schema knows the first. */
 export const listKeys = ["licences", "licenses"] as const;

@@ -290,7 +290,7 @@ export const licenceFileCases: LicenceFileCase[] = [
   fileCase("task timeout over a day", "taskTimeoutMinutes", "write a smaller number", ["seats: 1", "taskTimeoutMinutes: 2000"]),
   {
     surface: "licences.yaml",
-    name: "seats as a float, under licenses:",
+    name: "seats as a float, under the licenses key",
     field: "seats",
     fix: "write 2 or 3",
     refusedBy: "loader",
