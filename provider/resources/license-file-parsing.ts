@@ -164,8 +164,8 @@ function ownListKey(group: unknown): ListKey | undefined {
 }
 
 /**
- * A group's `licenses:` read as `licences:`, in place. A group that writes both keeps both, and the schema refuses
- * the second spelling as an unknown key.
+ * A group's `licenses:` read as `licences:`, keeping the order of its keys. A group that writes both keeps both,
+ * and the schema refuses `licenses` as an unknown key, whose message names both.
  */
 function readListKey(group: unknown): unknown {
   if (!isMapping(group) || ownListKey(group) !== "licenses") return group;
