@@ -25,7 +25,10 @@ const reset = (_res: http.ServerResponse, req: { socketDestroy: () => void }) =>
 
 describe("retries", () => {
   let server: TestServer;
-  afterEach(() => server?.close());
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await server?.close();
+  });
 
   async function setup(handler: Handler, extra: Partial<OvhClientOptions> = {}) {
     server = await startTestServer(handler);
@@ -43,14 +46,13 @@ describe("retries", () => {
   }
 
   it("retries a GET on 5xx, 429 and a connection reset, with growing capped backoff", async () => {
-    const { client, delays, events } = await setup(scripted([error500, tooMany(), reset, error503]));
+    // Full jitter waits a random share of each retry's ceiling: with the share fixed, the delays follow the ceilings.
+    jest.spyOn(Math, "random").mockReturnValue(0.5);
+    const { client, delays, events } = await setup(scripted([error500, tooMany(), reset, error503]), { retryBaseDelayMs: 500, retryMaxDelayMs: 1500 });
     await expect(client.get("/saas/csp2")).resolves.toEqual({ attempt: 5, method: "GET" });
     expect(server.requests).toHaveLength(5);
-    expect(delays).toHaveLength(4);
-    delays.forEach((delay, i) => {
-      expect(delay).toBeGreaterThanOrEqual(0);
-      expect(delay).toBeLessThan(500 * 2 ** i);
-    });
+    // Ceilings 500, 1000, 2000 and 4000 ms, the last two capped at 1500.
+    expect(delays).toEqual([250, 500, 750, 750]);
     expect(events.map((e) => [e.attempt, e.status ?? e.networkErrorCode])).toEqual([
       [1, 500],
       [2, 429],
