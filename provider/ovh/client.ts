@@ -17,7 +17,7 @@ import { assertApiPath, assertExtraHeaders, buildRequestUrl, encodeJsonBody } fr
 import { decideRetry, parseRetryAfter, type AttemptFailure, type RetryMode } from "./retry";
 import { computeSignature, OvhTimeSync } from "./signature";
 import { RequestThrottle } from "./throttle";
-import type { HttpMethod, OvhRequest, OvhRequester, OvhResponse, QueryValue } from "./types";
+import type { HttpMethod, OvhRequest, OvhRequester, OvhResponse } from "./types";
 
 export const USER_AGENT = `pulumi-ovh-office365/${packageVersion}`;
 
@@ -467,22 +467,6 @@ export class OvhClient implements OvhRequester {
       toApiError,
       req.headers,
     );
-  }
-
-  get<T>(path: string, query?: Record<string, QueryValue>): Promise<T> {
-    return this.request<T>({ method: "GET", path, query });
-  }
-
-  post<T>(path: string, body?: unknown): Promise<T> {
-    return this.request<T>({ method: "POST", path, body });
-  }
-
-  put<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>({ method: "PUT", path, body });
-  }
-
-  delete<T>(path: string): Promise<T> {
-    return this.request<T>({ method: "DELETE", path });
   }
 
   toJSON(): { endpoint: string; authKind: OvhAuthKind } {

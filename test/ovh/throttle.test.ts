@@ -43,7 +43,7 @@ describe("request throttle, measured by the server and at the client's sends", (
     server = await slowServer(4);
     const sends = recordSends();
     const client = createOvhClient(options({ sleep: recordingSleep().sleep }));
-    await Promise.all(Array.from({ length: 10 }, (_, i) => client.get(`/saas/csp2/t-${i}`)));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => client.request({ method: "GET", path: `/saas/csp2/t-${i}` })));
     expect(sends.length).toBeGreaterThan(10);
     expect(sends).toHaveLength(server.requests.length);
     expect(server.maxInFlight()).toBeLessThanOrEqual(3);
@@ -56,7 +56,7 @@ describe("request throttle, measured by the server and at the client's sends", (
   it("takes its limits from the environment", async () => {
     server = await slowServer();
     const client = createOvhClient({ env: { OVH_ENDPOINT: server.baseUrl, OVH_ACCESS_TOKEN: "t", OVH_MAX_CONCURRENT_REQUESTS: "2", OVH_MAX_REQUESTS_PER_SECOND: "50" } });
-    await Promise.all(Array.from({ length: 8 }, () => client.get("/me")));
+    await Promise.all(Array.from({ length: 8 }, () => client.request({ method: "GET", path: "/me" })));
     expect(server.maxInFlight()).toBe(2);
   });
 
@@ -64,7 +64,7 @@ describe("request throttle, measured by the server and at the client's sends", (
     server = await slowServer();
     const sends = recordSends();
     const clients = Array.from({ length: 4 }, () => getSharedOvhClient(options({ accessToken: "shared-throttle-token" })));
-    await Promise.all(clients.flatMap((client) => Array.from({ length: 3 }, () => client.get("/me"))));
+    await Promise.all(clients.flatMap((client) => Array.from({ length: 3 }, () => client.request({ method: "GET", path: "/me" }))));
     expect(sends).toHaveLength(12);
     expect(server.maxInFlight()).toBe(3);
     expect(maxInAnyWindow(sends, RATE_WINDOW_MS)).toBe(5);
@@ -72,9 +72,9 @@ describe("request throttle, measured by the server and at the client's sends", (
 
   it("applies the most recent limits given for a shared identity", async () => {
     server = await slowServer();
-    await getSharedOvhClient(options({ accessToken: "relimited", maxConcurrentRequests: 4, maxRequestsPerSecond: 100 })).get("/me");
+    await getSharedOvhClient(options({ accessToken: "relimited", maxConcurrentRequests: 4, maxRequestsPerSecond: 100 })).request({ method: "GET", path: "/me" });
     const stricter = getSharedOvhClient(options({ accessToken: "relimited", maxConcurrentRequests: 1, maxRequestsPerSecond: 100 }));
-    await Promise.all(Array.from({ length: 4 }, () => stricter.get("/me")));
+    await Promise.all(Array.from({ length: 4 }, () => stricter.request({ method: "GET", path: "/me" })));
     expect(server.maxInFlight()).toBe(1);
   });
 
@@ -82,7 +82,7 @@ describe("request throttle, measured by the server and at the client's sends", (
     server = await slowServer();
     const a = getSharedOvhClient(options({ accessToken: "identity-a", maxRequestsPerSecond: 100 }));
     const b = getSharedOvhClient(options({ accessToken: "identity-b", maxRequestsPerSecond: 100 }));
-    await Promise.all([...Array.from({ length: 3 }, () => a.get("/me")), ...Array.from({ length: 3 }, () => b.get("/me"))]);
+    await Promise.all([...Array.from({ length: 3 }, () => a.request({ method: "GET", path: "/me" })), ...Array.from({ length: 3 }, () => b.request({ method: "GET", path: "/me" }))]);
     expect(server.maxInFlight()).toBe(6);
   });
 });
