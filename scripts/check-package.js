@@ -98,12 +98,12 @@ function checkPackedFiles(files) {
 }
 
 /** A program using the public API, compiled against the installed declarations. */
-const TYPESCRIPT_PROGRAM = `import { LicenseGroup, Subscription, declareLicences, type SubscriptionArgs } from "${PACKAGE_NAME}";
+const TYPESCRIPT_PROGRAM = `import { LicenseGroup, Subscription, declareLicenses, declareLicences, type SubscriptionArgs } from "${PACKAGE_NAME}";
 import { startSimulator, type SimulatorOptions } from "${PACKAGE_NAME}/dist/simulator";
 
 const args: SubscriptionArgs = { serviceName: "csp2-0000cafe", license: "Office 365 E1", seats: 3 };
 const options: SimulatorOptions = { taskDurationMs: 100 };
-export const used = [LicenseGroup, Subscription, declareLicences, startSimulator, args, options];
+export const used = [LicenseGroup, Subscription, declareLicenses, declareLicences, startSimulator, args, options];
 `;
 
 /** Serializes both providers exactly as pulumi.dynamic.Resource does and prints the modules each requires. */
@@ -166,7 +166,7 @@ function checkPackage({ pulumiVersion, taskDuration, scratch }, say) {
 
   step("require the package, its simulator and the lifecycle modules");
   const loaded = JSON.parse(run(process.execPath, ["-e", REQUIRE_PROGRAM], { cwd: project }));
-  for (const name of ["LicenseGroup", "Subscription", "subscriptionProvider", "licenseGroupProvider", "declareLicences"]) {
+  for (const name of ["LicenseGroup", "Subscription", "subscriptionProvider", "licenseGroupProvider", "declareLicenses", "declareLicences"]) {
     expect(loaded.exports.includes(name), `require("${PACKAGE_NAME}") lacks ${name} (has ${loaded.exports.join(", ")})`);
   }
   expect(loaded.simulator.includes("startSimulator"), `require("${PACKAGE_NAME}/dist/simulator") lacks startSimulator`);

@@ -1,5 +1,6 @@
 import type { Authenticator, RequestIdentity } from "./auth";
 import type { Account } from "./model/account";
+import * as carts from "./model/carts";
 import * as csp2 from "./model/csp2";
 import * as orders from "./model/orders";
 import * as services from "./model/services";
@@ -50,33 +51,33 @@ export const API_HANDLERS: Readonly<Record<string, ApiHandler>> = {
   "GET /saas/csp2/{serviceName}/task/{id}": (c) => csp2.taskViewById(c.account, text(c, "serviceName"), long(c, "id")),
   "GET /saas/csp2/{serviceName}/usageStatistics": (c) => csp2.usageStatistics(c.account, text(c, "serviceName"), text(c, "timePeriod")),
 
-  "GET /order/cart": (c) => orders.listCarts(c.account, optionalText(c, "description")),
-  "POST /order/cart": (c) => orders.createCart(c.account, c.body as { ovhSubsidiary: string; description?: string; expire?: string }),
-  "DELETE /order/cart/{cartId}": (c) => orders.deleteCart(c.account, text(c, "cartId")),
-  "GET /order/cart/{cartId}": (c) => orders.getCart(c.account, text(c, "cartId")),
-  "PUT /order/cart/{cartId}": (c) => orders.updateCart(c.account, text(c, "cartId"), c.body as { description?: string; expire?: string }),
-  "POST /order/cart/{cartId}/assign": (c) => orders.assignCart(c.account, text(c, "cartId")),
+  "GET /order/cart": (c) => carts.listCarts(c.account, optionalText(c, "description")),
+  "POST /order/cart": (c) => carts.createCart(c.account, c.body as { ovhSubsidiary: string; description?: string; expire?: string }),
+  "DELETE /order/cart/{cartId}": (c) => carts.deleteCart(c.account, text(c, "cartId")),
+  "GET /order/cart/{cartId}": (c) => carts.getCart(c.account, text(c, "cartId")),
+  "PUT /order/cart/{cartId}": (c) => carts.updateCart(c.account, text(c, "cartId"), c.body as { description?: string; expire?: string }),
+  "POST /order/cart/{cartId}/assign": (c) => carts.assignCart(c.account, text(c, "cartId")),
   "GET /order/cart/{cartId}/checkout": (c) => orders.previewCheckout(c.account, text(c, "cartId")),
   "POST /order/cart/{cartId}/checkout": (c) => orders.checkout(c.account, text(c, "cartId"), c.body),
-  "GET /order/cart/{cartId}/csp2": (c) => orders.productDefinitions(c.account, text(c, "cartId")),
+  "GET /order/cart/{cartId}/csp2": (c) => carts.productDefinitions(c.account, text(c, "cartId")),
   "POST /order/cart/{cartId}/csp2": (c) =>
-    orders.addCsp2Item(c.account, text(c, "cartId"), c.body as { planCode: string; duration: string; pricingMode: string; quantity: number }),
-  "GET /order/cart/{cartId}/csp2/options": (c) => orders.csp2Options(c.account, text(c, "cartId"), text(c, "planCode")),
-  "POST /order/cart/{cartId}/csp2/options": (c) => orders.addCsp2Option(c.account, text(c, "cartId"), c.body as { planCode: string; itemId: number }),
-  "GET /order/cart/{cartId}/item": (c) => orders.itemIds(c.account, text(c, "cartId")),
-  "DELETE /order/cart/{cartId}/item/{itemId}": (c) => orders.deleteItem(c.account, text(c, "cartId"), long(c, "itemId")),
-  "GET /order/cart/{cartId}/item/{itemId}": (c) => orders.getItem(c.account, text(c, "cartId"), long(c, "itemId")),
+    carts.addCsp2Item(c.account, text(c, "cartId"), c.body as { planCode: string; duration: string; pricingMode: string; quantity: number }),
+  "GET /order/cart/{cartId}/csp2/options": (c) => carts.csp2Options(c.account, text(c, "cartId"), text(c, "planCode")),
+  "POST /order/cart/{cartId}/csp2/options": (c) => carts.addCsp2Option(c.account, text(c, "cartId"), c.body as { planCode: string; itemId: number }),
+  "GET /order/cart/{cartId}/item": (c) => carts.itemIds(c.account, text(c, "cartId")),
+  "DELETE /order/cart/{cartId}/item/{itemId}": (c) => carts.deleteItem(c.account, text(c, "cartId"), long(c, "itemId")),
+  "GET /order/cart/{cartId}/item/{itemId}": (c) => carts.getItem(c.account, text(c, "cartId"), long(c, "itemId")),
   "PUT /order/cart/{cartId}/item/{itemId}": (c) =>
-    orders.updateItem(c.account, text(c, "cartId"), long(c, "itemId"), c.body as { duration?: string; quantity?: number }),
+    carts.updateItem(c.account, text(c, "cartId"), long(c, "itemId"), c.body as { duration?: string; quantity?: number }),
   "GET /order/cart/{cartId}/item/{itemId}/configuration": (c) =>
-    orders.configurationIds(c.account, text(c, "cartId"), long(c, "itemId"), optionalText(c, "label")),
+    carts.configurationIds(c.account, text(c, "cartId"), long(c, "itemId"), optionalText(c, "label")),
   "POST /order/cart/{cartId}/item/{itemId}/configuration": (c) =>
-    orders.addConfiguration(c.account, text(c, "cartId"), long(c, "itemId"), c.body as { label: string; value: string }),
+    carts.addConfiguration(c.account, text(c, "cartId"), long(c, "itemId"), c.body as { label: string; value: string }),
   "DELETE /order/cart/{cartId}/item/{itemId}/configuration/{configurationId}": (c) =>
-    orders.deleteConfiguration(c.account, text(c, "cartId"), long(c, "itemId"), long(c, "configurationId")),
+    carts.deleteConfiguration(c.account, text(c, "cartId"), long(c, "itemId"), long(c, "configurationId")),
   "GET /order/cart/{cartId}/item/{itemId}/configuration/{configurationId}": (c) =>
-    orders.getConfiguration(c.account, text(c, "cartId"), long(c, "itemId"), long(c, "configurationId")),
-  "GET /order/cart/{cartId}/item/{itemId}/requiredConfiguration": (c) => orders.requiredConfigurations(c.account, text(c, "cartId"), long(c, "itemId")),
+    carts.getConfiguration(c.account, text(c, "cartId"), long(c, "itemId"), long(c, "configurationId")),
+  "GET /order/cart/{cartId}/item/{itemId}/requiredConfiguration": (c) => carts.requiredConfigurations(c.account, text(c, "cartId"), long(c, "itemId")),
 
   "GET /me/order": (c) => orders.orderIds(c.account, optionalText(c, "date.from"), optionalText(c, "date.to")),
   "GET /me/order/{orderId}": (c) => orders.orderView(c.account, long(c, "orderId")),

@@ -13,7 +13,6 @@ export {
 } from "./credentials";
 export { resolveEndpoint, isLoopbackHost, OVH_ENDPOINTS, DEFAULT_OVH_ENDPOINT, type OvhEndpointName, type ResolvedEndpoint } from "./endpoints";
 export { computeSignature, type SignatureInput } from "./signature";
-export { pathParam } from "./path";
 export { OvhTlsError } from "./failures";
 export { OvhApiError, OvhConfigError, OvhNetworkError, type OvhErrorBody } from "./errors";
 export type { HttpMethod, OvhRequest, OvhRequester, OvhResponse, QueryValue } from "./types";
@@ -22,8 +21,6 @@ export {
   listAll,
   fetchEach,
   listModeSupported,
-  listModeSupport,
-  forgetListModeSupport,
   encodeListFilters,
   matchesFilter,
   refineListed,
@@ -36,6 +33,5 @@ export {
   type ListValue,
   type ListedId,
   type ListOutcome,
-  type ListModeSupport,
   type ListAllOptions,
 } from "./list-mode";

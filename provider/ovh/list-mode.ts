@@ -54,19 +54,10 @@ export type ListedId = string | number;
 /** The objects (all pages, filtered and sorted), or the plain ids when the gateway ignores list mode. */
 export type ListOutcome<T> = { kind: "objects"; items: T[] } | { kind: "ids"; ids: ListedId[] };
 
-/** What a route of an endpoint showed of list mode so far; fields stay undefined until seen. */
-export interface ListModeSupport {
-  /** Objects answered (true) or plain ids (false). */
-  objects?: boolean;
-  /** Objects that fail the filter came back: the gateway ignores `X-Pagination-Filter`. */
-  filterIgnored?: boolean;
-  /** Pages smaller than asked came back: the gateway uses its own page size. */
-  pageSizeIgnored?: boolean;
-}
-
-type RouteMemory = Map<string, ListModeSupport>;
-let memoryByEndpoint = new Map<string, RouteMemory>();
-let memoryByRequester = new WeakMap<object, RouteMemory>();
+/** Per route template of an endpoint: whether the gateway answered objects (true) or plain ids (false). */
+type RouteMemory = Map<string, boolean>;
+const memoryByEndpoint = new Map<string, RouteMemory>();
+const memoryByRequester = new WeakMap<object, RouteMemory>();
 
 function memoryOf(requester: OvhRequester): RouteMemory {
   const key = requester.endpointKey;
@@ -79,14 +70,8 @@ function memoryOf(requester: OvhRequester): RouteMemory {
   return memory;
 }
 
-function remember(requester: OvhRequester, route: string, seen: ListModeSupport): void {
-  const memory = memoryOf(requester);
-  memory.set(route, { ...memory.get(route), ...seen });
-}
-
-/** What `route` (a template) of the requester's endpoint showed of list mode so far, for this process. */
-export function listModeSupport(requester: OvhRequester, route: string): Readonly<ListModeSupport> {
-  return { ...memoryOf(requester).get(route) };
+function remember(requester: OvhRequester, route: string, objects: boolean): void {
+  memoryOf(requester).set(route, objects);
 }
 
 /**
@@ -97,16 +82,10 @@ export function listModeSupport(requester: OvhRequester, route: string): Readonl
 export function listModeSupported(requester: OvhRequester, route?: string): boolean | undefined {
   if (!requester.requestWithResponse) return false;
   const memory = memoryOf(requester);
-  if (route !== undefined) return memory.get(route)?.objects;
-  const seen = [...memory.values()].map((support) => support.objects);
+  if (route !== undefined) return memory.get(route);
+  const seen = [...memory.values()];
   if (seen.includes(false)) return false;
   return seen.includes(true) ? true : undefined;
-}
-
-/** Forgets what was learnt about list mode, e.g. after pointing a long-lived process at another gateway. */
-export function forgetListModeSupport(): void {
-  memoryByEndpoint = new Map();
-  memoryByRequester = new WeakMap();
 }
 
 /** The `X-Pagination-Filter` header: filters joined by `&`, field and values URL-encoded, `in` values by `,`. */
@@ -225,7 +204,7 @@ async function fetchPage(requester: OvhRequester, query: ListQuery, pageNumber: 
   return { items: answer.body, total: headerCount(answer.headers, "x-pagination-elements"), size: headerCount(answer.headers, "x-pagination-size") };
 }
 
-type Collected = { kind: "objects"; items: Record<string, unknown>[]; pageSizeIgnored: boolean } | { kind: "ids"; ids: ListedId[] } | { kind: "refused" } | { kind: "unsettled" };
+type Collected = { kind: "objects"; items: Record<string, unknown>[] } | { kind: "ids"; ids: ListedId[] } | { kind: "refused" } | { kind: "unsettled" };
 
 function idOf(item: Record<string, unknown>, idField: string): ListedId | undefined {
   const id = item[idField];
@@ -282,8 +261,7 @@ async function collectPages(requester: OvhRequester, query: ListQuery): Promise<
     if (page !== first && page.items.length > 0 && fresh === 0) return { kind: "unsettled" };
   }
   if (first.total !== undefined && items.length !== first.total) return { kind: "unsettled" };
-  const pageSizeIgnored = (first.size !== undefined && first.size !== asked) || (first.items.length < asked && first.items.length < (first.total ?? 0));
-  return { kind: "objects", items, pageSizeIgnored };
+  return { kind: "objects", items };
 }
 
 function plainListing(requester: OvhRequester, query: ListQuery): Promise<ListedId[]> {
@@ -298,26 +276,24 @@ function plainListing(requester: OvhRequester, query: ListQuery): Promise<Listed
  */
 export async function listObjects<T>(requester: OvhRequester, query: ListQuery): Promise<ListOutcome<T>> {
   const route = query.route ?? query.path;
-  if (!requester.requestWithResponse || memoryOf(requester).get(route)?.objects === false) {
+  if (!requester.requestWithResponse || memoryOf(requester).get(route) === false) {
     return { kind: "ids", ids: await plainListing(requester, query) };
   }
   for (let attempt = 1; attempt <= MAX_LISTING_ATTEMPTS; attempt++) {
     const collected = await collectPages(requester, query);
     if (collected.kind === "ids") {
-      remember(requester, route, { objects: false });
+      remember(requester, route, false);
       return collected;
     }
     if (collected.kind === "refused") {
-      remember(requester, route, { objects: false });
+      remember(requester, route, false);
       return { kind: "ids", ids: await plainListing(requester, query) };
     }
     if (collected.kind === "objects") {
-      const items = refineListed(collected.items, query);
-      const filterIgnored = items.length < collected.items.length;
-      if (collected.items.length > 0) remember(requester, route, { objects: true, ...(filterIgnored ? { filterIgnored } : {}), ...(collected.pageSizeIgnored ? { pageSizeIgnored: true } : {}) });
-      return { kind: "objects", items: items as T[] };
+      if (collected.items.length > 0) remember(requester, route, true);
+      return { kind: "objects", items: refineListed(collected.items, query) as T[] };
     }
-    remember(requester, route, { objects: true });
+    remember(requester, route, true);
   }
   return { kind: "ids", ids: await plainListing(requester, query) };
 }

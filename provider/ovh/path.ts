@@ -1,18 +1,6 @@
 import { OvhConfigError } from "./errors";
 import type { QueryValue } from "./types";
 
-/**
- * Encodes one path parameter (a service name, an id) for an OVH path: `/saas/csp2/${pathParam(serviceName)}`.
- * Empty, "." and ".." are refused: URL parsing would drop or climb such a segment and call another resource.
- */
-export function pathParam(value: string | number): string {
-  const text = String(value);
-  if (text === "" || text === "." || text === "..") {
-    throw new OvhConfigError(`Path parameter ${JSON.stringify(text)} is not allowed: an OVH id or service name must be a non-empty name other than "." or "..".`);
-  }
-  return encodeURIComponent(text);
-}
-
 /** Checks a request path: starts with "/", carries no query or fragment, and has no dot segments. */
 export function assertApiPath(path: string): void {
   if (typeof path !== "string" || !path.startsWith("/")) {
@@ -22,12 +10,12 @@ export function assertApiPath(path: string): void {
     throw new OvhConfigError(`OVH API path ${JSON.stringify(path)} must not contain "?" or "#": pass query parameters in \`query\`.`);
   }
   if (/[\s\x00-\x1f\x7f]/.test(path)) {
-    throw new OvhConfigError(`OVH API path ${JSON.stringify(path)} contains spaces or control characters: encode path parameters with pathParam().`);
+    throw new OvhConfigError(`OVH API path ${JSON.stringify(path)} contains spaces or control characters: percent-encode path parameters (encodeURIComponent).`);
   }
   // WHATWG URL parsing treats "%2e" like "." when resolving dot segments.
   const segments = path.split("/").map((segment) => segment.replace(/%2e/gi, "."));
   if (segments.some((segment) => segment === "." || segment === "..")) {
-    throw new OvhConfigError(`OVH API path ${JSON.stringify(path)} contains a "." or ".." segment: encode path parameters with pathParam().`);
+    throw new OvhConfigError(`OVH API path ${JSON.stringify(path)} contains a "." or ".." segment: a path parameter cannot be "." or "..", and an encoded one (%2e) is read as one.`);
   }
 }
 

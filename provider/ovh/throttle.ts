@@ -24,17 +24,16 @@ const RATE_WINDOW_MARGIN_MS = 50;
 export class RequestThrottle {
   #limits: ThrottleLimits;
   #running = 0;
-  /** Start times (performance.now) of the requests started within the last window, oldest first. */
+  /** Start times (the clock's) of the requests started within the last window, oldest first. */
   #recentStarts: number[] = [];
   #waiting: Array<() => void> = [];
   #timer: NodeJS.Timeout | undefined;
+  readonly #now: () => number;
 
-  constructor(limits: ThrottleLimits) {
+  /** `now`: a monotonic clock in ms (a test's fake one). */
+  constructor(limits: ThrottleLimits, now: () => number = () => performance.now()) {
     this.#limits = { ...limits };
-  }
-
-  get limits(): ThrottleLimits {
-    return { ...this.#limits };
+    this.#now = now;
   }
 
   /** New limits apply to requests not yet started. */
@@ -58,7 +57,7 @@ export class RequestThrottle {
 
   #pump(): void {
     while (this.#waiting.length > 0 && this.#running < this.#limits.maxConcurrent) {
-      const now = performance.now();
+      const now = this.#now();
       const windowStart = now - RATE_WINDOW_MS - RATE_WINDOW_MARGIN_MS;
       let expired = 0;
       while (expired < this.#recentStarts.length && this.#recentStarts[expired] <= windowStart) expired += 1;

@@ -10,7 +10,7 @@ import type { OvhRequester } from "../ovh/types";
 const cacheTtlMs = 10 * 60 * 1000;
 const cache = new Map<string, { fetchedAt: number; licences: Promise<OfficeLicence[]> }>();
 
-export async function orderableLicences(requester: OvhRequester, serviceName: string, refresh = false): Promise<OfficeLicence[]> {
+export async function orderableLicenses(requester: OvhRequester, serviceName: string, refresh = false): Promise<OfficeLicence[]> {
   const cached = cache.get(serviceName);
   if (cached && !refresh && Date.now() - cached.fetchedAt < cacheTtlMs) return cached.licences;
   const licences = fetchLicences(requester, serviceName);
@@ -20,7 +20,7 @@ export async function orderableLicences(requester: OvhRequester, serviceName: st
 }
 
 /** The error for a `serviceName` that names no licence group of the account. */
-export function licenceGroupNotFound(serviceName: string): Error {
+export function licenseGroupNotFound(serviceName: string): Error {
   return new Error(`serviceName: licence group ${serviceName} does not exist on this OVH account: \`ovh-office365 groups\` lists yours.`);
 }
 
@@ -28,25 +28,35 @@ async function fetchLicences(requester: OvhRequester, serviceName: string): Prom
   try {
     return await csp2.fetchOrderableLicences(requester, serviceName);
   } catch (error) {
-    throw error instanceof OvhApiError && error.isNotFound ? licenceGroupNotFound(serviceName) : error;
+    throw error instanceof OvhApiError && error.isNotFound ? licenseGroupNotFound(serviceName) : error;
   }
 }
 
 /** The licence by id from the catalogue, refetching once on a miss; undefined if the group does not offer it. */
-export async function licenceById(requester: OvhRequester, serviceName: string, licenseId: number): Promise<OfficeLicence | undefined> {
+export async function licenseById(requester: OvhRequester, serviceName: string, licenseId: number): Promise<OfficeLicence | undefined> {
   const find = (licences: OfficeLicence[]) => licences.find((licence) => licence.id === licenseId);
-  return find(await orderableLicences(requester, serviceName)) ?? find(await orderableLicences(requester, serviceName, true));
+  return find(await orderableLicenses(requester, serviceName)) ?? find(await orderableLicenses(requester, serviceName, true));
 }
 
 /** Resolves `license` (a name) or `licenseId` against the group's catalogue; the error lists the valid names. */
-export async function resolveDeclaredLicence(
+export async function resolveDeclaredLicense(
   requester: OvhRequester,
   serviceName: string,
   declared: { license?: string; licenseId?: number },
 ): Promise<OfficeLicence> {
   try {
-    return csp2.resolveLicense(await orderableLicences(requester, serviceName), declared);
+    return csp2.resolveLicense(await orderableLicenses(requester, serviceName), declared);
   } catch {
-    return csp2.resolveLicense(await orderableLicences(requester, serviceName, true), declared);
+    return csp2.resolveLicense(await orderableLicenses(requester, serviceName, true), declared);
   }
 }
+
+// Earlier spellings, kept while callers move to the names above.
+/** @deprecated Use orderableLicenses. */
+export const orderableLicences = orderableLicenses;
+/** @deprecated Use licenseGroupNotFound. */
+export const licenceGroupNotFound = licenseGroupNotFound;
+/** @deprecated Use licenseById. */
+export const licenceById = licenseById;
+/** @deprecated Use resolveDeclaredLicense. */
+export const resolveDeclaredLicence = resolveDeclaredLicense;

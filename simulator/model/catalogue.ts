@@ -58,3 +58,10 @@ export const CSP2_PLANS: readonly PlanDefinition[] = [
     ],
   },
 ];
+
+export function planByCode(planCode: string): PlanDefinition | undefined {
+  return CSP2_PLANS.find((p) => p.planCode === planCode);
+}
+
+/** What the simulator charges for everything. */
+export const ZERO_EUR = { currencyCode: "EUR", priceInUcents: 0, text: "0.00 €", value: 0 };

@@ -43,6 +43,17 @@ describe("--help", () => {
     expect(result.stdout).toMatch(/^ {2}licences \[options\] <serviceName>\s+List the licences a group can order$/m);
     expect(result.stdout).toMatch(/^ {2}tasks \[options\] <serviceName>\s+List a group's tasks/m);
   });
+
+  it("licenses, the OVH API's spelling, is the licences command under its own name, and not listed twice", async () => {
+    const [alias, command, program] = await Promise.all([runCli(["licenses", "--help"]), runCli(["licences", "--help"]), runCli(["--help"])]);
+    expect(alias.exitCode).toBe(0);
+    const [usage, ...rest] = alias.stdout.split("\n");
+    expect(usage).toBe("Usage: ovh-office365 licenses [options] <serviceName>");
+    expect(rest).toEqual(command.stdout.split("\n").slice(1));
+    expect(command.stdout).toMatch(/`licences` and `licenses` are the same\s+command\./);
+    expect(program.stdout).toMatch(/^ {2}licences /m);
+    expect(program.stdout).not.toMatch(/licenses/);
+  });
 });
 
 describe("usage errors exit 2 before any configuration is read", () => {
@@ -51,6 +62,7 @@ describe("usage errors exit 2 before any configuration is read", () => {
     [["groups", "--bogus"], "unknown option '--bogus'"],
     [["tasks", "csp2-1", "extra"], "too many arguments"],
     [["licences", "csp2-1", "--endpoint"], "argument missing"],
+    [["licenses"], "missing required argument 'serviceName'"],
   ])("ovh-office365 %j", async (args, message) => {
     const result = await runCli(args);
     expect(result.exitCode).toBe(2);
@@ -156,6 +168,14 @@ describe("against a simulator", () => {
     const report = JSON.parse(result.stdout) as StatusReport;
     expect(report.tasksInProgress.map((pending) => pending.id)).toContain(task.id);
     expect(report.subscriptions.map((line) => line.id)).toEqual(simulator.admin.subscriptions(serviceName).map((held) => held.id));
+  });
+
+  it("licenses --json prints what licences --json prints", async () => {
+    const [serviceName] = simulator.admin.licenceGroups();
+    const [alias, command] = await Promise.all([runCli(["licenses", serviceName, "--json"], env), runCli(["licences", serviceName, "--json"], env)]);
+    expect(alias.exitCode).toBe(0);
+    expect(JSON.parse(alias.stdout).licences.length).toBeGreaterThan(0);
+    expect(alias.stdout).toBe(command.stdout);
   });
 
   it("an unknown licence group exits 1", async () => {

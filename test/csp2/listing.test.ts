@@ -15,7 +15,7 @@ import {
   subscriptionsInOneCall,
   tryFetchSubscriptions,
 } from "../../provider/csp2";
-import { createOvhClient, forgetListModeSupport, OvhApiError, type OvhClient } from "../../provider/ovh";
+import { createOvhClient, OvhApiError, type OvhClient, type OvhRequester } from "../../provider/ovh";
 import { startSimulator, type ListMode, type RunningSimulator } from "../../simulator";
 import { ScriptedRequester } from "./fakes";
 
@@ -24,18 +24,21 @@ const subscriptions = Array.from({ length: 14 }, (_, index) => ({ license: index
 
 describe("csp2 listings against the simulator in each list mode", () => {
   let sim: RunningSimulator;
-  let client: OvhClient;
+  let ovh: OvhClient;
+  /** The client, through a requester of its own per list mode (see prepare). */
+  let client: OvhRequester;
 
   beforeAll(async () => {
     sim = await startSimulator({ taskDurationMs: 600_000, seed: { groups: [{ serviceName: GROUP, subscriptions }] } });
-    client = createOvhClient({ endpoint: sim.endpoint, ...sim.credentials, clientId: undefined, clientSecret: undefined, accessToken: undefined, env: {}, maxRequestsPerSecond: 1000 });
+    ovh = createOvhClient({ endpoint: sim.endpoint, ...sim.credentials, clientId: undefined, clientSecret: undefined, accessToken: undefined, env: {}, maxRequestsPerSecond: 1000 });
   });
   afterAll(() => sim.close());
 
   function prepare(listMode: ListMode): void {
     sim.admin.reset();
     sim.admin.setSettings({ listMode });
-    forgetListModeSupport();
+    // Without an endpoint key, what is learnt about list mode is kept per requester: a new one starts knowing nothing.
+    client = { request: (req) => ovh.request(req), requestWithResponse: (req) => ovh.requestWithResponse(req) };
     sim.requestLog.clear();
   }
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { preview, up, type ResourceState, type PropertyMap, dynamicResourceType } from "../../pulumi-host";
-import { loadLicenceFile, type LicenceFile } from "../../provider/resources/licence-file";
+import { loadLicenseFile, type LicenseFile } from "../../provider/resources/license-file-parsing";
 import { DEMO_SEED, type SeedSpec } from "../../simulator";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import { REPO_ROOT } from "../support/paths";
@@ -25,8 +25,8 @@ interface Declared {
   state: ResourceState;
 }
 
-/** What declareLicences registers, run through the host: groups side by side, each group's resources in order. */
-async function apply(stack: ResourceStack, file: LicenceFile): Promise<Map<string, Declared>> {
+/** What declareLicenses registers, run through the host: groups side by side, each group's resources in order. */
+async function apply(stack: ResourceStack, file: LicenseFile): Promise<Map<string, Declared>> {
   const { host, providers } = stack.harness;
   const declared = new Map<string, Declared>();
   const run = async (type: string, name: string, inputs: PropertyMap, previous?: ResourceState) => {
@@ -53,7 +53,7 @@ async function apply(stack: ResourceStack, file: LicenceFile): Promise<Map<strin
   return declared;
 }
 
-async function expectAppliedAsDeclared(stack: ResourceStack, file: LicenceFile): Promise<void> {
+async function expectAppliedAsDeclared(stack: ResourceStack, file: LicenseFile): Promise<void> {
   const before = new Map(file.groups.map((group) => [group.serviceName, stack.simulator.admin.subscriptions(group.serviceName)]));
   const declared = await apply(stack, file);
 
@@ -85,7 +85,7 @@ describe("example licence files against the simulator, through the real provider
   it("gitops: licences.yaml fits the demo account", async () => {
     const stack = await openResourceStack("gitops-simulator", { seed: DEMO_SEED, taskDurationMs: 200, config: fastClient });
     try {
-      await expectAppliedAsDeclared(stack, loadLicenceFile(path.join(REPO_ROOT, "examples", "gitops", "licences.yaml")));
+      await expectAppliedAsDeclared(stack, loadLicenseFile(path.join(REPO_ROOT, "examples", "gitops", "licences.yaml")));
     } finally {
       await stack.close();
     }
@@ -96,7 +96,7 @@ describe("example licence files against the simulator, through the real provider
     const seed = JSON.parse(fs.readFileSync(path.join(dir, "simulator-seed.json"), "utf8")) as SeedSpec;
     const stack = await openResourceStack("multi-tenant-simulator", { seed, taskDurationMs: 200, config: fastClient });
     try {
-      await expectAppliedAsDeclared(stack, loadLicenceFile(path.join(dir, "customers.yaml")));
+      await expectAppliedAsDeclared(stack, loadLicenseFile(path.join(dir, "customers.yaml")));
     } finally {
       await stack.close();
     }

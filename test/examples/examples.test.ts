@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { stageProgram, dynamicResourceType } from "../../pulumi-host";
-import { parseLicenceFile, type LicenceFile } from "../../provider/resources/licence-file";
+import { parseLicenseFile, type LicenseFile } from "../../provider/resources/license-file-parsing";
 import { DEMO_SEED, type SeedSpec } from "../../simulator";
 import { createState } from "../../simulator/model/seed";
 import { ensurePackageBuilt } from "../support/build";
@@ -32,7 +32,7 @@ function byName(resources: Registered[], name: string): Registered {
 }
 
 /** The resources a licence file must produce: a group per group, a subscription per licence and add-on. */
-function expectResourcesOf(file: LicenceFile, resources: Registered[]): void {
+function expectResourcesOf(file: LicenseFile, resources: Registered[]): void {
   const groups = ofType(resources, GROUP);
   const subscriptions = ofType(resources, SUBSCRIPTION);
   expect(groups.map((group) => group.name)).toEqual(file.groups.map((group) => group.serviceName).sort());
@@ -165,7 +165,7 @@ describe("example programs", () => {
   });
 
   describe("gitops", () => {
-    const licences = () => parseLicenceFile(fs.readFileSync(path.join(REPO_ROOT, "examples", "gitops", "licences.yaml"), "utf8"), "licences.yaml");
+    const licences = () => parseLicenseFile(fs.readFileSync(path.join(REPO_ROOT, "examples", "gitops", "licences.yaml"), "utf8"), "licences.yaml");
 
     it("declares every group, licence and add-on of licences.yaml, each subscription under its group", async () => {
       const { resources, outputs } = succeeded(await defaultRun("gitops"));
@@ -206,7 +206,7 @@ describe("example programs", () => {
   });
 
   describe("multi-tenant", () => {
-    const customers = () => parseLicenceFile(fs.readFileSync(path.join(REPO_ROOT, "examples", "multi-tenant", "customers.yaml"), "utf8"), "customers.yaml");
+    const customers = () => parseLicenseFile(fs.readFileSync(path.join(REPO_ROOT, "examples", "multi-tenant", "customers.yaml"), "utf8"), "customers.yaml");
 
     it("puts each customer's group and subscriptions under a component, with its own guard rails", async () => {
       const { resources } = succeeded(await defaultRun("multi-tenant"));
@@ -263,7 +263,7 @@ describe("example programs", () => {
 });
 
 /** Every `subscriptionId` in the file names a subscription of that group and licence (and parent, for add-ons). */
-function expectAdoptionsExist(file: LicenceFile, seed: SeedSpec): void {
+function expectAdoptionsExist(file: LicenseFile, seed: SeedSpec): void {
   const state = createState(seed, Date.now());
   const licenceName = (id: number) => state.licences.find((licence) => licence.id === id)?.name;
   let adopted = 0;

@@ -92,8 +92,8 @@ describe("successful answers and the request hook", () => {
     });
     const events: OvhRequestEvent[] = [];
     const client = createOvhClient({ endpoint: server.baseUrl, accessToken: "token-in-hook-test", env: {}, onRequest: (event) => events.push(event) });
-    await expect(client.get("/saas/csp2", { x: 1 })).resolves.toEqual([1, 2, 3]);
-    await expect(client.delete("/saas/csp2/t/subscription/1")).resolves.toBeUndefined();
+    await expect(client.request({ method: "GET", path: "/saas/csp2", query: { x: 1 } })).resolves.toEqual([1, 2, 3]);
+    await expect(client.request({ method: "DELETE", path: "/saas/csp2/t/subscription/1" })).resolves.toBeUndefined();
     expect(events).toHaveLength(2);
     expect(events[0]).toMatchObject({ method: "GET", path: "/saas/csp2", status: 200, attempt: 1, queryId: "EU.q-get" });
     expect(events[1]).toMatchObject({ method: "DELETE", path: "/saas/csp2/t/subscription/1", status: 200, attempt: 1, queryId: "EU.q-del" });
@@ -113,12 +113,12 @@ describe("successful answers and the request hook", () => {
         throw new Error("broken hook");
       },
     });
-    await expect(client.get("/me")).resolves.toEqual({ ok: true });
+    await expect(client.request({ method: "GET", path: "/me" })).resolves.toEqual({ ok: true });
   });
 
   it("identifies itself as pulumi-ovh-office365/<package version>", async () => {
     server = await startTestServer((_req, res) => sendJson(res, 200, {}));
-    await createOvhClient({ endpoint: server.baseUrl, accessToken: "token", env: {} }).get("/me");
+    await createOvhClient({ endpoint: server.baseUrl, accessToken: "token", env: {} }).request({ method: "GET", path: "/me" });
     const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, "../../package.json"), "utf8")) as { version: string };
     expect(packageVersion).toBe(manifest.version);
     expect(server.requests[0].headers["user-agent"]).toBe(`pulumi-ovh-office365/${manifest.version}`);

@@ -59,7 +59,7 @@ describe("OAuth2 client credentials", () => {
 
   it("asks for a token as the official client does, then sends it as a Bearer token", async () => {
     ts = await tokenServer();
-    await expect(oauthClient(ts.server).get("/me")).resolves.toEqual({ token: "token-1" });
+    await expect(oauthClient(ts.server).request({ method: "GET", path: "/me" })).resolves.toEqual({ token: "token-1" });
     const [tokenRequest] = ts.tokenRequests();
     expect(tokenRequest.method).toBe("POST");
     expect(tokenRequest.body).toBe("grant_type=client_credentials&scope=all");
@@ -70,7 +70,7 @@ describe("OAuth2 client credentials", () => {
 
   it("sends the same token request as @ovhcloud/node-ovh", async () => {
     ts = await tokenServer();
-    await oauthClient(ts.server).get("/me");
+    await oauthClient(ts.server).request({ method: "GET", path: "/me" });
     const ours = ts.tokenRequests()[0];
     // The official client, pointed at this server's token URL; its own API call afterwards is not needed.
     const ovh = require("@ovhcloud/node-ovh") as (params: Record<string, unknown>) => { requestPromised: (m: string, p: string) => Promise<unknown> };
@@ -87,8 +87,8 @@ describe("OAuth2 client credentials", () => {
   it("reuses the token, and concurrent first requests share one token request", async () => {
     ts = await tokenServer({ tokenDelayMs: 50 });
     const client = oauthClient(ts.server);
-    await Promise.all(Array.from({ length: 8 }, () => client.get("/me")));
-    await client.get("/me");
+    await Promise.all(Array.from({ length: 8 }, () => client.request({ method: "GET", path: "/me" })));
+    await client.request({ method: "GET", path: "/me" });
     expect(ts.tokenRequests()).toHaveLength(1);
     expect(ts.apiRequests()).toHaveLength(9);
   });
@@ -97,27 +97,27 @@ describe("OAuth2 client credentials", () => {
     ts = await tokenServer({ expiresIn: 3600 });
     let now = Date.parse("2025-01-01T00:00:00Z");
     const client = oauthClient(ts.server, { now: () => now });
-    await client.get("/me");
+    await client.request({ method: "GET", path: "/me" });
     now += 3000_000;
-    await expect(client.get("/me")).resolves.toEqual({ token: "token-1" });
+    await expect(client.request({ method: "GET", path: "/me" })).resolves.toEqual({ token: "token-1" });
     now += 560_000;
-    await expect(client.get("/me")).resolves.toEqual({ token: "token-2" });
+    await expect(client.request({ method: "GET", path: "/me" })).resolves.toEqual({ token: "token-2" });
     expect(ts.tokenRequests()).toHaveLength(2);
   });
 
   it("fetches a new token once when the API refuses the cached one", async () => {
     ts = await tokenServer();
     const client = oauthClient(ts.server);
-    await client.get("/me");
+    await client.request({ method: "GET", path: "/me" });
     ts.accepted.clear();
-    await expect(client.post("/me/task", { a: 1 })).resolves.toEqual({ token: "token-2" });
+    await expect(client.request({ method: "POST", path: "/me/task", body: { a: 1 } })).resolves.toEqual({ token: "token-2" });
     expect(ts.tokenRequests()).toHaveLength(2);
   });
 
   it("explains a refused client secret without sending the API request", async () => {
     ts = await tokenServer();
     const error = await oauthClient(ts.server, { clientSecret: "wrong-secret-value" })
-      .get("/me")
+      .request({ method: "GET", path: "/me" })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OvhApiError);
     const apiError = error as OvhApiError;
@@ -132,15 +132,15 @@ describe("OAuth2 client credentials", () => {
   it("does not cache a failed token request", async () => {
     ts = await tokenServer();
     const client = oauthClient(ts.server, { clientSecret: "wrong" });
-    await expect(client.get("/me")).rejects.toBeInstanceOf(OvhApiError);
-    await expect(client.get("/me")).rejects.toBeInstanceOf(OvhApiError);
+    await expect(client.request({ method: "GET", path: "/me" })).rejects.toBeInstanceOf(OvhApiError);
+    await expect(client.request({ method: "GET", path: "/me" })).rejects.toBeInstanceOf(OvhApiError);
     expect(ts.tokenRequests()).toHaveLength(2);
   });
 
   it("refuses a token answer without access_token", async () => {
     const server = await startTestServer((_req, res) => sendJson(res, 200, { token_type: "Bearer" }));
     ts = { server, tokenRequests: () => [], apiRequests: () => [], accepted: new Set() };
-    const error = await oauthClient(server).get("/me").catch((e: unknown) => e);
+    const error = await oauthClient(server).request({ method: "GET", path: "/me" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OvhApiError);
     expect((error as Error).message).toContain("no access_token");
   });
@@ -151,7 +151,7 @@ describe("access token", () => {
     const server = await startTestServer((req, res) => sendJson(res, 200, { auth: req.headers.authorization }));
     try {
       const client = createOvhClient({ env: { OVH_ENDPOINT: server.baseUrl, OVH_ACCESS_TOKEN: "eyJ.access.token" } });
-      await expect(client.get("/me")).resolves.toEqual({ auth: "Bearer eyJ.access.token" });
+      await expect(client.request({ method: "GET", path: "/me" })).resolves.toEqual({ auth: "Bearer eyJ.access.token" });
       expect(server.requests.map((r) => r.url)).toEqual(["/1.0/me"]);
     } finally {
       await server.close();

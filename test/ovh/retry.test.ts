@@ -25,7 +25,10 @@ const reset = (_res: http.ServerResponse, req: { socketDestroy: () => void }) =>
 
 describe("retries", () => {
   let server: TestServer;
-  afterEach(() => server?.close());
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await server?.close();
+  });
 
   async function setup(handler: Handler, extra: Partial<OvhClientOptions> = {}) {
     server = await startTestServer(handler);
@@ -43,14 +46,13 @@ describe("retries", () => {
   }
 
   it("retries a GET on 5xx, 429 and a connection reset, with growing capped backoff", async () => {
-    const { client, delays, events } = await setup(scripted([error500, tooMany(), reset, error503]));
-    await expect(client.get("/saas/csp2")).resolves.toEqual({ attempt: 5, method: "GET" });
+    // Full jitter waits a random share of each retry's ceiling: with the share fixed, the delays follow the ceilings.
+    jest.spyOn(Math, "random").mockReturnValue(0.5);
+    const { client, delays, events } = await setup(scripted([error500, tooMany(), reset, error503]), { retryBaseDelayMs: 500, retryMaxDelayMs: 1500 });
+    await expect(client.request({ method: "GET", path: "/saas/csp2" })).resolves.toEqual({ attempt: 5, method: "GET" });
     expect(server.requests).toHaveLength(5);
-    expect(delays).toHaveLength(4);
-    delays.forEach((delay, i) => {
-      expect(delay).toBeGreaterThanOrEqual(0);
-      expect(delay).toBeLessThan(500 * 2 ** i);
-    });
+    // Ceilings 500, 1000, 2000 and 4000 ms, the last two capped at 1500.
+    expect(delays).toEqual([250, 500, 750, 750]);
     expect(events.map((e) => [e.attempt, e.status ?? e.networkErrorCode])).toEqual([
       [1, 500],
       [2, 429],
@@ -62,7 +64,7 @@ describe("retries", () => {
 
   it("gives up after maxRetries with the last error", async () => {
     const { client, delays } = await setup(scripted(Array.from({ length: 10 }, () => error503)), { maxRetries: 2 });
-    const error = await client.get("/saas/csp2").catch((e: unknown) => e);
+    const error = await client.request({ method: "GET", path: "/saas/csp2" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OvhApiError);
     expect((error as OvhApiError).status).toBe(503);
     expect(server.requests).toHaveLength(3);
@@ -80,7 +82,7 @@ describe("retries", () => {
 
   it("never resends a POST after a reset, and says the outcome is unknown", async () => {
     const { client } = await setup(scripted([reset]));
-    const error = await client.post("/saas/csp2/t/subscription", { licenseId: 1, quantity: 1 }).catch((e: unknown) => e);
+    const error = await client.request({ method: "POST", path: "/saas/csp2/t/subscription", body: { licenseId: 1, quantity: 1 } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OvhNetworkError);
     expect((error as OvhNetworkError).code).toBe("ECONNRESET");
     expect((error as Error).message).toContain("may or may not have been applied");
@@ -89,18 +91,18 @@ describe("retries", () => {
 
   it("never resends a POST after a timeout, but retries a GET", async () => {
     const { client } = await setup(() => undefined, { requestTimeoutMs: 150, maxRetries: 1 });
-    const postError = await client.post("/order/cart", { ovhSubsidiary: "FR" }).catch((e: unknown) => e);
+    const postError = await client.request({ method: "POST", path: "/order/cart", body: { ovhSubsidiary: "FR" } }).catch((e: unknown) => e);
     expect(postError).toBeInstanceOf(OvhNetworkError);
     expect((postError as OvhNetworkError).code).toBe("ETIMEDOUT");
     expect(server.requests.filter((r) => r.method === "POST")).toHaveLength(1);
-    const getError = await client.get("/me").catch((e: unknown) => e);
+    const getError = await client.request({ method: "GET", path: "/me" }).catch((e: unknown) => e);
     expect((getError as OvhNetworkError).code).toBe("ETIMEDOUT");
     expect(server.requests.filter((r) => r.method === "GET")).toHaveLength(2);
   });
 
   it("resends a POST after 429: OVH did not process it", async () => {
     const { client, delays } = await setup(scripted([tooMany(), tooMany()]));
-    await expect(client.post("/saas/csp2/t/subscription", { licenseId: 1, quantity: 1 })).resolves.toEqual({ attempt: 3, method: "POST" });
+    await expect(client.request({ method: "POST", path: "/saas/csp2/t/subscription", body: { licenseId: 1, quantity: 1 } })).resolves.toEqual({ attempt: 3, method: "POST" });
     expect(server.requests.map((r) => r.body)).toEqual(Array(3).fill('{"licenseId":1,"quantity":1}'));
     expect(delays).toHaveLength(2);
   });
@@ -108,7 +110,7 @@ describe("retries", () => {
   it("honours Retry-After in seconds and as an HTTP date", async () => {
     const fixedNow = Date.parse("2025-03-01T12:00:00Z");
     const { client, delays } = await setup(scripted([tooMany("3"), tooMany("Sat, 01 Mar 2025 12:00:07 GMT")]), { now: () => fixedNow });
-    await client.post("/order/cart", {});
+    await client.request({ method: "POST", path: "/order/cart", body: {} });
     expect(delays[0]).toBeGreaterThanOrEqual(3000);
     expect(delays[0]).toBeLessThan(3000 + 1000);
     expect(delays[1]).toBeGreaterThanOrEqual(7000);
@@ -117,7 +119,7 @@ describe("retries", () => {
 
   it("fails at once, with the delay in the error, when Retry-After is longer than the cap", async () => {
     const { client, delays } = await setup(scripted([tooMany("120")]), { retryMaxDelayMs: 10_000 });
-    const error = await client.get("/me").catch((e: unknown) => e);
+    const error = await client.request({ method: "GET", path: "/me" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OvhApiError);
     expect((error as OvhApiError).retryAfterSeconds).toBe(120);
     expect((error as OvhApiError).message).toContain("OVH_MAX_REQUESTS_PER_SECOND");
@@ -126,7 +128,7 @@ describe("retries", () => {
 
   it("does not retry a 4xx", async () => {
     const { client } = await setup(scripted([(res) => sendJson(res, 404, { class: "Client::NotFound", message: "The requested object does not exist" })]));
-    await expect(client.get("/saas/csp2/nope")).rejects.toMatchObject({ status: 404, errorClass: "Client::NotFound" });
+    await expect(client.request({ method: "GET", path: "/saas/csp2/nope" })).rejects.toMatchObject({ status: 404, errorClass: "Client::NotFound" });
     expect(server.requests).toHaveLength(1);
   });
 
@@ -152,7 +154,7 @@ describe("retries", () => {
       },
     });
     try {
-      await expect(client.post("/order/cart", { ovhSubsidiary: "FR" })).resolves.toEqual({ ok: true });
+      await expect(client.request({ method: "POST", path: "/order/cart", body: { ovhSubsidiary: "FR" } })).resolves.toEqual({ ok: true });
       expect(delays).toHaveLength(1);
       expect(received).toEqual(["POST /1.0/order/cart"]);
     } finally {

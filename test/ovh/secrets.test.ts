@@ -51,7 +51,7 @@ describe.each(KINDS)("no secret in errors (%s)", (_kind, credentials) => {
   it("API errors, even when the server echoes the request headers", async () => {
     server = await echoingServer(400);
     const error = await createOvhClient({ endpoint: server.baseUrl, env: {}, ...credentials })
-      .post("/saas/csp2/t/subscription", { quantity: 1 })
+      .request({ method: "POST", path: "/saas/csp2/t/subscription", body: { quantity: 1 } })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OvhApiError);
     expect((error as OvhApiError).ovhMessage).toContain("***");
@@ -69,10 +69,10 @@ describe.each(KINDS)("no secret in errors (%s)", (_kind, credentials) => {
       }),
     );
     const client = createOvhClient({ endpoint: server.baseUrl, env: {}, requestTimeoutMs: 100, maxRetries: 0, ...credentials });
-    const resetError = await client.post("/order/cart", {}).catch((e: unknown) => e);
+    const resetError = await client.request({ method: "POST", path: "/order/cart", body: {} }).catch((e: unknown) => e);
     expect(resetError).toBeInstanceOf(OvhNetworkError);
     expectNoSecret(resetError);
-    const timeoutError = await client.get("/me").catch((e: unknown) => e);
+    const timeoutError = await client.request({ method: "GET", path: "/me" }).catch((e: unknown) => e);
     expect(timeoutError).toBeInstanceOf(OvhNetworkError);
     expectNoSecret(timeoutError);
   });
@@ -80,7 +80,7 @@ describe.each(KINDS)("no secret in errors (%s)", (_kind, credentials) => {
   it("TLS errors", async () => {
     server = await startTestServer(withAuthTime((_req, res) => sendJson(res, 200, {})), await selfSignedCertificate());
     const error = await createOvhClient({ endpoint: server.baseUrl, env: {}, ...credentials })
-      .get("/me")
+      .request({ method: "GET", path: "/me" })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OvhTlsError);
     expectNoSecret(error);

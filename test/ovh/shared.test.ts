@@ -20,14 +20,14 @@ describe("shared clients", () => {
 
   it("share the time offset across calls with the same credentials, as the provider builds one per operation", async () => {
     const env = { OVH_ENDPOINT: server.baseUrl, OVH_APPLICATION_KEY: "ak-shared", OVH_APPLICATION_SECRET: "as-shared", OVH_CONSUMER_KEY: "ck-shared" };
-    for (let i = 0; i < 4; i++) await getSharedOvhClient({ env }).get("/me");
+    for (let i = 0; i < 4; i++) await getSharedOvhClient({ env }).request({ method: "GET", path: "/me" });
     expect(count("/1.0/auth/time")).toBe(1);
     expect(count("/1.0/me")).toBe(4);
   });
 
   it("share one OAuth2 token", async () => {
     const options = { endpoint: server.baseUrl, clientId: "shared-id", clientSecret: "shared-secret", env: {} };
-    await Promise.all(Array.from({ length: 5 }, () => getSharedOvhClient(options).get("/me")));
+    await Promise.all(Array.from({ length: 5 }, () => getSharedOvhClient(options).request({ method: "GET", path: "/me" })));
     expect(count("/auth/oauth2/token")).toBe(1);
   });
 
@@ -35,17 +35,17 @@ describe("shared clients", () => {
     const options = { endpoint: server.baseUrl, accessToken: "shared-hooks", env: {} };
     const first: OvhRequestEvent[] = [];
     const second: OvhRequestEvent[] = [];
-    await getSharedOvhClient({ ...options, onRequest: (e) => first.push(e) }).get("/first");
-    await getSharedOvhClient({ ...options, onRequest: (e) => second.push(e) }).get("/second");
+    await getSharedOvhClient({ ...options, onRequest: (e) => first.push(e) }).request({ method: "GET", path: "/first" });
+    await getSharedOvhClient({ ...options, onRequest: (e) => second.push(e) }).request({ method: "GET", path: "/second" });
     expect(first.map((e) => e.path)).toEqual(["/first"]);
     expect(second.map((e) => e.path)).toEqual(["/second"]);
   });
 
   it("do not share with other credentials, nor with clients made by createOvhClient", async () => {
     const base = { endpoint: server.baseUrl, applicationKey: "ak", applicationSecret: "as", env: {} };
-    await getSharedOvhClient({ ...base, consumerKey: "ck-one" }).get("/me");
-    await getSharedOvhClient({ ...base, consumerKey: "ck-two" }).get("/me");
-    await createOvhClient({ ...base, consumerKey: "ck-one" }).get("/me");
+    await getSharedOvhClient({ ...base, consumerKey: "ck-one" }).request({ method: "GET", path: "/me" });
+    await getSharedOvhClient({ ...base, consumerKey: "ck-two" }).request({ method: "GET", path: "/me" });
+    await createOvhClient({ ...base, consumerKey: "ck-one" }).request({ method: "GET", path: "/me" });
     expect(count("/1.0/auth/time")).toBe(3);
   });
 });

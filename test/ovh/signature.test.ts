@@ -59,7 +59,7 @@ describe("signed requests on the wire", () => {
   }
 
   it("sends the OVH headers, signing the full URL with its query string", async () => {
-    await client().get("/saas/csp2/office-tenant-1/subscription", { licenseId: 1234, status: "ok and done" });
+    await client().request({ method: "GET", path: "/saas/csp2/office-tenant-1/subscription", query: { licenseId: 1234, status: "ok and done" } });
     const request = server.requests.find((r) => r.url.startsWith("/1.0/saas"));
     expect(request?.url).toBe("/1.0/saas/csp2/office-tenant-1/subscription?licenseId=1234&status=ok%20and%20done");
     expect(request?.headers["x-ovh-application"]).toBe("app-key-1");
@@ -68,7 +68,7 @@ describe("signed requests on the wire", () => {
   });
 
   it("signs the exact body sent, non-ASCII escaped as the official client does", async () => {
-    await client().put("/saas/csp2/office-tenant-1", { displayName: "Société" });
+    await client().request({ method: "PUT", path: "/saas/csp2/office-tenant-1", body: { displayName: "Société" } });
     const request = server.requests.find((r) => r.method === "PUT");
     expect(request?.body).toBe('{"displayName":"Soci\\u00e9t\\u00e9"}');
     expect(request?.headers["content-type"]).toBe("application/json");
@@ -76,7 +76,7 @@ describe("signed requests on the wire", () => {
   });
 
   it('signs a request without body with "" as the body', async () => {
-    await client().post("/order/cart/abc/checkout");
+    await client().request({ method: "POST", path: "/order/cart/abc/checkout" });
     const request = server.requests.find((r) => r.method === "POST");
     expect(request?.body).toBe("");
     expect(request?.headers["content-type"]).toBe("application/json");

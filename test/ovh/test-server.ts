@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
-import { performance } from "node:perf_hooks";
 import * as selfsigned from "selfsigned";
 
 /** One request as the test server saw it. */
@@ -12,8 +11,6 @@ export interface SeenRequest {
   url: string;
   headers: http.IncomingHttpHeaders;
   body: string;
-  /** performance.now() when the request line reached the server. */
-  arrivedAt: number;
 }
 
 export type Handler = (req: SeenRequest, res: http.ServerResponse) => void | Promise<void>;
@@ -36,7 +33,6 @@ export async function startTestServer(handler: Handler, tls?: { key: string; cer
   let inFlight = 0;
   let maxInFlight = 0;
   const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    const arrivedAt = performance.now();
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     let finished = false;
@@ -51,7 +47,7 @@ export async function startTestServer(handler: Handler, tls?: { key: string; cer
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      const seen: SeenRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), arrivedAt };
+      const seen: SeenRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
       requests.push(seen);
       Promise.resolve(handler(seen, res)).catch((error: unknown) => {
         res.statusCode = 599;

@@ -47,7 +47,7 @@ describe("time synchronisation", () => {
     const skewed = await skewedServer(3600);
     server = skewed.server;
     const client = clientFor(server);
-    const answers = await Promise.all(Array.from({ length: 6 }, () => client.get<{ timestamp: number }>("/me")));
+    const answers = await Promise.all(Array.from({ length: 6 }, () => client.request<{ timestamp: number }>({ method: "GET", path: "/me" })));
     const localNow = Math.floor(Date.now() / 1000);
     for (const answer of answers) expect(Math.abs(answer.timestamp - (localNow + 3600))).toBeLessThanOrEqual(2);
     expect(timeReads(server)).toBe(1);
@@ -58,9 +58,9 @@ describe("time synchronisation", () => {
     const skewed = await skewedServer(0);
     server = skewed.server;
     const client = clientFor(server);
-    await client.get("/me");
+    await client.request({ method: "GET", path: "/me" });
     skewed.clock.skew = -900;
-    await expect(client.post("/saas/csp2/tenant-1/subscription", { licenseId: 1, quantity: 3 })).resolves.toBeDefined();
+    await expect(client.request({ method: "POST", path: "/saas/csp2/tenant-1/subscription", body: { licenseId: 1, quantity: 3 } })).resolves.toBeDefined();
     expect(timeReads(server)).toBe(2);
     const posts = apiRequests(server).filter((r) => r.method === "POST");
     expect(posts).toHaveLength(2);
@@ -71,9 +71,9 @@ describe("time synchronisation", () => {
     const skewed = await skewedServer(0);
     server = skewed.server;
     const client = clientFor(server);
-    await client.get("/me");
+    await client.request({ method: "GET", path: "/me" });
     skewed.clock.skew = 600;
-    await Promise.all(Array.from({ length: 5 }, () => client.get("/me")));
+    await Promise.all(Array.from({ length: 5 }, () => client.request({ method: "GET", path: "/me" })));
     expect(timeReads(server)).toBe(2);
   });
 
@@ -87,7 +87,7 @@ describe("time synchronisation", () => {
       }
       sendJson(res, 400, { errorCode: "QUERY_TIME_OUT", httpCode: "400 Bad Request", message: "Query out of time" }, { "X-Ovh-Queryid": "EU.q-2" });
     });
-    const error = await clientFor(server).delete("/saas/csp2/tenant-1/subscription/7").catch((e: unknown) => e);
+    const error = await clientFor(server).request({ method: "DELETE", path: "/saas/csp2/tenant-1/subscription/7" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OvhApiError);
     expect((error as OvhApiError).errorCode).toBe("QUERY_TIME_OUT");
     expect((error as OvhApiError).message).toContain("NTP");
@@ -98,7 +98,7 @@ describe("time synchronisation", () => {
 
   it("fails clearly when /auth/time does not answer a Unix time", async () => {
     server = await startTestServer((_req, res) => sendJson(res, 200, { hello: "world" }));
-    const error = await clientFor(server).get("/me").catch((e: unknown) => e);
+    const error = await clientFor(server).request({ method: "GET", path: "/me" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OvhApiError);
     expect((error as OvhApiError).path).toBe("/auth/time");
     expect((error as OvhApiError).message).toContain("not a Unix time");

@@ -19,7 +19,7 @@ describe("TLS", () => {
 
   it("talks HTTPS to a server whose CA is given with the ca option, signing the https URL", async () => {
     const client = createOvhClient({ endpoint: server.baseUrl, applicationKey: "ak", applicationSecret: "as", consumerKey: "ck", env: {}, ca: pems.cert });
-    await expect(client.get("/me")).resolves.toEqual({ secure: true });
+    await expect(client.request({ method: "GET", path: "/me" })).resolves.toEqual({ secure: true });
     expect(server.requests.map((r) => r.url)).toEqual(["/1.0/auth/time", "/1.0/me"]);
     expect(server.origin).toMatch(/^https:/);
     expect(server.requests[1].headers["x-ovh-signature"]).toBe(expectedSignature("as", "ck", server.requests[1], server.origin));
@@ -27,7 +27,7 @@ describe("TLS", () => {
 
   it("refuses a certificate it does not trust, without retrying, and says how to trust a private CA", async () => {
     const client = createOvhClient({ endpoint: server.baseUrl, accessToken: "token", env: {}, sleep: async () => undefined });
-    const error = await client.get("/me").catch((e: unknown) => e);
+    const error = await client.request({ method: "GET", path: "/me" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OvhTlsError);
     expect(error).toBeInstanceOf(OvhNetworkError);
     expect((error as OvhTlsError).code).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY|CERT/);
@@ -45,7 +45,7 @@ describe("TLS", () => {
       const url = ${JSON.stringify(server.baseUrl)};
       (async () => {
         const plain = await new Promise((resolve) => https.get(url + "/auth/time", { agent: false }, (res) => { res.resume(); resolve(res.statusCode); }).on("error", (e) => resolve(e.code)));
-        const ours = await createOvhClient({ endpoint: url, accessToken: "t", env: {} }).get("/me").then(() => "accepted", (e) => e.name);
+        const ours = await createOvhClient({ endpoint: url, accessToken: "t", env: {} }).request({ method: "GET", path: "/me" }).then(() => "accepted", (e) => e.name);
         console.log(JSON.stringify({ plain, ours }));
       })();`;
     let stdout: string;
@@ -63,7 +63,7 @@ describe("TLS", () => {
 
   it("refuses a certificate signed by another CA than the one given", async () => {
     const client = createOvhClient({ endpoint: server.baseUrl, accessToken: "token", env: {}, ca: (await selfSignedCertificate()).cert });
-    await expect(client.get("/me")).rejects.toBeInstanceOf(OvhTlsError);
+    await expect(client.request({ method: "GET", path: "/me" })).rejects.toBeInstanceOf(OvhTlsError);
   });
 
   it("refuses a trusted certificate issued for another host name", async () => {
@@ -71,7 +71,7 @@ describe("TLS", () => {
     const other = await startTestServer((_req, res) => sendJson(res, 200, {}), otherName);
     try {
       const client = createOvhClient({ endpoint: other.baseUrl, accessToken: "token", env: {}, ca: otherName.cert });
-      const error = await client.get("/me").catch((e: unknown) => e);
+      const error = await client.request({ method: "GET", path: "/me" }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(OvhTlsError);
       expect((error as OvhTlsError).code).toBe("ERR_TLS_CERT_ALTNAME_INVALID");
     } finally {

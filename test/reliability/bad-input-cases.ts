@@ -67,7 +67,7 @@ export interface FileContext {
 
 export interface LicenceFileCase extends CaseBase {
   surface: "licences.yaml";
-  /** `loader`: loadLicenceFile refuses the file; `create`: a resource declareLicences registered is refused by OVH's answers. */
+  /** `loader`: loadLicenseFile refuses the file; `create`: a resource declareLicenses registered is refused by OVH's answers. */
   refusedBy: "loader" | "create";
   /** Subscriptions the case's licence group holds before the file is applied. */
   holds?(catalogue: Catalogue): { license: string; seats: number }[];
@@ -234,6 +234,7 @@ export const cliCases: CliCase[] = [
   cliCase("tasks serviceName with a control character", ["tasks", "csp2-\u00071f4a7c92"], "serviceName", groupsCommand),
   cliCase("status serviceName empty", ["status", ""], "serviceName", groupsCommand),
   cliCase("licences serviceName of 101 characters", ["licences", "c".repeat(101)], "serviceName", "at most 100 characters"),
+  cliCase("licenses serviceName with a slash", ["licenses", "csp2/1f4a7c92"], "serviceName", groupsCommand),
   cliCase("status --json serviceName with a slash", ["status", "--json", "a/b"], "serviceName", groupsCommand),
   cliCase("status without serviceName", ["status"], "serviceName", "ovh-office365 status --help"),
   cliCase("status with a second argument", ["status", "csp2-1f4a7c92", "csp2-8d03b5e6"], "too many arguments", "Expected 1 argument but got 2"),
@@ -252,9 +253,9 @@ export const cliCases: CliCase[] = [
   cliCase("demo --task-duration negative", ["demo", "--task-duration", "-5"], "--task-duration", "whole number of milliseconds"),
 ];
 
-/** A licence file declaring one licence with `settings` (YAML lines) in `serviceName`. */
-function oneLicence(serviceName: string, licence: string, settings: string[]): string {
-  return ["groups:", `  ${JSON.stringify(serviceName)}:`, "    licences:", `      ${JSON.stringify(licence)}:`, ...settings.map((line) => `        ${line}`), ""].join("\n");
+/** A licence file declaring one licence with `settings` (YAML lines) in `serviceName`, listed under `listKey`. */
+function oneLicence(serviceName: string, licence: string, settings: string[], listKey = "licences"): string {
+  return ["groups:", `  ${JSON.stringify(serviceName)}:`, `    ${listKey}:`, `      ${JSON.stringify(licence)}:`, ...settings.map((line) => `        ${line}`), ""].join("\n");
 }
 
 function fileCase(name: string, field: string, fix: string, settings: string[]): LicenceFileCase {
@@ -286,6 +287,22 @@ export const licenceFileCases: LicenceFileCase[] = [
   fileCase("subscriptionId as a float", "subscriptionId", "write 12 or 13", ["seats: 1", "subscriptionId: 12.5"]),
   fileCase("zero maxSeatChange", "maxSeatChange", "write the largest seat change one run may make", ["seats: 1", "maxSeatChange: 0"]),
   fileCase("task timeout over a day", "taskTimeoutMinutes", "write a smaller number", ["seats: 1", "taskTimeoutMinutes: 2000"]),
+  {
+    surface: "licences.yaml",
+    name: "seats as a float, under the licenses key",
+    field: "seats",
+    fix: "write 2 or 3",
+    refusedBy: "loader",
+    text: (file) => oneLicence(file.group, file.catalogue.orderable, ["seats: 2.5"], "licenses"),
+  },
+  {
+    surface: "licences.yaml",
+    name: "both licences: and licenses: in one group",
+    field: "licenses",
+    fix: 'and "licences" are two spellings of the same key: keep one',
+    refusedBy: "loader",
+    text: (file) => ["groups:", `  ${file.group}:`, "    licences: {}", "    licenses:", `      ${JSON.stringify(file.catalogue.orderable)}: {seats: 1}`, ""].join("\n"),
+  },
   serviceNameKeyCase("with a slash", "csp2/1f4a7c92"),
   serviceNameKeyCase("with ..", "csp2..1f4a7c92"),
   serviceNameKeyCase("with %2F", "csp2%2F1f4a7c92"),

@@ -30,7 +30,7 @@ import {
 
 /**
  * The bad-input corpus against one simulator: the resources through the real provider host, the built CLI, and
- * licence files through a Pulumi program that loads them and calls declareLicences, its resources then sent to the
+ * licence files through a Pulumi program that loads them and calls declareLicenses, its resources then sent to the
  * host. Every input must be refused with an error naming the field and the fix, before any mutating call.
  */
 
@@ -117,7 +117,7 @@ interface DeclaredFile {
 
 /**
  * Writes each licence file case and runs one Pulumi program (under mocks, as the example programs are tested) that
- * loads every file with loadLicenceFile and declares it with declareLicences, as the gitops example does.
+ * loads every file with loadLicenseFile and declares it with declareLicenses, as the gitops example does.
  */
 async function declareLicenceFiles(catalogue: Catalogue): Promise<Map<LicenceFileCase, DeclaredFile>> {
   const projectDir = path.join(stack.harness.programDir, "licence-files");
@@ -148,14 +148,14 @@ async function declareLicenceFiles(catalogue: Catalogue): Promise<Map<LicenceFil
 
 const LICENCE_PROGRAM = `"use strict";
 const pulumi = require("@pulumi/pulumi");
-const { declareLicences, loadLicenceFile } = require("pulumi-ovh-office365");
+const { declareLicenses, loadLicenseFile } = require("pulumi-ovh-office365");
 
 // One program for the whole corpus: a refused file is reported, so the other files still get declared.
 const files = JSON.parse(new pulumi.Config().require("files"));
 const outcomes = {};
 for (const [name, file] of Object.entries(files)) {
   try {
-    declareLicences(loadLicenceFile(file));
+    declareLicenses(loadLicenseFile(file));
     outcomes[name] = null;
   } catch (error) {
     const problems = Array.isArray(error.problems) ? error.problems.map(({ path, message }) => ({ path, message })) : undefined;

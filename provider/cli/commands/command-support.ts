@@ -277,6 +277,8 @@ Exit codes:
 
 export interface CommandDefinition {
   name: string;
+  /** Runs but is left out of the program's help: another spelling of a listed command. */
+  hidden?: boolean;
   /** Commander argument syntax, e.g. `<serviceName>`. */
   argument?: { syntax: string; description: string };
   summary: string;
@@ -289,7 +291,7 @@ export interface CommandDefinition {
  * configuration and the exit codes).
  */
 export function defineCommand(program: Command, definition: CommandDefinition): Command {
-  const command = program.command(definition.name).summary(definition.summary).description(definition.description);
+  const command = program.command(definition.name, { hidden: definition.hidden }).summary(definition.summary).description(definition.description);
   if (definition.argument) command.argument(definition.argument.syntax, definition.argument.description);
   command
     .option("--json", "print stable machine-readable JSON on stdout (errors as JSON on stderr)")

@@ -9,6 +9,7 @@ import {
   readListed,
   reportReads,
   runReported,
+  type CommandDefinition,
   type CommonOptions,
   type ExitCode,
 } from "./command-support";
@@ -62,17 +63,26 @@ export function runLicences(requester: OvhRequester, writer: CliWriter, serviceN
   });
 }
 
+/**
+ * `licences`, and `licenses` (the OVH API's spelling) as the same command, which the program's help does not list
+ * a second time. Returns the `licences` command.
+ */
 export function registerLicencesCommand(program: Command): Command {
-  return defineCommand(program, {
+  const definition: CommandDefinition = {
     name: "licences",
     argument: { syntax: "<serviceName>", description: "the licence group's service name (see `ovh-office365 groups`)" },
     summary: "List the licences a group can order",
     description:
       "Lists the licences the licence group can order: id, name, type (NON-SPECIFIC, or ADDON for an add-on " +
       "ordered on a base subscription), the seat limit, and whether new seats and new subscriptions are " +
-      "allowed. A Subscription resource takes the name (license) or the id (licenseId).",
+      "allowed. A Subscription resource takes the name (license) or the id (licenseId). " +
+      "`licences` and `licenses` are the same command.",
     examples: ["ovh-office365 licences csp2-1f4a7c92", "ovh-office365 licences csp2-1f4a7c92 --json | jq '.licences[] | {id, name}'"],
-  }).action(async (serviceName: string, options: CommonOptions) => {
+  };
+  const action = async (serviceName: string, options: CommonOptions) => {
     process.exitCode = await runLicences(connect(options), processWriter(), serviceName, options);
-  });
+  };
+  const command = defineCommand(program, definition).action(action);
+  defineCommand(program, { ...definition, name: "licenses", hidden: true }).action(action);
+  return command;
 }

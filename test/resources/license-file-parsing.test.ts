@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { LicenceFileError, declareLicenceGroup, formatPath, loadLicenceFile, parseLicenceFile } from "../../provider/resources/licence-file";
+import { LicenseFileError, type LicenseFileProblem } from "../../provider/resources/license-file-messages";
+import { loadLicenseFile, otherSpellingOf, parseLicenseFile } from "../../provider/resources/license-file-parsing";
 import { REPO_ROOT, makeProgramDir, removeDir } from "../support/paths";
 
 const FILE = "licences.yaml";
@@ -16,11 +17,11 @@ function oneLicence(settings: string, serviceName = "acme-1234"): string {
     .join("\n")}\n`;
 }
 
-function problemsOf(text: string): LicenceFileError {
+function problemsOf(text: string): LicenseFileError {
   try {
-    parseLicenceFile(text, FILE);
+    parseLicenseFile(text, FILE);
   } catch (error) {
-    if (error instanceof LicenceFileError) return error;
+    if (error instanceof LicenseFileError) return error;
     throw error;
   }
   throw new Error(`expected ${JSON.stringify(text)} to be rejected`);
@@ -50,7 +51,8 @@ const badInputs: BadInput[] = [
   { name: "seats missing", text: oneLicence("subscriptionId: 3001201"), path: BASIC_SEATS, mentions: ["is missing", "add it"] },
   { name: "licence given as a bare number", text: `groups:\n  acme-1234:\n    licences:\n      ${BASIC}: 5\n`, path: `groups.acme-1234.licences."${BASIC}"`, mentions: ["is 5", "`seats: 5`"] },
   { name: "typo in seats", text: oneLicence("seat: 3"), path: `groups.acme-1234.licences."${BASIC}".seat`, mentions: ['did you mean "seats"'], line: 5, column: 9 },
-  { name: "American spelling of licences", text: `groups:\n  acme-1234:\n    licenses:\n      ${BASIC}: {seats: 3}\n`, path: "groups.acme-1234.licenses", mentions: ['did you mean "licences"'] },
+  { name: "both spellings of licences in one group", text: `groups:\n  acme-1234:\n    licences: {}\n    licenses:\n      ${BASIC}: {seats: 3}\n`, path: "groups.acme-1234.licenses", mentions: ['and "licences" are two spellings of the same key', "keep one"], line: 4, column: 5 },
+  { name: "misspelt licenses", text: `groups:\n  acme-1234:\n    lisenses:\n      ${BASIC}: {seats: 3}\n`, path: "groups.acme-1234.lisenses", mentions: ['did you mean "licenses"'] },
   { name: "typo in a guard rail", text: oneLicence("seats: 3\nmaxSeatsChange: 5"), path: `groups.acme-1234.licences."${BASIC}".maxSeatsChange`, mentions: ['did you mean "maxSeatChange"'] },
   { name: "typo in a top-level key", text: `group:\n  acme-1234:\n    licences: {}\n`, path: "group", mentions: ['did you mean "groups"'] },
   { name: "licence setting at group level", text: `groups:\n  acme-1234:\n    subscriptionId: 12\n    licences: {}\n`, path: "groups.acme-1234.subscriptionId", mentions: ["is a licence setting", "move it there"] },
@@ -82,7 +84,7 @@ const badInputs: BadInput[] = [
   { name: "a list instead of a mapping", text: "- acme-1234\n", path: "", mentions: ["the file is a list", "`groups:`"] },
 ];
 
-describe("parseLicenceFile: bad input", () => {
+describe("parseLicenseFile: bad input", () => {
   const rejected: string[] = [];
   afterAll(() => {
     console.log(`licences.yaml bad-input corpus: ${badInputs.length} cases tried, ${rejected.length} rejected naming the field, the value and the fix`);
@@ -143,8 +145,7 @@ describe("parseLicenceFile: bad input", () => {
   });
 });
 
-describe("parseLicenceFile: valid files", () => {
-  const text = `
+const VALID_FILE = `
 defaults:
   maxSeatChange: 20
   taskTimeoutMinutes: 30
@@ -163,8 +164,9 @@ groups:
     licences: {}
 `;
 
+describe("parseLicenseFile: valid files", () => {
   it("resolves groups, licences and add-ons in file order, with inherited guard rails", () => {
-    expect(parseLicenceFile(text, FILE)).toEqual({
+    expect(parseLicenseFile(VALID_FILE, FILE)).toEqual({
       groups: [
         {
           serviceName: "csp2-1f4a7c92",
@@ -204,13 +206,13 @@ groups:
 
   it("keeps resource names when a licence name only changes case or spacing", () => {
     const names = (licence: string) =>
-      parseLicenceFile(`groups:\n  g-1:\n    licences:\n      ${licence}: {seats: 1}\n`, FILE).groups[0].subscriptions[0].resourceName;
+      parseLicenseFile(`groups:\n  g-1:\n    licences:\n      ${licence}: {seats: 1}\n`, FILE).groups[0].subscriptions[0].resourceName;
     expect(names("Office 365 E3")).toBe("g-1/office-365-e3");
     expect(names("office 365   E3")).toBe("g-1/office-365-e3");
   });
 
   it("accepts numbers YAML writes differently, and leaves guard rails unset when nothing sets them", () => {
-    const [group] = parseLicenceFile(`groups:\n  g-1:\n    licences:\n      Office 365 E1: {seats: 1e2}\n`, FILE).groups;
+    const [group] = parseLicenseFile(`groups:\n  g-1:\n    licences:\n      Office 365 E1: {seats: 1e2}\n`, FILE).groups;
     expect(group).toEqual({
       serviceName: "g-1",
       subscriptions: [{ license: "Office 365 E1", seats: 100, resourceName: "g-1/office-365-e1" }],
@@ -218,7 +220,65 @@ groups:
   });
 });
 
-describe("loadLicenceFile", () => {
+describe("parseLicenseFile: `licenses:` as well as `licences:`", () => {
+  /** The text with every group's list key spelt `licenses:`. */
+  const withLicenses = (text: string) => text.replace(/^( *)licences:/gm, "$1licenses:");
+  /** A problem as it reads for a file written with `licenses:`: its path and the keys it quotes in that spelling. */
+  const inLicensesSpelling = (problem: LicenseFileProblem): LicenseFileProblem => ({
+    ...problem,
+    path: problem.path.replace(/\.licences(?=\.|$)/, ".licenses"),
+    message: problem.message
+      .replace(/\.licences\./g, ".licenses.")
+      .replace(/`licences:/g, "`licenses:")
+      .replace(/taskTimeoutMinutes, licences$/, "taskTimeoutMinutes, licenses"),
+  });
+
+  it("declares the same groups, licences and add-ons from either spelling, mixed in one file too", () => {
+    const expected = parseLicenseFile(VALID_FILE, FILE);
+    expect(parseLicenseFile(withLicenses(VALID_FILE), FILE)).toEqual(expected);
+    const mixed = VALID_FILE.replace("    licences:\n      Microsoft", "    licenses:\n      Microsoft");
+    expect(mixed).not.toBe(VALID_FILE);
+    expect(parseLicenseFile(mixed, FILE)).toEqual(expected);
+  });
+
+  const written = badInputs.filter(({ text }) => /^ *licences:/m.test(text) && !/^ *licenses:/m.test(text));
+
+  it.each(written)("reports $name the same way, quoting the file's own spelling", ({ text }) => {
+    const expected = problemsOf(text).problems.map(inLicensesSpelling);
+    expect(problemsOf(withLicenses(text)).problems).toEqual(expected);
+  });
+
+  it("covers most of the corpus that way", () => {
+    expect(written.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it("tells a group that lacks the key to add it in the spelling the file uses", () => {
+    const error = problemsOf(`groups:\n  a-1:\n    licenses: {}\n  b-2:\n    displayName: B\n`);
+    expect(error.problems).toEqual([
+      {
+        path: "groups.b-2.licenses",
+        line: 5,
+        column: 5,
+        message:
+          "is missing: write one key per licence name with its settings under it, e.g. `Microsoft 365 Business Basic: {seats: 5}`; " +
+          "write `licenses: {}` for a group without subscriptions",
+      },
+    ]);
+  });
+
+  it("recognises a misplaced or mistyped list key in either spelling", () => {
+    const message = (text: string) => problemsOf(text).problems.map((problem) => `${problem.path} ${problem.message}`);
+    expect(message("acme-1234:\n  licenses: {}\ngroups: {}\n")).toEqual([
+      "acme-1234 is not a top-level key: it looks like a licence group; indent it under `groups:`",
+    ]);
+    expect(message(oneLicence("seats: 1\nlicenses: {}"))).toEqual([
+      `groups.acme-1234.licences."${BASIC}".licenses is not a licence setting: "licenses" is a group setting; move it there`,
+    ]);
+    expect(message(`groups:\n  acme-1234:\n    licence: {}\n`)).toEqual(['groups.acme-1234.licence is not a group setting: did you mean "licences"?']);
+  });
+});
+
+describe("loadLicenseFile", () => {
   let dir: string;
   beforeAll(() => {
     dir = makeProgramDir("licence-file");
@@ -228,27 +288,42 @@ describe("loadLicenceFile", () => {
   it("names the path it was given in every problem", () => {
     const file = path.join(dir, "customers.yaml");
     fs.writeFileSync(file, oneLicence("seats: -1"));
-    expect(() => loadLicenceFile(file)).toThrow(`${file}:5:16: ${BASIC_SEATS} is -1`);
+    expect(() => loadLicenseFile(file)).toThrow(`${file}:5:16: ${BASIC_SEATS} is -1`);
   });
 
   it("says when the file cannot be read", () => {
     const missing = path.join(dir, "absent.yaml");
-    expect(() => loadLicenceFile(missing)).toThrow(`${missing}: the file cannot be read (no such file)`);
-    expect(() => loadLicenceFile(dir)).toThrow("(it is a directory)");
+    expect(() => loadLicenseFile(missing)).toThrow(`${missing}: the file cannot be read (no such file)`);
+    expect(() => loadLicenseFile(dir)).toThrow("(it is a directory)");
+  });
+
+  it("points to the file in the other spelling when the one named does not exist", () => {
+    const written = path.join(dir, "licenses.yaml");
+    fs.writeFileSync(written, oneLicence("seats: 2"));
+    const named = path.join(dir, "licences.yaml");
+    expect(() => loadLicenseFile(named)).toThrow(`${named}: the file cannot be read (no such file): check the path; did you mean ${written}?`);
+    expect(loadLicenseFile(written).groups[0].subscriptions[0].seats).toBe(2);
   });
 
   it("accepts the licence files shipped with the examples", () => {
     for (const example of ["gitops/licences.yaml", "multi-tenant/customers.yaml"]) {
-      const file = loadLicenceFile(path.join(REPO_ROOT, "examples", example));
+      const file = loadLicenseFile(path.join(REPO_ROOT, "examples", example));
       expect(file.groups.length).toBeGreaterThanOrEqual(3);
     }
   });
 });
 
-describe("formatPath", () => {
-  it("quotes segments that are not plain names", () => {
-    expect(formatPath(["groups", "acme-1234", "licences", BASIC, "seats"])).toBe(BASIC_SEATS);
-    expect(formatPath(["groups", "a.b"])).toBe('groups."a.b"');
+describe("otherSpellingOf", () => {
+  it.each([
+    ["licences.yaml", "licenses.yaml"],
+    ["./config/Licenses.yml", "./config/Licences.yml"],
+    ["/srv/licences/customer-licences.yaml", "/srv/licences/customer-licenses.yaml"],
+  ])("spells the file name of %s the other way: %s", (given, other) => {
+    expect(otherSpellingOf(given)).toBe(other);
+  });
+
+  it("has nothing to offer for a file name without the word", () => {
+    expect(otherSpellingOf("/srv/licences/customers.yaml")).toBeUndefined();
   });
 });
 
@@ -257,27 +332,15 @@ describe("the gitops README", () => {
 
   it("shows a file format that parses", () => {
     const [, example] = /## The file\n\n```yaml\n([\s\S]*?)```/.exec(readme) ?? [];
-    expect(parseLicenceFile(example, FILE).groups[0].subscriptions.map((entry) => entry.license)).toEqual([
+    expect(parseLicenseFile(example, FILE).groups[0].subscriptions.map((entry) => entry.license)).toEqual([
       BASIC,
       "Microsoft 365 Business Standard",
       "Microsoft Defender for Office 365 (Plan 1)",
     ]);
   });
 
-  it("shows the problems parseLicenceFile reports for its bad file, word for word", () => {
+  it("shows the problems parseLicenseFile reports for its bad file, word for word", () => {
     const [, badFile, shown] = /```yaml\n([^`]*)```\n\nstops `pulumi preview`[^\n]*\n\n```\n([\s\S]*?)\n```/.exec(readme) ?? [];
     expect(problemsOf(badFile).message).toBe(shown);
-  });
-});
-
-describe("declareLicenceGroup", () => {
-  it("refuses an add-on whose licence is not declared before it, before registering anything", () => {
-    const declaration = {
-      serviceName: "g-1",
-      subscriptions: [{ license: "Microsoft 365 Audio Conferencing", seats: 1, addonOf: BASIC, resourceName: "g-1/basic/audio" }],
-    };
-    expect(() => declareLicenceGroup(declaration)).toThrow(
-      `g-1/basic/audio: addonOf "${BASIC}" is not a licence declared before it in group g-1: list the licence it extends first`,
-    );
   });
 });

@@ -1,0 +1,82 @@
+/** Usage statistics (`usageStatistics`, `billingPeriodPeaks`), replaying a group's seat history. */
+import { formatDate, DAY_MS, HOUR_MS, startOfParisDay } from "../time";
+import type { Account } from "./account";
+import { activeGroup, findLicence } from "./groups";
+import type { LicenceGroupState } from "./state";
+
+interface DayFigures {
+  start: number;
+  peak: Map<number, number>;
+  endOfDay: Map<number, number>;
+}
+
+/** Seats per licence over consecutive periods [bounds[i], bounds[i+1]), replaying the group's seat events. */
+function replaySeats(group: LicenceGroupState, bounds: number[]): DayFigures[] {
+  const events = [...group.seatEvents].sort((a, b) => a.at - b.at);
+  const perSubscription = new Map<number, { licenseId: number; quantity: number }>();
+  const totals = new Map<number, number>();
+  const apply = (e: (typeof events)[number]): void => {
+    const previous = perSubscription.get(e.subscriptionId)?.quantity ?? 0;
+    perSubscription.set(e.subscriptionId, { licenseId: e.licenseId, quantity: e.quantity });
+    totals.set(e.licenseId, (totals.get(e.licenseId) ?? 0) - previous + e.quantity);
+  };
+  let next = 0;
+  while (next < events.length && events[next].at < bounds[0]) apply(events[next++]);
+  const figures: DayFigures[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const peak = new Map(totals);
+    while (next < events.length && events[next].at < bounds[i + 1]) {
+      apply(events[next++]);
+      for (const [licenseId, total] of totals) peak.set(licenseId, Math.max(peak.get(licenseId) ?? 0, total));
+    }
+    figures.push({ start: bounds[i], peak, endOfDay: new Map(totals) });
+  }
+  return figures;
+}
+
+const PERIOD_DAYS: Record<string, number> = { lastWeek: 7, lastMonth: 30, lastQuarter: 90, lastYear: 365 };
+
+function licenceName(account: Account, licenseId: number): string {
+  return findLicence(account.state, licenseId)?.name ?? `Licence ${licenseId}`;
+}
+
+export function usageStatistics(account: Account, serviceName: string, timePeriod: string): Record<string, unknown>[] {
+  const group = activeGroup(account.state, serviceName);
+  const now = account.now();
+  const today = startOfParisDay(now);
+  const days = PERIOD_DAYS[timePeriod];
+  const bounds: number[] = [];
+  for (let i = days - 1; i >= 0; i--) bounds.push(startOfParisDay(today - i * DAY_MS + 12 * HOUR_MS));
+  bounds.push(now + 1);
+  return replaySeats(group, bounds).map((day) => ({
+    date: formatDate(day.start),
+    lines: [...day.peak.keys()]
+      .filter((licenseId) => (day.peak.get(licenseId) ?? 0) > 0)
+      .sort((a, b) => a - b)
+      .map((licenseId) => ({
+        endOfDayCount: day.endOfDay.get(licenseId) ?? 0,
+        licenceId: licenseId,
+        licenceName: licenceName(account, licenseId),
+        peakCount: day.peak.get(licenseId) ?? 0,
+      })),
+  }));
+}
+
+export function billingPeriodPeaks(account: Account, serviceName: string): Record<string, unknown> {
+  const group = activeGroup(account.state, serviceName);
+  const now = account.now();
+  const today = formatDate(now);
+  const monthStartText = `${today.slice(0, 8)}01`;
+  const monthStart = startOfParisDay(Date.parse(`${monthStartText}T12:00:00Z`));
+  const [year, month] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const [period] = replaySeats(group, [monthStart, now + 1]);
+  return {
+    endDate: `${today.slice(0, 8)}${String(lastDay).padStart(2, "0")}`,
+    lines: [...period.peak.keys()]
+      .filter((licenseId) => (period.peak.get(licenseId) ?? 0) > 0)
+      .sort((a, b) => a - b)
+      .map((licenseId) => ({ licenceId: licenseId, licenceName: licenceName(account, licenseId), peakCount: period.peak.get(licenseId) ?? 0 })),
+    startDate: monthStartText,
+  };
+}
