@@ -52,11 +52,3 @@ export async function resolveDeclaredLicense(
 }
 
 // Earlier spellings, kept while callers move to the names above.
-/** @deprecated Use orderableLicenses. */
-export const orderableLicences = orderableLicenses;
-/** @deprecated Use licenseGroupNotFound. */
-export const licenceGroupNotFound = licenseGroupNotFound;
-/** @deprecated Use licenseById. */
-export const licenceById = licenseById;
-/** @deprecated Use resolveDeclaredLicense. */
-export const resolveDeclaredLicence = resolveDeclaredLicense;

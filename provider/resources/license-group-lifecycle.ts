@@ -14,7 +14,7 @@ import {
   tenantChanges,
   tutorialUrl,
 } from "./license-group-rules";
-import { licenceGroupNotFound } from "./catalogue";
+import { licenseGroupNotFound } from "./catalogue";
 import { pendingTasksOf } from "./pending-tasks";
 import { deletionAdvice, isDeletionAllowed } from "./deletion-intent";
 import { configureFromStack, deletionAllowance, ovhClient, tell } from "./provider-config";
@@ -166,7 +166,7 @@ async function getTenantOrExplain(requester: OvhRequester, serviceName: string):
     return await csp2.getTenant(requester, serviceName);
   } catch (error) {
     if (error instanceof OvhApiError && error.isNotFound) {
-      throw licenceGroupNotFound(serviceName);
+      throw licenseGroupNotFound(serviceName);
     }
     throw error;
   }

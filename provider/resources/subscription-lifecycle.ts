@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as csp2 from "../csp2";
 import type { OfficeSubscription } from "../csp2";
-import { licenceById, resolveDeclaredLicence } from "./catalogue";
+import { licenseById, resolveDeclaredLicense } from "./catalogue";
 import { deletionAdvice, isDeletionAllowed } from "./deletion-intent";
 import { changingGroup, readSubscription } from "./group-listings";
 import { withLock } from "./locks";
@@ -77,7 +77,7 @@ async function createIn(ctx: OperationContext, declared: SubscriptionInputs): Pr
     live = await adoptSubscription(ctx, declared, declared.subscriptionId);
     adopted = true;
   } else {
-    const licence = await resolveDeclaredLicence(ctx.requester, declared.serviceName, declared);
+    const licence = await resolveDeclaredLicense(ctx.requester, declared.serviceName, declared);
     live = await orderSubscription(ctx, { declared, licence, subject, claims });
     adopted = false;
   }
@@ -158,9 +158,9 @@ async function adoptSubscription(ctx: OperationContext, declared: SubscriptionIn
     );
   }
   if (declared.license !== undefined || declared.licenseId !== undefined) {
-    const licence = await resolveDeclaredLicence(requester, declared.serviceName, declared);
+    const licence = await resolveDeclaredLicense(requester, declared.serviceName, declared);
     if (licence.id !== live.licenseId) {
-      const liveName = (await licenceById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
+      const liveName = (await licenseById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
       throw new Error(
         `subscriptionId: subscription ${subscriptionId} is a "${liveName}" subscription, not "${licence.name}": ` +
           `fix license/licenseId, or adopt another subscription.`,
@@ -191,7 +191,7 @@ async function outputsFor(
 ): Promise<SubscriptionOutputs> {
   const { requester } = ctx;
   const licenceName =
-    knownLicenceName ?? (await licenceById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
+    knownLicenceName ?? (await licenseById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
   const pendingTasks =
     live.taskPendingId > 0 ? await pendingTasksOf(requester, declared.serviceName, [live.taskPendingId]) : [];
   const outputs: SubscriptionOutputs = {

@@ -1,7 +1,7 @@
 import * as csp2 from "../csp2";
 import type { OfficeLicence, OfficeSubscription, TaskEnd } from "../csp2";
 import { OvhApiError } from "../ovh/errors";
-import { orderableLicences } from "./catalogue";
+import { orderableLicenses } from "./catalogue";
 import { groupPendingTasks, groupSubscriptions } from "./group-listings";
 import { withLock } from "./locks";
 import { pause, wallClock, type OperationContext } from "./operation-context";
@@ -205,7 +205,7 @@ async function checkAddonPlacement(ctx: OperationContext, serviceName: string, l
     );
   }
   if (!available.includes(licence.id)) {
-    const catalogue = await orderableLicences(ctx.requester, serviceName);
+    const catalogue = await orderableLicenses(ctx.requester, serviceName);
     const names = available.map((id) => `"${catalogue.find((l) => l.id === id)?.name ?? `licence ${id}`}"`);
     throw new Error(
       `parentSubscriptionId: "${licence.name}" cannot be added to subscription ${parentSubscriptionId} ` +

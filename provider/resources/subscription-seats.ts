@@ -1,7 +1,7 @@
 import * as csp2 from "../csp2";
 import type { OfficeSubscription, TaskEnd } from "../csp2";
 import { OvhApiError } from "../ovh/errors";
-import { licenceById } from "./catalogue";
+import { licenseById } from "./catalogue";
 import type { OperationContext } from "./operation-context";
 import { waitForPendingTask, waitForTaskOutcome } from "./pending-tasks";
 import type { SubscriptionInputs } from "./subscription-types";
@@ -54,7 +54,7 @@ export async function convergeSeats(
 
     const guard = seatGuardProblem(live.quantity, seats, declared.maxSeatChange);
     if (guard) throw new Error(`seats: ${guard}.`);
-    const licence = await licenceById(ctx.requester, serviceName, live.licenseId);
+    const licence = await licenseById(ctx.requester, serviceName, live.licenseId);
     if (licence) csp2.checkSeatChange(licence, live.quantity, seats);
 
     const request = await requestSeatChange(ctx, serviceName, live, seats, subject, reread);

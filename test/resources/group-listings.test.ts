@@ -1,4 +1,4 @@
-import { createOvhClient, forgetListModeSupport, type OvhClient } from "../../provider/ovh";
+import { createOvhClient, type OvhClient } from "../../provider/ovh";
 import { groupChanged, groupPendingTasks, groupSubscriptions, listingMaxAgeMs, readSubscription } from "../../provider/resources/group-listings";
 import { startSimulator, type ListMode, type RunningSimulator } from "../../simulator";
 
@@ -11,19 +11,21 @@ let sim: RunningSimulator;
 let serviceName: string;
 let ids: number[];
 
-beforeAll(async () => {
-  sim = await startSimulator({ taskDurationMs: 100 });
-});
-afterAll(() => sim.close());
+/** A simulator of its own, so what a client learns of its endpoint (list mode or not) starts afresh. */
+function withSimulator(listMode: ListMode): void {
+  beforeAll(async () => {
+    sim = await startSimulator({ taskDurationMs: 100, listMode });
+  });
+  afterAll(() => sim.close());
+  beforeEach(() => prepare());
+}
 
 function client(): OvhClient {
   const { applicationKey, applicationSecret, consumerKey } = sim.credentials;
   return createOvhClient({ endpoint: sim.endpoint, applicationKey, applicationSecret, consumerKey, env: {}, maxRequestsPerSecond: 1000 });
 }
 
-function prepare(listMode: ListMode): void {
-  sim.admin.setSettings({ listMode });
-  forgetListModeSupport();
+function prepare(): void {
   serviceName = sim.admin.addLicenceGroup({
     subscriptions: [
       { license: "Office 365 E1", seats: 3 },
@@ -40,7 +42,7 @@ const listings = () => sim.requestLog.entries({ method: "GET", apiPath: `${group
 const ownReads = () => sim.requestLog.entries({ method: "GET", apiPath: new RegExp(`^${group()}/subscription/\\d+$`) }).length;
 
 describe("reads with list mode honoured", () => {
-  beforeEach(() => prepare("honoured"));
+  withSimulator("honoured");
 
   it("share one list call when they arrive together, each getting its own subscription", async () => {
     const read = await Promise.all(ids.map((id) => readSubscription(client(), serviceName, id)));
@@ -84,7 +86,7 @@ describe("reads with list mode honoured", () => {
 });
 
 describe("changes' live reads of the group", () => {
-  beforeEach(() => prepare("honoured"));
+  withSimulator("honoured");
   const taskListings = () => sim.requestLog.entries({ method: "GET", apiPath: `${group()}/task` }).length;
 
   it("share the listings a window gathers, but never one that started before they asked", async () => {
@@ -100,7 +102,7 @@ describe("changes' live reads of the group", () => {
 });
 
 describe("reads with list mode ignored", () => {
-  beforeEach(() => prepare("ignored"));
+  withSimulator("ignored");
 
   it("cost one GET of their own subscription each, never the whole group, once the endpoint is known", async () => {
     for (const id of ids) expect((await readSubscription(client(), serviceName, id))?.id).toBe(id);
