@@ -1,7 +1,8 @@
 /** `npm run bench`: runs the benchmarks and prints their tables. A benchmark, not a test: it exits 0 unless it cannot run. */
 import { Command, InvalidArgumentError } from "commander";
 import { formatClientThroughput, runClientThroughput } from "./client-throughput";
-import { formatRefreshAtScale, runRefreshAtScale } from "./refresh-at-scale";
+import { runRefreshAtScale } from "./refresh-at-scale";
+import { formatRefreshAtScale } from "./refresh-report";
 import { formatTaskLatency, runTaskLatency } from "./task-latency";
 
 const BENCHMARKS = ["throughput", "refresh", "tasks"] as const;
@@ -31,7 +32,8 @@ interface BenchOptions {
   subscriptionsPerGroup: number;
   latency: number;
   parallel: number;
-  defaultRateSample: number;
+  upGroups: number;
+  upSubscriptionsPerGroup: number;
   longTask: boolean;
 }
 
@@ -46,7 +48,8 @@ async function main(): Promise<void> {
     .option("--subscriptions-per-group <n>", "refresh: subscriptions in each group", positiveInteger("--subscriptions-per-group", 1000), 10)
     .option("--latency <ms>", "refresh: latency the simulator adds to every API answer", positiveInteger("--latency", 10_000), 20)
     .option("--parallel <n>", "refresh: reads at a time, and the client's maxConcurrentRequests", positiveInteger("--parallel", 256), 16)
-    .option("--default-rate-sample <n>", "refresh: subscriptions refreshed under the default rate limit", positiveInteger("--default-rate-sample", 1_000_000), 100)
+    .option("--up-groups <n>", "refresh: licence groups pulumi up creates subscriptions in", positiveInteger("--up-groups", 1000), 10)
+    .option("--up-subscriptions-per-group <n>", "refresh: subscriptions pulumi up creates in each (one per licence)", positiveInteger("--up-subscriptions-per-group", 5), 5)
     .option("--long-task", "tasks: also measure a 60 s task", false)
     .argument("[benchmarks...]", `which to run (${BENCHMARKS.join(", ")}); all when none is given`, benchmarkName)
     .parse(process.argv);
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
   if (chosen.includes("refresh")) {
     const report = await runRefreshAtScale({
       groups: options.groups, subscriptionsPerGroup: options.subscriptionsPerGroup, latencyMs: options.latency,
-      concurrency: options.parallel, defaultRateSample: Math.min(options.defaultRateSample, options.groups * options.subscriptionsPerGroup),
+      concurrency: options.parallel, upGroups: options.upGroups, upSubscriptionsPerGroup: options.upSubscriptionsPerGroup,
     });
     console.log(`${formatRefreshAtScale(report)}\n`);
   }

@@ -1,9 +1,9 @@
-import { fetchEach, listAll, listModeSupported, listObjects } from "../ovh/list-mode";
+import { fetchEach, listObjects } from "../ovh/list-mode";
 import type { OvhRequester } from "../ovh/types";
 import { call } from "./call";
 import { OvhApiError } from "../ovh/errors";
 import { TaskFailedError, TaskTimeoutError, TaskVanishedError } from "./errors";
-import { byId, groupListQuery, routeOf } from "./listing";
+import { byId, groupListQuery } from "./listing";
 import type { OfficeTask, TaskStatusEnum } from "./models";
 import { pollUntil, type PollingOptions } from "./polling";
 
@@ -94,28 +94,6 @@ export async function waitForTask(requester: OvhRequester, serviceName: string, 
   throw new TaskVanishedError(serviceName, taskId, end.lastSeen);
 }
 
-/**
- * Waits for each task in turn, all within one `timeoutMs`. Later tasks are polled at once: they ran meanwhile.
- * Throws like `waitForTask` on the first one that fails.
- */
-export async function waitForTasks(
-  requester: OvhRequester,
-  serviceName: string,
-  taskIds: readonly number[],
-  options: WaitForTaskOptions = {},
-): Promise<OfficeTask[]> {
-  const now = options.now ?? (() => performance.now());
-  const timeoutMs = options.timeoutMs ?? defaultTaskTimeoutMs;
-  const start = now();
-  const done: OfficeTask[] = [];
-  for (const [index, taskId] of taskIds.entries()) {
-    const remainingMs = Math.max(0, timeoutMs - (now() - start));
-    const initialDelayMs = index === 0 ? options.initialDelayMs : 0;
-    done.push(await waitForTask(requester, serviceName, taskId, { ...options, timeoutMs: remainingMs, initialDelayMs }));
-  }
-  return done;
-}
-
 /** A task not finished yet, as resources show it in their outputs. */
 export interface PendingTask {
   id: number;
@@ -180,25 +158,3 @@ export async function fetchPendingTasks(requester: OvhRequester, serviceName: st
   return byId(tasks.filter(isPending)).map(toPendingTask);
 }
 
-export interface FetchTasksOptions {
-  /** Only tasks in these statuses (filtered by OVH in list mode, here otherwise). */
-  statuses?: readonly TaskStatusEnum[];
-}
-
-/**
- * The group's tasks (finished ones included, as OVH keeps them), read live, sorted by id: in list mode one call (per
- * 5000), else the ids and one GET per task, leaving out any gone between the two.
- */
-export async function fetchTasks(requester: OvhRequester, serviceName: string, options: FetchTasksOptions = {}): Promise<OfficeTask[]> {
-  const filters = options.statuses ? [{ field: "status", operator: "in" as const, value: options.statuses }] : undefined;
-  const tasks = await listAll<OfficeTask>(requester, groupListQuery(TASK_LIST, { path: { serviceName } }, filters), (id) => getTask(requester, serviceName, Number(id)));
-  return byId(tasks);
-}
-
-/**
- * Whether a group's pending tasks are found in one call on this requester's endpoint, whatever its task history:
- * true, false (only the most recent tasks are looked at, one GET each), or undefined until tried in this process.
- */
-export function pendingTasksInOneCall(requester: OvhRequester): boolean | undefined {
-  return listModeSupported(requester, routeOf(TASK_LIST));
-}

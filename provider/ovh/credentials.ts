@@ -29,6 +29,9 @@ const ENV_NAMES: Record<CredentialField | "endpoint", string> = {
   accessToken: "OVH_ACCESS_TOKEN",
 };
 
+/** The environment variables the endpoint and the credentials are read from. */
+export const CREDENTIAL_ENVIRONMENT_VARIABLES: readonly string[] = Object.values(ENV_NAMES);
+
 interface AuthMethod {
   kind: OvhAuthKind;
   label: string;

@@ -72,6 +72,9 @@ const NUMERIC_SETTINGS: NumericSetting[] = [
   { option: "retryMaxDelayMs", defaultValue: 30_000, min: 0, max: 3_600_000 },
 ];
 
+/** The environment variables the client's limits are read from. */
+export const LIMIT_ENVIRONMENT_VARIABLES: readonly string[] = NUMERIC_SETTINGS.flatMap((setting) => (setting.env ? [setting.env] : []));
+
 /** Reads the numeric settings from the options, else the environment, else the defaults; all whole numbers. */
 export function resolveClientLimits(options: OvhClientOptions, env: OvhEnvironment): ClientLimits {
   const limits = {} as ClientLimits;

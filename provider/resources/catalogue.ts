@@ -25,13 +25,11 @@ export function licenseGroupNotFound(serviceName: string): Error {
 }
 
 async function fetchLicences(requester: OvhRequester, serviceName: string): Promise<OfficeLicence[]> {
-  let ids: number[];
   try {
-    ids = await csp2.listOrderableLicenses(requester, serviceName);
+    return await csp2.fetchOrderableLicences(requester, serviceName);
   } catch (error) {
     throw error instanceof OvhApiError && error.isNotFound ? licenseGroupNotFound(serviceName) : error;
   }
-  return Promise.all(ids.map((id) => csp2.getOrderableLicense(requester, serviceName, id)));
 }
 
 /** The licence by id from the catalogue, refetching once on a miss; undefined if the group does not offer it. */
@@ -54,11 +52,3 @@ export async function resolveDeclaredLicense(
 }
 
 // Earlier spellings, kept while callers move to the names above.
-/** @deprecated Use orderableLicenses. */
-export const orderableLicences = orderableLicenses;
-/** @deprecated Use licenseGroupNotFound. */
-export const licenceGroupNotFound = licenseGroupNotFound;
-/** @deprecated Use licenseById. */
-export const licenceById = licenseById;
-/** @deprecated Use resolveDeclaredLicense. */
-export const resolveDeclaredLicence = resolveDeclaredLicense;

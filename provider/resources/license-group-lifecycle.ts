@@ -3,25 +3,28 @@ import * as csp2 from "../csp2";
 import type { OfficeTenantWithIAM } from "../csp2";
 import { OvhApiError } from "../ovh/errors";
 import type { OvhRequester } from "../ovh/types";
-import type { LicenseGroupInputs, LicenseGroupOrder, LicenseGroupOutputs } from "./license-group";
+import type { LicenseGroupInputs, LicenseGroupOrder, LicenseGroupOutputs } from "./license-group-types";
 import {
   checkLicenseGroupInputs,
   declaredContact,
   diffLicenseGroup,
   licenseGroupInputsFromOutputs,
+  microsoftAdminPortalUrl,
   orderMark,
   tenantChanges,
+  tutorialUrl,
 } from "./license-group-rules";
-import { licenceGroupNotFound } from "./catalogue";
+import { licenseGroupNotFound } from "./catalogue";
 import { pendingTasksOf } from "./pending-tasks";
 import { deletionAdvice, isDeletionAllowed } from "./deletion-intent";
 import { configureFromStack, deletionAllowance, ovhClient, tell } from "./provider-config";
 
-/** The LicenseGroup resource's operations against OVH. The provider object in license-group.ts delegates here. */
-
-// Not part of the OVH API: the links the control panel shows for every group.
-export const microsoftAdminPortalUrl = "https://admin.microsoft.com";
-export const tutorialUrl = "https://support.microsoft.com/training";
+/**
+ * The LicenseGroup resource's operations against OVH: the CRUD entry points. The provider object in license-group.ts
+ * delegates here, and every `__provider` stored in a stack requires this file and calls these names with these
+ * arguments (`configure(req)`, `check(olds, news)`, `diff(id, olds, news)`, `create(inputs)`, `read(id, props)`,
+ * `update(id, olds, news)`, `remove(id, props)`): they are a public contract, whatever moves behind them.
+ */
 
 export const configure = configureFromStack;
 
@@ -163,7 +166,7 @@ async function getTenantOrExplain(requester: OvhRequester, serviceName: string):
     return await csp2.getTenant(requester, serviceName);
   } catch (error) {
     if (error instanceof OvhApiError && error.isNotFound) {
-      throw licenceGroupNotFound(serviceName);
+      throw licenseGroupNotFound(serviceName);
     }
     throw error;
   }

@@ -9,9 +9,13 @@ import {
   unknownKeyFailures,
   wholeNumberProblem,
 } from "./input-checks";
-import type { LicenseGroupContact, LicenseGroupInputs, LicenseGroupOrder, LicenseGroupOutputs } from "./license-group";
+import type { LicenseGroupContact, LicenseGroupInputs, LicenseGroupOrder, LicenseGroupOutputs } from "./license-group-types";
 
 /** Pure rules of the LicenseGroup resource: validation, diffing, and the inputs a refresh reports. */
+
+// Not part of the OVH API: the links the control panel shows for every group.
+export const microsoftAdminPortalUrl = "https://admin.microsoft.com";
+export const tutorialUrl = "https://support.microsoft.com/training";
 
 export const licenseGroupInputNames = ["serviceName", "order", "displayName", "contact", "terminateOnDelete"] as const;
 const orderFieldNames = ["ovhSubsidiary", "planCode", "duration", "pricingMode", "configurations", "autoPay", "deliveryTimeoutMinutes"] as const;

@@ -6,11 +6,12 @@ import { findSubscriptionInUse } from "./subscription-state";
 
 export type { PendingTask };
 
-const recentTasksScanned = 20;
-
-/** Tasks still `todo` or `doing`, oldest first: the given ones, or else among the group's most recent ones. */
+/**
+ * Tasks still `todo` or `doing`, oldest first: the given ones, or else the group's (one filtered call in list mode;
+ * otherwise among its most recent tasks).
+ */
 export function pendingTasksOf(requester: OvhRequester, serviceName: string, taskIds?: number[]): Promise<PendingTask[]> {
-  return csp2.pendingTasks(requester, serviceName, taskIds ? { taskIds } : { mostRecent: recentTasksScanned });
+  return taskIds ? csp2.pendingTasks(requester, serviceName, { taskIds }) : csp2.fetchPendingTasks(requester, serviceName);
 }
 
 /**

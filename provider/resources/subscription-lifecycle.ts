@@ -1,14 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as csp2 from "../csp2";
 import type { OfficeSubscription } from "../csp2";
-import { OvhApiError } from "../ovh/errors";
-import { licenceById, resolveDeclaredLicence } from "./catalogue";
+import { licenseById, resolveDeclaredLicense } from "./catalogue";
 import { deletionAdvice, isDeletionAllowed } from "./deletion-intent";
+import { changingGroup, readSubscription } from "./group-listings";
 import { withLock } from "./locks";
 import type { OperationContext } from "./operation-context";
 import { pendingTasksOf } from "./pending-tasks";
 import { configureFromStack, deletionAllowance, operationContext, tell } from "./provider-config";
-import type { SubscriptionInputs, SubscriptionOutputs } from "./subscription";
+import type { SubscriptionInputs, SubscriptionOutputs } from "./subscription-types";
 import { deleteSubscription } from "./subscription-deletion";
 import { orderSubscription, type SubscriptionClaims } from "./subscription-ordering";
 import {
@@ -66,7 +66,10 @@ export async function diff(id: string, olds: SubscriptionOutputs, news: Subscrip
 
 export async function create(inputs: SubscriptionInputs): Promise<pulumi.dynamic.CreateResult> {
   const ctx = operationContext();
-  const declared = inputs;
+  return changingGroup(ctx.requester, inputs.serviceName, () => createIn(ctx, inputs));
+}
+
+async function createIn(ctx: OperationContext, declared: SubscriptionInputs): Promise<pulumi.dynamic.CreateResult> {
   const subject = `${declared.serviceName}/${declared.license ?? declared.licenseId ?? declared.subscriptionId}`;
   let live: OfficeSubscription;
   let adopted: boolean;
@@ -74,13 +77,14 @@ export async function create(inputs: SubscriptionInputs): Promise<pulumi.dynamic
     live = await adoptSubscription(ctx, declared, declared.subscriptionId);
     adopted = true;
   } else {
-    const licence = await resolveDeclaredLicence(ctx.requester, declared.serviceName, declared);
+    const licence = await resolveDeclaredLicense(ctx.requester, declared.serviceName, declared);
     live = await orderSubscription(ctx, { declared, licence, subject, claims });
     adopted = false;
   }
   const id = subscriptionResourceId(declared.serviceName, live.id);
   try {
-    live = await withLock(id, () => convergeSeats(ctx, declared, live.id, id));
+    const fresh = live;
+    live = await withLock(id, () => convergeSeats(ctx, declared, fresh.id, id, fresh));
   } catch (error) {
     // The subscription exists: record it in state (a partial create) so the next run updates it, never reorders it.
     throw Object.assign(error instanceof Error ? error : new Error(String(error)), {
@@ -94,15 +98,10 @@ export async function create(inputs: SubscriptionInputs): Promise<pulumi.dynamic
 export async function read(id: string, props?: SubscriptionOutputs): Promise<pulumi.dynamic.ReadResult> {
   const ctx = operationContext();
   const { serviceName, subscriptionId } = parseSubscriptionResourceId(id);
-  let live: OfficeSubscription;
-  try {
-    live = await csp2.getSubscription(ctx.requester, serviceName, subscriptionId);
-  } catch (error) {
-    if (error instanceof OvhApiError && error.isNotFound) {
-      tell(id, "no longer exists at OVH (deleted outside this program): it is removed from the state");
-      return { id: "", props: {} };
-    }
-    throw error;
+  const live = await readSubscription(ctx.requester, serviceName, subscriptionId);
+  if (!live) {
+    tell(id, "no longer exists at OVH (deleted outside this program): it is removed from the state");
+    return { id: "", props: {} };
   }
   if (isTerminalStatus(live.status)) {
     tell(id, `is "${live.status}" at OVH (deleted outside this program): it is removed from the state`);
@@ -126,8 +125,8 @@ export async function read(id: string, props?: SubscriptionOutputs): Promise<pul
 
 export async function update(id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<pulumi.dynamic.UpdateResult> {
   const ctx = operationContext();
-  const { subscriptionId } = parseSubscriptionResourceId(id);
-  const live = await withLock(id, () => convergeSeats(ctx, news, subscriptionId, id));
+  const { serviceName, subscriptionId } = parseSubscriptionResourceId(id);
+  const live = await changingGroup(ctx.requester, serviceName, () => withLock(id, () => convergeSeats(ctx, news, subscriptionId, id)));
   return { outs: await outputsFor(ctx, news, live, olds.adopted ?? news.subscriptionId !== undefined) };
 }
 
@@ -141,7 +140,9 @@ export async function remove(id: string, props: SubscriptionOutputs): Promise<vo
     );
   }
   const ctx = operationContext();
-  await withLock(id, () => deleteSubscription(ctx, { serviceName, subscriptionId, subject: id, timeoutMs: taskTimeoutMs(props) }));
+  await changingGroup(ctx.requester, serviceName, () =>
+    withLock(id, () => deleteSubscription(ctx, { serviceName, subscriptionId, subject: id, timeoutMs: taskTimeoutMs(props) })),
+  );
   claimed.delete(id);
 }
 
@@ -157,9 +158,9 @@ async function adoptSubscription(ctx: OperationContext, declared: SubscriptionIn
     );
   }
   if (declared.license !== undefined || declared.licenseId !== undefined) {
-    const licence = await resolveDeclaredLicence(requester, declared.serviceName, declared);
+    const licence = await resolveDeclaredLicense(requester, declared.serviceName, declared);
     if (licence.id !== live.licenseId) {
-      const liveName = (await licenceById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
+      const liveName = (await licenseById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
       throw new Error(
         `subscriptionId: subscription ${subscriptionId} is a "${liveName}" subscription, not "${licence.name}": ` +
           `fix license/licenseId, or adopt another subscription.`,
@@ -190,7 +191,7 @@ async function outputsFor(
 ): Promise<SubscriptionOutputs> {
   const { requester } = ctx;
   const licenceName =
-    knownLicenceName ?? (await licenceById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
+    knownLicenceName ?? (await licenseById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
   const pendingTasks =
     live.taskPendingId > 0 ? await pendingTasksOf(requester, declared.serviceName, [live.taskPendingId]) : [];
   const outputs: SubscriptionOutputs = {

@@ -1,11 +1,12 @@
 import * as csp2 from "../csp2";
 import type { OfficeLicence, OfficeSubscription, TaskEnd } from "../csp2";
 import { OvhApiError } from "../ovh/errors";
-import { orderableLicences } from "./catalogue";
+import { orderableLicenses } from "./catalogue";
+import { groupPendingTasks, groupSubscriptions } from "./group-listings";
 import { withLock } from "./locks";
 import { pause, wallClock, type OperationContext } from "./operation-context";
-import { type PendingTask, pendingTasksOf, waitForPendingTask, waitForTaskOutcome } from "./pending-tasks";
-import type { SubscriptionInputs } from "./subscription";
+import { type PendingTask, waitForPendingTask, waitForTaskOutcome } from "./pending-tasks";
+import type { SubscriptionInputs } from "./subscription-types";
 import { decideOrder, type ExistingSubscription, isTerminalStatus, subscriptionResourceId, taskTimeoutMs } from "./subscription-rules";
 import { findSubscriptionInUse, isAmbiguous, isRefusal } from "./subscription-state";
 
@@ -204,7 +205,7 @@ async function checkAddonPlacement(ctx: OperationContext, serviceName: string, l
     );
   }
   if (!available.includes(licence.id)) {
-    const catalogue = await orderableLicences(ctx.requester, serviceName);
+    const catalogue = await orderableLicenses(ctx.requester, serviceName);
     const names = available.map((id) => `"${catalogue.find((l) => l.id === id)?.name ?? `licence ${id}`}"`);
     throw new Error(
       `parentSubscriptionId: "${licence.name}" cannot be added to subscription ${parentSubscriptionId} ` +
@@ -226,9 +227,8 @@ export interface GroupSnapshot {
 export async function groupSnapshot(ctx: OperationContext, serviceName: string): Promise<GroupSnapshot> {
   // Tasks first: a seat change started meanwhile is then either not listed or shown on its subscription. One that
   // ends between the two reads still looks like an order in progress; callers wait for it, which never orders twice.
-  const running = await pendingTasksOf(ctx.requester, serviceName);
-  const ids = await csp2.listSubscriptions(ctx.requester, serviceName);
-  const all = await Promise.all(ids.map((id) => csp2.getSubscription(ctx.requester, serviceName, id)));
+  const running = await groupPendingTasks(ctx.requester, serviceName);
+  const all = await groupSubscriptions(ctx.requester, serviceName);
   const subscriptions = all.filter((s) => !isTerminalStatus(s.status));
   const attached = new Set(subscriptions.map((s) => s.taskPendingId).filter((id) => id > 0));
   return { all, subscriptions, creationTasks: running.filter((task) => !attached.has(task.id)) };
@@ -283,7 +283,6 @@ async function findNewSubscription(
   idsBefore: ReadonlySet<number>,
   licenseId: number,
 ): Promise<OfficeSubscription | undefined> {
-  const ids = (await csp2.listSubscriptions(ctx.requester, serviceName)).filter((id) => !idsBefore.has(id));
-  const fresh = await Promise.all(ids.map((id) => csp2.getSubscription(ctx.requester, serviceName, id)));
+  const fresh = (await groupSubscriptions(ctx.requester, serviceName, (id) => !idsBefore.has(id))).filter((s) => !idsBefore.has(s.id));
   return fresh.filter((s) => s.licenseId === licenseId && !isTerminalStatus(s.status)).sort((a, b) => b.id - a.id)[0];
 }

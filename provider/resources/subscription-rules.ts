@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { SubscriptionInputs, SubscriptionOutputs } from "./subscription";
+import type { SubscriptionInputs, SubscriptionOutputs } from "./subscription-types";
 import {
   type CheckFailure,
   isUnknown,

@@ -1,10 +1,10 @@
 import * as csp2 from "../csp2";
 import type { OfficeSubscription, TaskEnd } from "../csp2";
 import { OvhApiError } from "../ovh/errors";
-import { licenceById } from "./catalogue";
+import { licenseById } from "./catalogue";
 import type { OperationContext } from "./operation-context";
 import { waitForPendingTask, waitForTaskOutcome } from "./pending-tasks";
-import type { SubscriptionInputs } from "./subscription";
+import type { SubscriptionInputs } from "./subscription-types";
 import { seatGuardProblem, taskTimeoutMs } from "./subscription-rules";
 import { changedBetween, deletedMeanwhile, findSubscriptionInUse, isAmbiguous, isRefusal } from "./subscription-state";
 
@@ -25,8 +25,17 @@ type SeatRequest =
   /** Refused while something was going on with the subscription: wait for it and try again. */
   | { kind: "retry"; refusal: OvhApiError };
 
-/** Brings the live seat count to the declared one: waits for a pending task first, checks the guard rails, confirms. */
-export async function convergeSeats(ctx: OperationContext, declared: SubscriptionInputs, subscriptionId: number, subject: string): Promise<OfficeSubscription> {
+/**
+ * Brings the live seat count to the declared one: waits for a pending task first, checks the guard rails, confirms.
+ * `fresh` is the subscription as just read live (after ordering or adopting it), which spares a first read.
+ */
+export async function convergeSeats(
+  ctx: OperationContext,
+  declared: SubscriptionInputs,
+  subscriptionId: number,
+  subject: string,
+  fresh?: OfficeSubscription,
+): Promise<OfficeSubscription> {
   const { serviceName, seats } = declared;
   const timeoutMs = taskTimeoutMs(declared);
   const gone = () => deletedMeanwhile(subject, serviceName, declared.subscriptionId !== undefined);
@@ -36,13 +45,16 @@ export async function convergeSeats(ctx: OperationContext, declared: Subscriptio
   };
   const reread = async () => inUse(await findSubscriptionInUse(ctx.requester, serviceName, subscriptionId));
 
+  let first: OfficeSubscription | undefined = fresh;
   for (let refusals = 0; ; ) {
-    const live = inUse(await waitForPendingTask(ctx, serviceName, await reread(), subject, timeoutMs));
+    const current = first ?? (await reread());
+    first = undefined;
+    const live = inUse(await waitForPendingTask(ctx, serviceName, current, subject, timeoutMs));
     if (live.quantity === seats) return live;
 
     const guard = seatGuardProblem(live.quantity, seats, declared.maxSeatChange);
     if (guard) throw new Error(`seats: ${guard}.`);
-    const licence = await licenceById(ctx.requester, serviceName, live.licenseId);
+    const licence = await licenseById(ctx.requester, serviceName, live.licenseId);
     if (licence) csp2.checkSeatChange(licence, live.quantity, seats);
 
     const request = await requestSeatChange(ctx, serviceName, live, seats, subject, reread);

@@ -4,7 +4,6 @@ import {
   nextPollDelay,
   pendingTasks,
   waitForTask,
-  waitForTasks,
   type TaskProgress,
 } from "../../provider/csp2";
 import { FakeClock, ScriptedRequester, task } from "./fakes";
@@ -93,30 +92,6 @@ describe("waitForTask", () => {
       throw boom;
     });
     await expect(waitForTask(requester, "office-1", 5, { now: clock.now, sleep: clock.sleep })).rejects.toBe(boom);
-  });
-});
-
-describe("waitForTasks", () => {
-  it("waits for each task within one timeout, polling later tasks at once", async () => {
-    const clock = new FakeClock();
-    const requester = new ScriptedRequester()
-      .on(taskPath(1), task(1, "doing"), task(1, "done"))
-      .on(taskPath(2), task(2, "done"));
-    const tasks = await waitForTasks(requester, "office-1", [1, 2], { now: clock.now, sleep: clock.sleep });
-    expect(tasks.map((t) => [t.id, t.status])).toEqual([
-      [1, "done"],
-      [2, "done"],
-    ]);
-    expect(clock.sleeps).toEqual([950, 950]);
-  });
-
-  it("shares the timeout: the second task gets what the first left", async () => {
-    const clock = new FakeClock();
-    const requester = new ScriptedRequester().on(taskPath(1), () => task(1, clock.now() >= 50_000 ? "done" : "doing")).on(taskPath(2), task(2, "doing"));
-    const error = (await waitForTasks(requester, "office-1", [1, 2], { now: clock.now, sleep: clock.sleep, timeoutMs: 60_000 }).catch((e: unknown) => e)) as TaskTimeoutError;
-    expect(error).toBeInstanceOf(TaskTimeoutError);
-    expect(error.taskId).toBe(2);
-    expect(clock.now()).toBe(60_000);
   });
 });
 

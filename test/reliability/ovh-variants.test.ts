@@ -32,6 +32,9 @@ const variants: Variant[] = [
   { deletedSubscriptions: "linger", deletedSubscriptionStatus: "inactive", deletedSubscriptionLingerMs: 1500 },
   { seatDecreaseRefusal: "taskError" },
   { mpnIdRequired: true },
+  { listMode: "ignored" },
+  { listMode: "noFilter" },
+  { listMode: "noPaging" },
 ];
 
 it.each(variants.map((variant) => [describeVariant(variant), variant] as const))("%s: one order per declared subscription, declared seats, no guess", async (_name, variant) => {

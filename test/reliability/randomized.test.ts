@@ -247,7 +247,11 @@ async function killMidRun(program: Program): Promise<void> {
   await program.up();
 }
 
-/** Faults off, tasks ended, deleted subscriptions gone from the lists: clean runs until OVH matches the program. */
+/**
+ * Faults off, tasks ended, deleted subscriptions gone from the lists: clean runs until OVH matches the program. Within
+ * a sequence the steps share one host, as the operations of one run do, so a read may be served by a listing a few
+ * seconds old; the clean runs start a new one.
+ */
 async function converge(program: Program): Promise<void> {
   const { admin } = stack.simulator;
   admin.clearFaults();
@@ -255,6 +259,8 @@ async function converge(program: Program): Promise<void> {
   admin.settleTasks();
   const linger = admin.settings().deletedSubscriptionLingerMs;
   if (admin.settings().deletedSubscriptions === "linger") await new Promise((resolve) => setTimeout(resolve, linger + 100));
+  // The clean runs are later `pulumi up` commands: a new host, which has listed nothing yet.
+  await stack.harness.restart();
   const matches = () =>
     LICENCES.every((which) => {
       const seatsNow = inUse(program.serviceName, program.names[which]).map((s) => s.quantity);

@@ -14,7 +14,7 @@ import {
   type TaskStatusEnum,
 } from "../../csp2";
 import type { OvhRequester } from "../../ovh/types";
-import { microsoftAdminPortalUrl, tutorialUrl } from "../../resources/license-group-lifecycle";
+import { microsoftAdminPortalUrl, tutorialUrl } from "../../resources/license-group-rules";
 import {
   checkServiceName,
   connect,

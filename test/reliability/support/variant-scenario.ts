@@ -102,6 +102,8 @@ export async function runLifecycle(stack: ResourceStack, variant: Variant, optio
         // An unknown status counts as existing until OVH stops listing the subscription.
         expect(refreshed?.outputs.status).toBe(admin.settings().deletedSubscriptionStatus);
         await waitFor(() => admin.subscriptions(serviceName).every((s) => s.id !== id), 15_000, "the deleted subscription to leave the list");
+        // A later `pulumi refresh` is a new run: a new host, which has listed nothing yet.
+        await stack.harness.restart();
         refreshed = await refresh(host(), refreshed!);
       }
       expect(refreshed).toBeUndefined();
