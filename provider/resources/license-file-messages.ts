@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as YAML from "yaml";
-import type { z } from "zod";
 import { closestName, describe, textProblem } from "./input-checks";
 
 /**
@@ -204,13 +203,28 @@ function schemaKey(key: string): string {
   return key === "licenses" ? "licences" : key;
 }
 
-/** Turns zod's issues into problems; a missing key is not reported again when an unknown key is its likely typo. */
-export function problemsOfIssues(issues: z.core.$ZodIssue[], file: WrittenFile): LicenseFileProblem[] {
+/**
+ * One problem the schema found, as these messages read it: the shape of zod's issues, written out so the package's
+ * published types do not pull in zod's (which a program compiled without skipLibCheck would then check).
+ */
+export interface SchemaIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  input?: unknown;
+  /** The keys an object does not know (`unrecognized_keys`). */
+  keys?: string[];
+  /** Why a key is not valid (`invalid_key`). */
+  issues?: { message: string }[];
+}
+
+/** Turns the schema's issues into problems; a missing key is not reported again when an unknown key is its likely typo. */
+export function problemsOfIssues(issues: SchemaIssue[], file: WrittenFile): LicenseFileProblem[] {
   const typoTargets = new Set<string>();
   for (const issue of issues) {
     if (issue.code !== "unrecognized_keys") continue;
     const path = pathOf(issue);
-    for (const key of issue.keys) {
+    for (const key of issue.keys ?? []) {
       const suggestion = suggestionFor(key, path, file);
       if (suggestion !== undefined) typoTargets.add(formatPath([...path, schemaKey(suggestion)]));
     }
@@ -220,23 +234,23 @@ export function problemsOfIssues(issues: z.core.$ZodIssue[], file: WrittenFile):
     .flatMap((issue) => problemsOf(issue, file));
 }
 
-function pathOf(issue: z.core.$ZodIssue): PathSegment[] {
+function pathOf(issue: SchemaIssue): PathSegment[] {
   return issue.path.map((segment) => (typeof segment === "symbol" ? String(segment) : segment));
 }
 
-function problemsOf(issue: z.core.$ZodIssue, file: WrittenFile): LicenseFileProblem[] {
+function problemsOf(issue: SchemaIssue, file: WrittenFile): LicenseFileProblem[] {
   const path = pathOf(issue);
   const at = (where: PathSegment[], message: string, onKey = false) => problemAt(file, where, message, onKey);
 
   switch (issue.code) {
     case "unrecognized_keys": {
       const entries = (issue.input ?? {}) as Record<string, unknown>;
-      return issue.keys.map((key) => at([...path, key], unknownKeyMessage(key, entries, path, file), true));
+      return (issue.keys ?? []).map((key) => at([...path, key], unknownKeyMessage(key, entries, path, file), true));
     }
     case "invalid_key": {
       // The key's own value opens the reason ("\"a/b\" is not ..."): the path already names it.
       const key = describe(path[path.length - 1]);
-      const reasons = issue.issues.map(({ message }) => (message.startsWith(`${key} `) ? message.slice(key.length + 1) : message));
+      const reasons = (issue.issues ?? []).map(({ message }) => (message.startsWith(`${key} `) ? message.slice(key.length + 1) : message));
       return [at(path, reasons.join("; "), true)];
     }
     case "invalid_type":
