@@ -14,10 +14,11 @@ import { SUBSCRIPTION } from "./support/variant-scenario";
  * broke, so `RANDOMIZED_SEED=<seed> npm run test:randomized` replays it.
  */
 
-// `npm test`: a fixed sample. `npm run test:randomized` (RANDOMIZED_LONG): more runs from a new seed each time.
+// `npm test`: a fixed sample, from a seed whose 5 sequences hold host kills, every fault, variant switches and
+// control-panel changes. `npm run test:randomized` (RANDOMIZED_LONG): more runs from a new seed each time.
 const long = process.env.RANDOMIZED_LONG === "1";
 const runs = Number(process.env.RANDOMIZED_RUNS ?? (long ? 40 : 5));
-const seed = Number(process.env.RANDOMIZED_SEED ?? (long ? Date.now() % 2 ** 31 : 20261130));
+const seed = Number(process.env.RANDOMIZED_SEED ?? (long ? Date.now() % 2 ** 31 : 38));
 const LICENCES = [0, 1] as const;
 type Licence = (typeof LICENCES)[number];
 
