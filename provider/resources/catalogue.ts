@@ -50,5 +50,3 @@ export async function resolveDeclaredLicense(
     return csp2.resolveLicense(await orderableLicenses(requester, serviceName, true), declared);
   }
 }
-
-// Earlier spellings, kept while callers move to the names above.

@@ -79,7 +79,13 @@ class SharedLoaders<V> {
  */
 const readListings = new SharedLoaders<OfficeSubscription[] | undefined>(csp2.tryFetchSubscriptions, freshListings);
 const liveSubscriptions = new SharedLoaders<OfficeSubscription[]>((requester, serviceName) => csp2.fetchSubscriptions(requester, serviceName), () => false, listingWindowMs);
-const livePendingTasks = new SharedLoaders<PendingTask[]>((requester, serviceName) => csp2.fetchPendingTasks(requester, serviceName), () => false, listingWindowMs);
+// Before a change, every task the group lists is read when OVH cannot filter them: an order still running among
+// older tasks would otherwise be missed, and ordered again.
+const livePendingTasks = new SharedLoaders<PendingTask[]>(
+  (requester, serviceName) => csp2.fetchPendingTasks(requester, serviceName, { recentLimit: Number.POSITIVE_INFINITY }),
+  () => false,
+  listingWindowMs,
+);
 
 /**
  * The subscription as a read sees it: from a shared listing of its group when the endpoint lists them in one call,
@@ -94,7 +100,7 @@ export async function readSubscription(requester: OvhRequester, serviceName: str
   return csp2.findSubscription(requester, serviceName, subscriptionId);
 }
 
-/** The group's tasks still running, read live (one filtered call in list mode). */
+/** The group's tasks still running, read live: one filtered call in list mode, else every task the group lists. */
 export function groupPendingTasks(requester: OvhRequester, serviceName: string): Promise<PendingTask[]> {
   return livePendingTasks.load(requester, serviceName);
 }

@@ -2,7 +2,7 @@ import * as csp2 from "../csp2";
 import type { OfficeSubscription, TaskEnd } from "../csp2";
 import { OvhApiError } from "../ovh/errors";
 import type { OperationContext } from "./operation-context";
-import { isTerminalStatus } from "./subscription-rules";
+import { isTerminalStatus, maxRefusalsWaitedOut } from "./subscription-rules";
 import { waitForPendingTask, waitForTaskOutcome } from "./pending-tasks";
 import { changedBetween, findSubscriptionInUse, isAmbiguous, isRefusal } from "./subscription-state";
 
@@ -10,9 +10,6 @@ import { changedBetween, findSubscriptionInUse, isAmbiguous, isRefusal } from ".
  * Deleting a subscription at OVH and confirming it from the subscription itself: gone, or listed with a terminal
  * status. A run killed mid-delete finds its own deletion task pending and waits for it instead of failing.
  */
-
-/** How many refusals explained by a running task are waited out before giving up. */
-const maxRefusalsWaitedOut = 5;
 
 export interface Deletion {
   serviceName: string;

@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as csp2 from "../csp2";
-import type { OfficeSubscription } from "../csp2";
+import type { OfficeSubscription, PendingTask } from "../csp2";
 import { licenseById, resolveDeclaredLicense } from "./catalogue";
-import { deletionAdvice, isDeletionAllowed } from "./deletion-intent";
+import { allowDeletesConfigKey, deletionAdvice, isDeletionAllowed } from "./deletion-intent";
 import { changingGroup, readSubscription } from "./group-listings";
 import { withLock } from "./locks";
 import type { OperationContext } from "./operation-context";
@@ -33,9 +33,18 @@ import { convergeSeats } from "./subscription-seats";
 
 /** Subscriptions managed by a resource in this process, so two resources never manage one subscription. */
 const claimed = new Set<string>();
+/**
+ * Subscriptions that existed before a resource of this run took them over: adopted, or found as the result of an
+ * interrupted order. A delete of one of these in the same run comes from another resource on the same subscription,
+ * typically one renamed without an alias (its new self is created first, then the old one deleted).
+ */
+const takenOver = new Set<string>();
 const claims: SubscriptionClaims = {
-  has: (resourceId) => claimed.has(resourceId),
   add: (resourceId) => void claimed.add(resourceId),
+  takeOver: (resourceId) => {
+    claimed.add(resourceId);
+    takenOver.add(resourceId);
+  },
   inGroup: (serviceName) =>
     new Set([...claimed].filter((key) => key.startsWith(`${serviceName}/`)).map((key) => Number(key.slice(serviceName.length + 1)))),
 };
@@ -53,12 +62,15 @@ export async function diff(id: string, olds: SubscriptionOutputs, news: Subscrip
   }
   const result = diffSubscription(olds, news);
   const { serviceName, subscriptionId } = parseSubscriptionResourceId(id);
+  const replaces = result.replaces ?? [];
+  if (replaces.length === 0) return result;
   // A replacement orders the new subscription, then deletes this one: refuse it now, before anything is ordered.
-  if ((result.replaces ?? []).length > 0 && !isDeletionAllowed(deletionAllowance(), serviceName, subscriptionId)) {
+  if (!isDeletionAllowed(deletionAllowance(), serviceName, subscriptionId)) {
     throw new Error(
-      `${id}: changing ${(result.replaces ?? []).join(", ")} replaces the subscription: a new one is ordered and this one ` +
+      `${id}: changing ${replaces.join(", ")} replaces the subscription: a new one is ordered and this one ` +
         `(${olds.seats} seats of "${olds.licenseName}") is deleted at OVH, and this stack does not allow that delete. ` +
-        deletionAdvice(serviceName, subscriptionId),
+        `To replace it, allow the delete in the same change: \`pulumi config set ${allowDeletesConfigKey} ${id}\` ` +
+        `(or the group, ${serviceName}). To keep this subscription, keep ${replaces.join(" and ")} as ${replaces.length > 1 ? "they were" : "it was"}.`,
     );
   }
   return result;
@@ -86,11 +98,10 @@ async function createIn(ctx: OperationContext, declared: SubscriptionInputs): Pr
     const fresh = live;
     live = await withLock(id, () => convergeSeats(ctx, declared, fresh.id, id, fresh));
   } catch (error) {
-    // The subscription exists: record it in state (a partial create) so the next run updates it, never reorders it.
-    throw Object.assign(error instanceof Error ? error : new Error(String(error)), {
-      id,
-      properties: await outputsFor(ctx, declared, live, adopted),
-    });
+    // The subscription exists: record it in state (a partial create) so the next run updates it, never reorders it,
+    // even when OVH cannot be asked for the licence's name or the pending task now.
+    const properties = await outputsFor(ctx, declared, live, adopted).catch(() => outputsFrom(declared, live, adopted, `licence ${live.licenseId}`, []));
+    throw Object.assign(error instanceof Error ? error : new Error(String(error)), { id, properties });
   }
   return { id, outs: await outputsFor(ctx, declared, live, adopted) };
 }
@@ -132,6 +143,14 @@ export async function update(id: string, olds: SubscriptionOutputs, news: Subscr
 
 export async function remove(id: string, props: SubscriptionOutputs): Promise<void> {
   const { serviceName, subscriptionId } = parseSubscriptionResourceId(id);
+  if (takenOver.has(id)) {
+    throw new Error(
+      `${id}: not deleted: another resource of this program took subscription ${subscriptionId} over in this run (a ` +
+        `resource renamed without an alias is created anew, finds the subscription, and the old one is deleted). ` +
+        `Nothing was deleted. If the resource was renamed, give it \`aliases\` with its old name and run again; or drop the ` +
+        `old one from the state with \`pulumi state delete <urn>\`.`,
+    );
+  }
   if (!isDeletionAllowed(deletionAllowance(), serviceName, subscriptionId)) {
     const what = props.seats !== undefined ? `its ${props.seats} seats of "${props.licenseName ?? props.license}"` : "its seats";
     throw new Error(
@@ -177,7 +196,7 @@ async function adoptSubscription(ctx: OperationContext, declared: SubscriptionIn
     }
   }
   if (claimed.has(id)) throw new Error(`subscriptionId: subscription ${id} is already managed by another resource of this program.`);
-  claimed.add(id);
+  claims.takeOver(id);
   ctx.tell(id, `adopted (${live.quantity} seats)`);
   return live;
 }
@@ -194,6 +213,17 @@ async function outputsFor(
     knownLicenceName ?? (await licenseById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
   const pendingTasks =
     live.taskPendingId > 0 ? await pendingTasksOf(requester, declared.serviceName, [live.taskPendingId]) : [];
+  return outputsFrom(declared, live, adopted, licenceName, pendingTasks);
+}
+
+/** The outputs stored in state: what was declared, with the live subscription. */
+function outputsFrom(
+  declared: SubscriptionInputs,
+  live: OfficeSubscription,
+  adopted: boolean,
+  licenceName: string,
+  pendingTasks: PendingTask[],
+): SubscriptionOutputs {
   const outputs: SubscriptionOutputs = {
     serviceName: declared.serviceName,
     licenseId: live.licenseId,

@@ -5,9 +5,9 @@ import { orderableLicenses } from "./catalogue";
 import { groupPendingTasks, groupSubscriptions } from "./group-listings";
 import { withLock } from "./locks";
 import { pause, wallClock, type OperationContext } from "./operation-context";
-import { type PendingTask, waitForPendingTask, waitForTaskOutcome } from "./pending-tasks";
+import { type PendingTask, waitForTaskOutcome } from "./pending-tasks";
 import type { SubscriptionInputs } from "./subscription-types";
-import { decideOrder, type ExistingSubscription, isTerminalStatus, subscriptionResourceId, taskTimeoutMs } from "./subscription-rules";
+import { decideOrder, type ExistingSubscription, isTerminalStatus, maxRefusalsWaitedOut, subscriptionResourceId, taskTimeoutMs } from "./subscription-rules";
 import { findSubscriptionInUse, isAmbiguous, isRefusal } from "./subscription-state";
 
 /**
@@ -18,8 +18,10 @@ import { findSubscriptionInUse, isAmbiguous, isRefusal } from "./subscription-st
 
 /** Subscriptions managed by a resource in this process, so two resources never manage one subscription. */
 export interface SubscriptionClaims {
-  has(resourceId: string): boolean;
+  /** A subscription this process ordered. */
   add(resourceId: string): void;
+  /** A subscription that existed before this process's resource took it over (the result of an interrupted order). */
+  takeOver(resourceId: string): void;
   /** Ids of the claimed subscriptions of one group. */
   inGroup(serviceName: string): ReadonlySet<number>;
 }
@@ -32,8 +34,6 @@ export interface OrderRequest {
   claims: SubscriptionClaims;
 }
 
-/** How many refusals explained by a running task are waited out before giving up. */
-const maxRefusalsWaitedOut = 5;
 /** After an order call with no clear answer: how many looks, and how far apart, before saying it was not placed. */
 const ambiguousOrderChecks = 10;
 const ambiguousOrderCheckIntervalMs = 3000;
@@ -44,10 +44,11 @@ export async function orderSubscription(ctx: OperationContext, request: OrderReq
   csp2.checkSeatChange(licence, 0, seats);
   await checkAddonPlacement(ctx, serviceName, licence, parentSubscriptionId);
   return withLock(`${serviceName}|order|${licence.id}|${parentSubscriptionId ?? ""}`, async () => {
-    for (let refusals = 0; ; refusals++) {
+    for (let refusals = 0; ; ) {
       const outcome = await orderOnce(ctx, request);
       if (outcome.kind === "ordered") return outcome.subscription;
-      if (refusals >= maxRefusalsWaitedOut) throw outcome.refusal;
+      refusals += 1;
+      if (refusals > maxRefusalsWaitedOut) throw outcome.refusal;
     }
   });
 }
@@ -59,19 +60,25 @@ async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<
   const { serviceName, parentSubscriptionId, seats } = declared;
   const timeoutMs = taskTimeoutMs(declared);
   // OVH shows an add-on order as a task of its parent: wait for it, so an interrupted order is found, not repeated.
-  if (parentSubscriptionId !== undefined) await waitForParentTask(ctx, serviceName, parentSubscriptionId, subject, timeoutMs);
-  const { snapshot, unresolved } = await settledGroupSnapshot(ctx, serviceName, subject, timeoutMs);
+  const parentEnd = parentSubscriptionId === undefined ? undefined : await waitForParentTask(ctx, serviceName, parentSubscriptionId, subject, timeoutMs);
+  const settled = await settledGroupSnapshot(ctx, serviceName, subject, timeoutMs);
+  const { snapshot } = settled;
+  const unresolved = parentEnd && parentEnd.outcome !== "done" ? [...settled.unresolved, parentEnd] : settled.unresolved;
   const matching = await matchingSubscriptions(ctx, serviceName, snapshot.subscriptions, licence.id, parentSubscriptionId);
   const decision = decideOrder(matching, seats, claims.inGroup(serviceName), wallClock(ctx), `"${licence.name}"`);
   if (decision.action === "refuse") throw new Error(`${subject}: ${decision.reason}`);
   if (decision.action === "resume") {
     ctx.tell(subject, `found subscription ${decision.subscriptionId} with ${seats} seats, ordered by an earlier interrupted run: using it instead of ordering again`);
-    claims.add(subscriptionResourceId(serviceName, decision.subscriptionId));
+    claims.takeOver(subscriptionResourceId(serviceName, decision.subscriptionId));
     return { kind: "ordered", subscription: await csp2.getSubscription(ctx.requester, serviceName, decision.subscriptionId) };
   }
   if (unresolved.length > 0) throw unresolvedCreationTasks(subject, serviceName, licence, unresolved);
 
-  const idsBefore = new Set(snapshot.all.map((s) => s.id));
+  const target: NewSubscription = {
+    licenseId: licence.id,
+    parentSubscriptionId,
+    before: new Set([...snapshot.all.map((s) => s.id), ...claims.inGroup(serviceName)]),
+  };
   const body = { licenseId: licence.id, quantity: seats };
   let task: Pick<PendingTask, "id" | "function"> | undefined;
   try {
@@ -87,14 +94,14 @@ async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<
     if (isRefusal(error)) throw await explainOrderRefusal(ctx, serviceName, error);
     if (!isAmbiguous(error)) throw error;
     ctx.tell(subject, "OVH did not confirm the order: checking whether it was placed before going on");
-    task = await findOrderAfterAmbiguousFailure(ctx, serviceName, idsBefore, licence.id, error as Error);
+    task = await findOrderAfterAmbiguousFailure(ctx, serviceName, target, error as Error);
   }
   let end: TaskEnd | undefined;
   if (task) {
     ctx.tell(subject, `ordered ${seats} seats of "${licence.name}": OVH task ${task.id} (${task.function})`);
     end = await waitForTaskOutcome(ctx, serviceName, task.id, subject, timeoutMs);
   }
-  const created = await findNewSubscription(ctx, serviceName, idsBefore, licence.id);
+  const created = await findNewSubscription(ctx, serviceName, target);
   if (created) {
     if (end?.outcome === "vanished") ctx.tell(subject, `OVH no longer shows task ${end.taskId}; the new subscription ${created.id} is there`);
     claims.add(subscriptionResourceId(serviceName, created.id));
@@ -137,9 +144,18 @@ function unresolvedCreationTasks(subject: string, serviceName: string, licence: 
   );
 }
 
-async function waitForParentTask(ctx: OperationContext, serviceName: string, parentSubscriptionId: number, subject: string, timeoutMs: number): Promise<void> {
+/** Waits for the task pending on the parent, if any, and says how it ended. */
+async function waitForParentTask(
+  ctx: OperationContext,
+  serviceName: string,
+  parentSubscriptionId: number,
+  subject: string,
+  timeoutMs: number,
+): Promise<TaskEnd | undefined> {
   const parent = await findSubscriptionInUse(ctx.requester, serviceName, parentSubscriptionId);
-  if (parent) await waitForPendingTask(ctx, serviceName, parent, `${subject} (parent subscription ${parentSubscriptionId})`, timeoutMs);
+  if (!parent || parent.taskPendingId <= 0) return undefined;
+  ctx.tell(subject, `OVH task ${parent.taskPendingId} is pending on parent subscription ${parentSubscriptionId}, maybe an add-on order from an interrupted run: waiting for it`);
+  return waitForTaskOutcome(ctx, serviceName, parent.taskPendingId, subject, timeoutMs);
 }
 
 /** After a refused order: does the group (or the parent) show a running task that explains the refusal? */
@@ -167,20 +183,25 @@ async function explainOrderRefusal(ctx: OperationContext, serviceName: string, e
 async function findOrderAfterAmbiguousFailure(
   ctx: OperationContext,
   serviceName: string,
-  idsBefore: ReadonlySet<number>,
-  licenseId: number,
+  target: NewSubscription,
   failure: Error,
-): Promise<PendingTask | undefined> {
+): Promise<Pick<PendingTask, "id" | "function"> | undefined> {
   for (let attempt = 0; attempt < ambiguousOrderChecks; attempt++) {
-    const snapshot = await groupSnapshot(ctx, serviceName);
-    if (snapshot.creationTasks.length > 0) return snapshot.creationTasks[snapshot.creationTasks.length - 1];
-    if (await findNewSubscription(ctx, serviceName, idsBefore, licenseId)) return undefined;
+    // An add-on order shows as a task of its parent; any other as a running task attached to no subscription.
+    if (target.parentSubscriptionId !== undefined) {
+      const parent = await findSubscriptionInUse(ctx.requester, serviceName, target.parentSubscriptionId);
+      if (parent && parent.taskPendingId > 0) return { id: parent.taskPendingId, function: "pending on the parent subscription" };
+    } else {
+      const snapshot = await groupSnapshot(ctx, serviceName);
+      if (snapshot.creationTasks.length > 0) return snapshot.creationTasks[snapshot.creationTasks.length - 1];
+    }
+    if (await findNewSubscription(ctx, serviceName, target)) return undefined;
     await pause(ctx, ambiguousOrderCheckIntervalMs);
   }
   throw new Error(
     `${failure.message} No task and no new subscription appeared in ${serviceName} within ` +
       `${(ambiguousOrderChecks * ambiguousOrderCheckIntervalMs) / 1000} s, so the order was most likely not placed. ` +
-      `Re-run \`pulumi up\`: it checks again before ordering and will not order twice.`,
+      `Run \`pulumi up\` again: it looks at the group again before ordering.`,
   );
 }
 
@@ -215,7 +236,7 @@ async function checkAddonPlacement(ctx: OperationContext, serviceName: string, l
   }
 }
 
-export interface GroupSnapshot {
+interface GroupSnapshot {
   /** Every subscription OVH lists, deleted ones (terminal status) included. */
   all: OfficeSubscription[];
   /** The subscriptions in use. */
@@ -224,7 +245,7 @@ export interface GroupSnapshot {
   creationTasks: PendingTask[];
 }
 
-export async function groupSnapshot(ctx: OperationContext, serviceName: string): Promise<GroupSnapshot> {
+async function groupSnapshot(ctx: OperationContext, serviceName: string): Promise<GroupSnapshot> {
   // Tasks first: a seat change started meanwhile is then either not listed or shown on its subscription. One that
   // ends between the two reads still looks like an order in progress; callers wait for it, which never orders twice.
   const running = await groupPendingTasks(ctx.requester, serviceName);
@@ -273,16 +294,26 @@ async function matchingSubscriptions(
     const addons = new Set(await csp2.listAddonsSubscriptionIds(ctx.requester, serviceName, parentSubscriptionId));
     candidates = candidates.filter((s) => addons.has(s.id));
   }
-  return candidates.map((s) => ({ id: s.id, licenseId: s.licenseId, quantity: s.quantity, creationDate: s.creationDate }));
+  return candidates.map((s) => ({ id: s.id, licenseId: s.licenseId, quantity: s.quantity, creationDate: s.creationDate, status: s.status }));
 }
 
-/** A subscription of the licence, in use, that was not in the group before the order. */
-async function findNewSubscription(
-  ctx: OperationContext,
-  serviceName: string,
-  idsBefore: ReadonlySet<number>,
-  licenseId: number,
-): Promise<OfficeSubscription | undefined> {
-  const fresh = (await groupSubscriptions(ctx.requester, serviceName, (id) => !idsBefore.has(id))).filter((s) => !idsBefore.has(s.id));
-  return fresh.filter((s) => s.licenseId === licenseId && !isTerminalStatus(s.status)).sort((a, b) => b.id - a.id)[0];
+/** What an order is expected to bring: a subscription of the licence (an add-on of the parent) not seen before. */
+interface NewSubscription {
+  licenseId: number;
+  parentSubscriptionId?: number;
+  /** The group's subscriptions before the order, and those other resources of this process manage. */
+  before: ReadonlySet<number>;
+}
+
+/** The newest subscription in use that the order may have brought. */
+async function findNewSubscription(ctx: OperationContext, serviceName: string, target: NewSubscription): Promise<OfficeSubscription | undefined> {
+  const fresh = (await groupSubscriptions(ctx.requester, serviceName, (id) => !target.before.has(id))).filter(
+    (s) => !target.before.has(s.id) && s.licenseId === target.licenseId && !isTerminalStatus(s.status),
+  );
+  let candidates = fresh;
+  if (target.parentSubscriptionId !== undefined && fresh.length > 0) {
+    const addons = new Set(await csp2.listAddonsSubscriptionIds(ctx.requester, serviceName, target.parentSubscriptionId));
+    candidates = fresh.filter((s) => addons.has(s.id));
+  }
+  return candidates.sort((a, b) => b.id - a.id)[0];
 }

@@ -155,7 +155,22 @@ export interface ExistingSubscription {
   licenseId: number;
   quantity: number;
   creationDate: string;
+  status: string;
 }
+
+/**
+ * Statuses of a subscription in use, as far as known (docs/ovh-assumptions.md): only a subscription showing one of
+ * these may be taken for the result of an interrupted order. Any other status refuses, rather than resume with a
+ * subscription that may be a deleted one OVH still lists.
+ */
+export const activeSubscriptionStatuses = ["ok", "active"] as const;
+
+export function isActiveStatus(status: string): boolean {
+  return (activeSubscriptionStatuses as readonly string[]).includes(status.trim().toLowerCase());
+}
+
+/** How many refusals explained by a running task (or a change in between) are waited out before giving up. */
+export const maxRefusalsWaitedOut = 5;
 
 /** How recent a matching subscription must be to count as the result of an interrupted earlier order. */
 export const interruptedOrderWindowMs = 24 * 3600 * 1000;
@@ -167,8 +182,9 @@ export type OrderDecision =
 
 /**
  * Before ordering: a group holds at most one managed subscription per licence (per parent for add-ons). A recent one
- * with exactly the declared seats is the result of an earlier run that died after ordering: resume with it instead of
- * ordering twice. An older one, or one with other seats, is someone else's: refuse, and say how to adopt it.
+ * in use with exactly the declared seats is the result of an earlier run that died after ordering: resume with it
+ * instead of ordering twice. An older one, one with other seats, or one whose status is not known to mean in use, is
+ * someone else's (or a deleted one OVH still lists): refuse, and say how to adopt it.
  */
 export function decideOrder(
   matching: ExistingSubscription[],
@@ -179,11 +195,11 @@ export function decideOrder(
 ): OrderDecision {
   const unclaimed = matching.filter((s) => !claimed.has(s.id));
   const resumable = unclaimed
-    .filter((s) => s.quantity === wantedSeats && now - Date.parse(s.creationDate) <= interruptedOrderWindowMs)
+    .filter((s) => s.quantity === wantedSeats && isActiveStatus(s.status) && now - Date.parse(s.creationDate) <= interruptedOrderWindowMs)
     .sort((a, b) => Date.parse(b.creationDate) - Date.parse(a.creationDate));
   if (resumable.length > 0) return { action: "resume", subscriptionId: resumable[0].id };
   if (matching.length === 0) return { action: "order" };
-  const listed = matching.map((s) => `${s.id} (${s.quantity} seats, created ${s.creationDate})`).join(", ");
+  const listed = matching.map((s) => `${s.id} (${s.quantity} seats, created ${s.creationDate}${isActiveStatus(s.status) ? "" : `, status "${s.status}"`})`).join(", ");
   const owner = unclaimed.length === 0 ? " and another resource of this program already manages it" : "";
   return {
     action: "refuse",

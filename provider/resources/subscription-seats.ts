@@ -5,7 +5,7 @@ import { licenseById } from "./catalogue";
 import type { OperationContext } from "./operation-context";
 import { waitForPendingTask, waitForTaskOutcome } from "./pending-tasks";
 import type { SubscriptionInputs } from "./subscription-types";
-import { seatGuardProblem, taskTimeoutMs } from "./subscription-rules";
+import { isActiveStatus, maxRefusalsWaitedOut, seatGuardProblem, taskTimeoutMs } from "./subscription-rules";
 import { changedBetween, deletedMeanwhile, findSubscriptionInUse, isAmbiguous, isRefusal } from "./subscription-state";
 
 /**
@@ -13,9 +13,6 @@ import { changedBetween, deletedMeanwhile, findSubscriptionInUse, isAmbiguous, i
  * on the subscription is recognised from the subscription itself (OVH documents no status code for that refusal),
  * waited out and tried again; anything else that cannot be told apart stops with an error rather than a guess.
  */
-
-/** How many refusals explained by a task or a change in between are waited out before giving up. */
-export const maxRefusalsWaitedOut = 5;
 
 /** What the seat change request came to. */
 type SeatRequest =
@@ -61,7 +58,7 @@ export async function convergeSeats(
     if (request.kind === "applied") return request.live;
     if (request.kind === "retry") {
       refusals += 1;
-      if (refusals > maxRefusalsWaitedOut) throw explainSeatRefusal(request.refusal, live, seats, { stillBusy: true });
+      if (refusals > maxRefusalsWaitedOut) throw explainSeatRefusal(request.refusal, serviceName, live, seats, { stillBusy: true });
       continue;
     }
     ctx.tell(subject, `seats ${live.quantity} => ${seats}: OVH task ${request.taskId} (${request.taskFunction})`);
@@ -104,7 +101,7 @@ async function requestSeatChange(
       ctx.tell(subject, `OVH refused the seat change (${error.status}) while the subscription changed (${after.quantity} seats now): trying again`);
       return { kind: "retry", refusal: error };
     }
-    throw explainSeatRefusal(error, live, seats, { stillBusy: false });
+    throw explainSeatRefusal(error, serviceName, live, seats, { stillBusy: false });
   }
 }
 
@@ -150,17 +147,23 @@ function decreaseWindowAdvice(from: number, to: number): string {
  * The refusal, with what it most likely means. A refused decrease may be Microsoft's decrease window or a task that
  * was running at that moment: when the subscription shows neither a task nor a change, both are named.
  */
-function explainSeatRefusal(error: OvhApiError, live: OfficeSubscription, seats: number, state: { stillBusy: boolean }): OvhApiError {
-  const status = live.status === "ok" ? "" : ` (the subscription's status is "${live.status}")`;
+function explainSeatRefusal(
+  error: OvhApiError,
+  serviceName: string,
+  live: OfficeSubscription,
+  seats: number,
+  state: { stillBusy: boolean },
+): OvhApiError {
+  const status = isActiveStatus(live.status) ? "" : ` (the subscription's status is "${live.status}")`;
   if (state.stillBusy) {
     error.message =
-      `${error.message} OVH kept refusing the seat change while tasks ran on the subscription${status}: ` +
-      `run again once \`ovh-office365 tasks <serviceName>\` shows none.`;
+      `${error.message} OVH kept refusing the seat change while tasks ran on the subscription or it kept changing${status}: ` +
+      `run again once \`ovh-office365 tasks ${serviceName}\` shows none.`;
   } else if (seats < live.quantity) {
     error.message =
       `${error.message} Lowering seats (${live.quantity} => ${seats}) was refused and the subscription shows no task ` +
-      `and no change${status}. Either ${decreaseWindowAdvice(live.quantity, seats).replace(/^Microsoft/, "Microsoft refused it:")} ` +
-      `Or a task was running at that moment: run again.`;
+      `and no change${status}, so either of two things happened. Microsoft may have refused it: ` +
+      `${decreaseWindowAdvice(live.quantity, seats)} Or a task was running at that moment: run again.`;
   } else if (status !== "") {
     error.message = `${error.message}${status}`;
   }

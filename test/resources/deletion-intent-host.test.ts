@@ -100,3 +100,18 @@ it("a malformed allowance fails the run's first operation, naming the key, befor
   ).rejects.toThrow(/ovh-office365:allowDeletes is .* give "\*", licence group serviceNames/);
   expect(stack.simulator.requestLog.entries().length).toBe(before);
 });
+
+it("a resource renamed without an alias takes its subscription over, and the old one's delete is refused: nothing is lost", async () => {
+  const serviceName = stack.simulator.admin.addLicenceGroup();
+  const license = firstLicence().name;
+  const inputs = { serviceName, license, seats: 3 };
+  const before = await up(host(), host().makeUrn(SUBSCRIPTION, "old-name"), { inputs, providerText: providers().subscriptionProvider });
+  // The next `pulumi up`, with everything allowed: the new name is created first, then the old one deleted.
+  await nextRun("*");
+  const renamed = await up(host(), host().makeUrn(SUBSCRIPTION, "new-name"), { inputs, providerText: providers().subscriptionProvider });
+  expect(renamed.state.id).toBe(before.state.id);
+  const deletes = () => stack.simulator.requestLog.entries({ method: "DELETE", apiPath: new RegExp(`/saas/csp2/${serviceName}/`) }).length;
+  await expect(destroy(host(), before.state)).rejects.toThrow(/not deleted: another resource of this program took subscription \d+ over in this run[\s\S]*aliases/);
+  expect(deletes()).toBe(0);
+  expect(stack.simulator.admin.subscriptions(serviceName).map((s) => s.quantity)).toEqual([3]);
+});

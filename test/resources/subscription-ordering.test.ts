@@ -14,8 +14,8 @@ const recent = "2026-11-30T11:00:00+01:00";
 function claims(): SubscriptionClaims {
   const ids = new Set<string>();
   return {
-    has: (id) => ids.has(id),
     add: (id) => void ids.add(id),
+    takeOver: (id) => void ids.add(id),
     inGroup: (serviceName) => new Set([...ids].filter((id) => id.startsWith(`${serviceName}/`)).map((id) => Number(id.split("/")[1]))),
   };
 }
@@ -149,15 +149,14 @@ describe("orderSubscription", () => {
     listings(g, [[], []], [[3], [3], [3, 9]]);
     g.requester
       .on(g.key("GET", "/subscription/3/availableAddonLicenses"), [LICENCE.id])
-      .on(g.key("GET", "/subscription/3/addonsSubscriptionIds"), [])
+      // Before each attempt no add-on; once ordered, the new one.
+      .on(g.key("GET", "/subscription/3/addonsSubscriptionIds"), [], [], [9])
       .on(
         g.key("GET", "/subscription/3"),
         subscription(3, 10, { licenseId: 1 }),
-        subscription(3, 10, { licenseId: 1 }),
-        // After the refusal: a task runs on the parent; then it is waited for.
+        // After the refusal: a task runs on the parent; the next attempt waits for it.
         subscription(3, 10, { licenseId: 1, taskPendingId: 89 }),
         subscription(3, 10, { licenseId: 1, taskPendingId: 89 }),
-        subscription(3, 10, { licenseId: 1 }),
       )
       .on(g.key("POST", ADDON), fails(ovhError(status, "POST", ADDON, "Client::Whatever", "Try later")), task(90, "todo", "orderAddon"))
       .on(g.key("GET", "/task/89"), task(89, "done", "changeQuantity"))
@@ -165,6 +164,36 @@ describe("orderSubscription", () => {
       .on(g.key("GET", "/subscription/9"), subscription(9, 5, { creationDate: recent }));
     expect((await order(g, 5, { parentSubscriptionId: 3 })).id).toBe(9);
     expect(g.count("POST", ADDON)).toBe(2);
+  });
+
+  it("an add-on order finds only an add-on of its own parent, never one another order brought to another parent", async () => {
+    const g = scriptedGroup();
+    const ADDON = "/subscription/3/orderAddon";
+    // Subscription 10 (same licence, added to parent 4 meanwhile, and newer) appears with 9, the add-on of parent 3.
+    listings(g, [[]], [[3, 4], [3, 4, 9, 10]]);
+    g.requester
+      .on(g.key("GET", "/subscription/3/availableAddonLicenses"), [LICENCE.id])
+      .on(g.key("GET", "/subscription/3/addonsSubscriptionIds"), [], [9])
+      .on(g.key("GET", "/subscription/3"), subscription(3, 10, { licenseId: 1 }))
+      .on(g.key("GET", "/subscription/4"), subscription(4, 10, { licenseId: 1 }))
+      .on(g.key("POST", ADDON), task(91, "todo", "orderAddon"))
+      .on(g.key("GET", "/task/91"), task(91, "done", "orderAddon"))
+      .on(g.key("GET", "/subscription/10"), subscription(10, 5, { creationDate: recent }))
+      .on(g.key("GET", "/subscription/9"), subscription(9, 5, { creationDate: recent }));
+    expect((await order(g, 5, { parentSubscriptionId: 3 })).id).toBe(9);
+  });
+
+  it("an add-on order whose parent's pending task ended in error, with no add-on in sight, orders nothing", async () => {
+    const g = scriptedGroup();
+    const ADDON = "/subscription/3/orderAddon";
+    listings(g, [[]], [[3]]);
+    g.requester
+      .on(g.key("GET", "/subscription/3/availableAddonLicenses"), [LICENCE.id])
+      .on(g.key("GET", "/subscription/3/addonsSubscriptionIds"), [])
+      .on(g.key("GET", "/subscription/3"), subscription(3, 10, { licenseId: 1, taskPendingId: 92 }), subscription(3, 10, { licenseId: 1 }))
+      .on(g.key("GET", "/task/92"), task(92, "doing", "orderAddon"), task(92, "error", "orderAddon"));
+    await expect(order(g, 5, { parentSubscriptionId: 3 })).rejects.toThrow(/92 \(orderAddon, "error"\).* ended without a new subscription in sight/);
+    expect(g.count("POST", ADDON)).toBe(0);
   });
 
   it("an order refused with 403 on a tenant without MPN ID says to set it, and is not sent again", async () => {

@@ -144,8 +144,8 @@ describe("parseSubscriptionResourceId", () => {
 
 describe("decideOrder", () => {
   const now = Date.parse("2026-11-24T12:00:00Z");
-  const recent = { id: 50, licenseId: 6012, quantity: 10, creationDate: "2026-11-24T11:55:00Z" };
-  const old = { id: 9, licenseId: 6012, quantity: 10, creationDate: "2025-01-01T00:00:00Z" };
+  const recent = { id: 50, licenseId: 6012, quantity: 10, creationDate: "2026-11-24T11:55:00Z", status: "ok" };
+  const old = { id: 9, licenseId: 6012, quantity: 10, creationDate: "2025-01-01T00:00:00Z", status: "ok" };
 
   it("orders when the group has no such subscription", () => {
     expect(decideOrder([], 10, new Set(), now, "\"Basic\"")).toEqual({ action: "order" });
@@ -159,6 +159,12 @@ describe("decideOrder", () => {
     const decision = decideOrder([old], 10, new Set(), now, "\"Basic\"");
     expect(decision).toMatchObject({ action: "refuse", reason: expect.stringContaining("set subscriptionId: 9") });
     expect(decideOrder([{ ...recent, quantity: 3 }], 10, new Set(), now, "\"Basic\"").action).toBe("refuse");
+  });
+
+  it.each(["inactive", "suspended", "pending"])("never resumes with one whose status (%s) is not known to mean in use, and names it", (status) => {
+    const decision = decideOrder([{ ...recent, status }], 10, new Set(), now, "\"Basic\"");
+    expect(decision).toMatchObject({ action: "refuse", reason: expect.stringContaining(`status "${status}"`) });
+    expect(decideOrder([{ ...recent, status: "Active" }], 10, new Set(), now, "\"Basic\"").action).toBe("resume");
   });
 
   it("never resumes with a subscription another resource already manages", () => {

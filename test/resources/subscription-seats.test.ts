@@ -1,7 +1,8 @@
 import { TaskTimeoutError } from "../../provider/csp2";
 import { OvhApiError, OvhNetworkError } from "../../provider/ovh/errors";
 import type { SubscriptionInputs } from "../../provider/resources/subscription";
-import { convergeSeats, maxRefusalsWaitedOut } from "../../provider/resources/subscription-seats";
+import { maxRefusalsWaitedOut } from "../../provider/resources/subscription-rules";
+import { convergeSeats } from "../../provider/resources/subscription-seats";
 import { fails, notFound, ovhError, scriptedGroup, subscription, task, type ScriptedGroup } from "./operation-fakes";
 
 /**
@@ -76,7 +77,7 @@ describe("convergeSeats", () => {
     expect(error.status).toBe(403);
     expect(error.message).toContain("Action not allowed");
     expect(error.message).toMatch(/Lowering seats \(10 => 8\) was refused and the subscription shows no task and no change/);
-    expect(error.message).toContain("Microsoft refused it");
+    expect(error.message).toContain("Microsoft may have refused it: Microsoft only accepts seat decreases");
     expect(error.message).toContain("set seats: 10");
     expect(error.message).toContain("Or a task was running at that moment: run again.");
     expect(g.count("POST", CHANGE)).toBe(1);
@@ -91,7 +92,8 @@ describe("convergeSeats", () => {
       .on(g.key("POST", CHANGE), fails(ovhError(409, "POST", CHANGE, "Client::Conflict", "Pending task")))
       .on(g.key("GET", "/task/74"), task(74, "done", "changeQuantity"));
     const error = (await converge(g, 12).catch((e: unknown) => e)) as Error;
-    expect(error.message).toContain("OVH kept refusing the seat change while tasks ran on the subscription");
+    expect(error.message).toContain("OVH kept refusing the seat change while tasks ran on the subscription or it kept changing");
+    expect(error.message).toContain(`\`ovh-office365 tasks ${g.serviceName}\` shows none`);
     expect(g.count("POST", CHANGE)).toBe(maxRefusalsWaitedOut + 1);
   });
 
