@@ -156,6 +156,8 @@ async function killAndRerun(operation: Operation, point: KillPoint, name: string
     expect(state.outputs).toMatchObject({ seats: s.seats, pendingTasks: [] });
     const refreshed = (await refresh(host(), state))!;
     expect(await preview(host(), refreshed, { inputs: declaredInputs(s), providerText: provider() })).toEqual({ changes: false, replaces: [] });
+    // `pulumi destroy` is a run of its own: a new host.
+    await stack.harness.restart();
     await destroy(host(), refreshed);
   }
   figures.converged++;

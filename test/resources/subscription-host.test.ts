@@ -122,6 +122,8 @@ describe("Subscription through the real provider host", () => {
     stack.simulator.admin.setSettings({ taskDurationMs: 300 });
     expect(liveSubscriptions(licence.name).map((s) => s.id)).toEqual([rerun.state.outputs.subscriptionId]);
     expect(stack.simulator.requestLog.entries({ method: "POST", apiPath: `/saas/csp2/${serviceName}/subscription` }).length).toBe(ordersBefore + 1);
+    // `pulumi destroy` is a run of its own: a new host.
+    await stack.harness.restart();
     await destroy(host(), rerun.state);
   });
 
