@@ -102,19 +102,12 @@ export interface PendingTask {
   todoDate: string;
 }
 
-/** Which tasks `pendingTasks` looks at. */
-export interface PendingTasksScope {
-  /** Only these task ids (e.g. a subscription's `taskPendingId`), without listing the group's tasks. */
-  taskIds?: readonly number[];
-  /** Only the group's N most recent tasks: OVH lists tasks without a filter, and pending ones are the recent ones. */
-  mostRecent?: number;
-}
-
-/** The group's tasks still `todo` or `doing`, oldest first. */
-export async function pendingTasks(requester: OvhRequester, serviceName: string, scope: PendingTasksScope = {}): Promise<PendingTask[]> {
-  let ids = scope.taskIds ? [...scope.taskIds] : await listTasks(requester, serviceName);
-  if (!scope.taskIds && scope.mostRecent !== undefined) ids = ids.sort((a, b) => b - a).slice(0, scope.mostRecent);
-  const tasks = await Promise.all(ids.map((id) => findTask(requester, serviceName, id)));
+/**
+ * Which of these tasks (e.g. a subscription's `taskPendingId`) are still `todo` or `doing`, oldest first, one GET each
+ * and without listing the group's tasks; one that OVH no longer shows is left out.
+ */
+export async function pendingTasks(requester: OvhRequester, serviceName: string, taskIds: readonly number[]): Promise<PendingTask[]> {
+  const tasks = await Promise.all(taskIds.map((id) => findTask(requester, serviceName, id)));
   return tasks
     .filter((task): task is OfficeTask & { status: PendingTask["status"] } => task?.status === "todo" || task?.status === "doing")
     .sort((a, b) => a.id - b.id)

@@ -66,12 +66,6 @@ export function getOrderableLicense(requester: OvhRequester, serviceName: string
   return call(requester, "GET /saas/csp2/{serviceName}/orderableLicenses/{id}", { path: { serviceName, id: licenseId } });
 }
 
-/** Every licence the group can order, with its details (one call per licence). */
-export async function getOrderableLicenseCatalogue(requester: OvhRequester, serviceName: string): Promise<OfficeLicence[]> {
-  const ids = await listOrderableLicenses(requester, serviceName);
-  return Promise.all(ids.map((id) => getOrderableLicense(requester, serviceName, id)));
-}
-
 /** Expiration, renewal, contacts and the `serviceId` that `/services` calls take. */
 export function getServiceInfos(requester: OvhRequester, serviceName: string): Promise<ServicesService> {
   return call(requester, "GET /saas/csp2/{serviceName}/serviceInfos", { path: { serviceName } });
