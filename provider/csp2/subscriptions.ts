@@ -26,6 +26,8 @@ const SUBSCRIPTION_LIST = "GET /saas/csp2/{serviceName}/subscription";
 export interface FetchSubscriptionsOptions {
   /** Only the subscriptions with these ids; in the fallback only these are read, one GET each. */
   only?: (subscriptionId: number) => boolean;
+  /** Told how many subscriptions are read one GET each (0 in list mode), before they are: for progress. */
+  onListed?: (readsOneByOne: number) => void;
 }
 
 /**
@@ -35,12 +37,12 @@ export interface FetchSubscriptionsOptions {
  * confirm with `findSubscription` before acting on it.
  */
 export async function fetchSubscriptions(requester: OvhRequester, serviceName: string, options: FetchSubscriptionsOptions = {}): Promise<OfficeSubscription[]> {
-  const only = options.only;
+  const { only, onListed } = options;
   const subscriptions = await listAll<OfficeSubscription>(
     requester,
     groupListQuery(SUBSCRIPTION_LIST, { path: { serviceName } }),
     (id) => getSubscription(requester, serviceName, Number(id)),
-    only ? { select: (id) => only(Number(id)) } : {},
+    { select: only && ((id) => only(Number(id))), onListed },
   );
   return byId(subscriptions);
 }

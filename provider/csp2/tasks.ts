@@ -1,4 +1,4 @@
-import { fetchEach, listObjects } from "../ovh/list-mode";
+import { fetchEach, listAll, listObjects } from "../ovh/list-mode";
 import type { OvhRequester } from "../ovh/types";
 import { call } from "./call";
 import { OvhApiError } from "../ovh/errors";
@@ -102,19 +102,12 @@ export interface PendingTask {
   todoDate: string;
 }
 
-/** Which tasks `pendingTasks` looks at. */
-export interface PendingTasksScope {
-  /** Only these task ids (e.g. a subscription's `taskPendingId`), without listing the group's tasks. */
-  taskIds?: readonly number[];
-  /** Only the group's N most recent tasks: OVH lists tasks without a filter, and pending ones are the recent ones. */
-  mostRecent?: number;
-}
-
-/** The group's tasks still `todo` or `doing`, oldest first. */
-export async function pendingTasks(requester: OvhRequester, serviceName: string, scope: PendingTasksScope = {}): Promise<PendingTask[]> {
-  let ids = scope.taskIds ? [...scope.taskIds] : await listTasks(requester, serviceName);
-  if (!scope.taskIds && scope.mostRecent !== undefined) ids = ids.sort((a, b) => b - a).slice(0, scope.mostRecent);
-  const tasks = await Promise.all(ids.map((id) => findTask(requester, serviceName, id)));
+/**
+ * Which of these tasks (e.g. a subscription's `taskPendingId`) are still `todo` or `doing`, oldest first, one GET each
+ * and without listing the group's tasks; one that OVH no longer shows is left out.
+ */
+export async function pendingTasks(requester: OvhRequester, serviceName: string, taskIds: readonly number[]): Promise<PendingTask[]> {
+  const tasks = await Promise.all(taskIds.map((id) => findTask(requester, serviceName, id)));
   return tasks
     .filter((task): task is OfficeTask & { status: PendingTask["status"] } => task?.status === "todo" || task?.status === "doing")
     .sort((a, b) => a.id - b.id)
@@ -122,7 +115,8 @@ export async function pendingTasks(requester: OvhRequester, serviceName: string,
 }
 
 const TASK_LIST = "GET /saas/csp2/{serviceName}/task";
-const PENDING_STATUSES: PendingTask["status"][] = ["todo", "doing"];
+/** The statuses of a task not finished yet. */
+export const PENDING_TASK_STATUSES: readonly PendingTask["status"][] = ["todo", "doing"];
 /** Recent tasks looked at for pending ones when the gateway cannot filter the task list. */
 export const DEFAULT_RECENT_TASKS_SCANNED = 20;
 
@@ -131,12 +125,14 @@ function toPendingTask({ id, function: taskFunction, status, todoDate }: OfficeT
 }
 
 function isPending(task: OfficeTask): boolean {
-  return (PENDING_STATUSES as TaskStatusEnum[]).includes(task.status);
+  return (PENDING_TASK_STATUSES as readonly TaskStatusEnum[]).includes(task.status);
 }
 
 export interface FetchPendingTasksOptions {
   /** Without list mode, how many of the most recent tasks are read (one GET each) to find the pending ones. Default 20. */
   recentLimit?: number;
+  /** Told how many tasks are read one GET each (0 in list mode), before they are: for progress. */
+  onListed?: (readsOneByOne: number) => void;
 }
 
 /**
@@ -146,15 +142,35 @@ export interface FetchPendingTasksOptions {
  * without a filter, and pending ones are the recent ones.
  */
 export async function fetchPendingTasks(requester: OvhRequester, serviceName: string, options: FetchPendingTasksOptions = {}): Promise<PendingTask[]> {
-  const query = groupListQuery(TASK_LIST, { path: { serviceName } }, [{ field: "status", operator: "in", value: PENDING_STATUSES }]);
+  const query = groupListQuery(TASK_LIST, { path: { serviceName } }, [{ field: "status", operator: "in", value: PENDING_TASK_STATUSES }]);
   const outcome = await listObjects<OfficeTask>(requester, query);
   let tasks: OfficeTask[];
   if (outcome.kind === "objects") {
+    options.onListed?.(0);
     tasks = outcome.items;
   } else {
     const recent = outcome.ids.map(Number).sort((a, b) => b - a).slice(0, options.recentLimit ?? DEFAULT_RECENT_TASKS_SCANNED);
+    options.onListed?.(recent.length);
     tasks = await fetchEach(recent, (id) => getTask(requester, serviceName, Number(id)));
   }
   return byId(tasks.filter(isPending)).map(toPendingTask);
 }
 
+export interface FetchTasksOptions {
+  /** Only the tasks in these statuses: filtered by OVH in list mode; in the fallback every task is read and filtered here. */
+  statuses?: readonly TaskStatusEnum[];
+  /** Told how many tasks are read one GET each (0 in list mode), before they are: for progress. */
+  onListed?: (readsOneByOne: number) => void;
+}
+
+/**
+ * The group's tasks, finished ones included (or only those in `statuses`), read live (`Pragma: no-cache`), sorted by
+ * id: in list mode one call (per 5000), else the ids and one GET per task, leaving out any OVH dropped in between.
+ */
+export async function fetchTasks(requester: OvhRequester, serviceName: string, options: FetchTasksOptions = {}): Promise<OfficeTask[]> {
+  const { statuses, onListed } = options;
+  const filters = statuses ? [{ field: "status", operator: "in" as const, value: statuses }] : undefined;
+  const query = groupListQuery(TASK_LIST, { path: { serviceName } }, filters);
+  const tasks = await listAll<OfficeTask>(requester, query, (id) => getTask(requester, serviceName, Number(id)), { onListed });
+  return byId(tasks);
+}

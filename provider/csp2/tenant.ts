@@ -1,5 +1,7 @@
+import { listAll, type ListQuery } from "../ovh/list-mode";
 import type { OvhRequester } from "../ovh/types";
-import { call, writableBody } from "./call";
+import { call, operationRequest, writableBody } from "./call";
+import { routeOf } from "./listing";
 import {
   OfficeTenantWritableKeys,
   ServicesServiceWritableKeys,
@@ -20,6 +22,23 @@ export function listLicenseGroups(requester: OvhRequester): Promise<string[]> {
 
 export function getTenant(requester: OvhRequester, serviceName: string): Promise<OfficeTenantWithIAM> {
   return call(requester, "GET /saas/csp2/{serviceName}", { path: { serviceName } });
+}
+
+const LICENCE_GROUP_LIST = "GET /saas/csp2";
+
+export interface FetchLicenceGroupsOptions {
+  /** Told how many groups are read one GET each (0 in list mode), before they are: for progress. */
+  onListed?: (readsOneByOne: number) => void;
+}
+
+/**
+ * The account's licence groups (their tenants), read live (`Pragma: no-cache`), sorted by serviceName: in list mode
+ * one call (per 5000), else the serviceNames and one GET per group, leaving out any terminated in between.
+ */
+export async function fetchLicenceGroups(requester: OvhRequester, options: FetchLicenceGroupsOptions = {}): Promise<OfficeTenantWithIAM[]> {
+  const query: ListQuery = { path: operationRequest(LICENCE_GROUP_LIST, {}).path, route: routeOf(LICENCE_GROUP_LIST), idField: "serviceName", noCache: true };
+  const tenants = await listAll<OfficeTenantWithIAM>(requester, query, (serviceName) => getTenant(requester, String(serviceName)), { onListed: options.onListed });
+  return tenants.sort((a, b) => a.serviceName.localeCompare(b.serviceName));
 }
 
 /** Changes the display name and contact fields given; the others stay as they are. Read-only fields are refused. */
@@ -45,12 +64,6 @@ export function listOrderableLicenses(requester: OvhRequester, serviceName: stri
 
 export function getOrderableLicense(requester: OvhRequester, serviceName: string, licenseId: number): Promise<OfficeLicence> {
   return call(requester, "GET /saas/csp2/{serviceName}/orderableLicenses/{id}", { path: { serviceName, id: licenseId } });
-}
-
-/** Every licence the group can order, with its details (one call per licence). */
-export async function getOrderableLicenseCatalogue(requester: OvhRequester, serviceName: string): Promise<OfficeLicence[]> {
-  const ids = await listOrderableLicenses(requester, serviceName);
-  return Promise.all(ids.map((id) => getOrderableLicense(requester, serviceName, id)));
 }
 
 /** Expiration, renewal, contacts and the `serviceId` that `/services` calls take. */

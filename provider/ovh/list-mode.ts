@@ -316,6 +316,8 @@ export async function fetchEach<T>(ids: readonly ListedId[], getOne: (id: Listed
 export interface ListAllOptions {
   /** Only the objects with these ids; in the fallback, only these are read. */
   select?: (id: ListedId) => boolean;
+  /** Told once the list is read how many objects are then read one GET each (0 in list mode): for progress. */
+  onListed?: (readsOneByOne: number) => void;
 }
 
 /**
@@ -325,8 +327,9 @@ export interface ListAllOptions {
  */
 export async function listAll<T>(requester: OvhRequester, query: ListQuery, getOne: (id: ListedId) => Promise<T>, options: ListAllOptions = {}): Promise<T[]> {
   const outcome = await listObjects<T>(requester, query);
-  const { select } = options;
+  const { select, onListed } = options;
   if (outcome.kind === "objects") {
+    onListed?.(0);
     if (!select) return outcome.items;
     const idField = query.idField ?? "id";
     return outcome.items.filter((item) => {
@@ -335,5 +338,6 @@ export async function listAll<T>(requester: OvhRequester, query: ListQuery, getO
     });
   }
   const ids = select ? outcome.ids.filter(select) : outcome.ids;
+  onListed?.(ids.length);
   return refineListed(await fetchEach(ids, getOne), query);
 }

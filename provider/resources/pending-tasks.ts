@@ -11,7 +11,7 @@ export type { PendingTask };
  * otherwise among its most recent tasks).
  */
 export function pendingTasksOf(requester: OvhRequester, serviceName: string, taskIds?: number[]): Promise<PendingTask[]> {
-  return taskIds ? csp2.pendingTasks(requester, serviceName, { taskIds }) : csp2.fetchPendingTasks(requester, serviceName);
+  return taskIds ? csp2.pendingTasks(requester, serviceName, taskIds) : csp2.fetchPendingTasks(requester, serviceName);
 }
 
 /**

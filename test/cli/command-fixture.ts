@@ -1,6 +1,6 @@
 import { connect } from "../../provider/cli/commands/command-support";
 import type { OvhRequester } from "../../provider/ovh";
-import { simulatorEnvironment, startSimulator, type RunningSimulator, type SimulatorCredentials } from "../../simulator";
+import { simulatorEnvironment, startSimulator, type RunningSimulator, type SimulatorCredentials, type SimulatorOptions } from "../../simulator";
 import { recordingWriter, uniqueCredentials, type RecordedOutput } from "./support";
 
 export interface CommandFixture {
@@ -18,8 +18,11 @@ export interface CommandFixture {
   apiRequestCount(): number;
 }
 
-/** The simulator a file of command tests runs against: started once, reset before each test, closed at the end. */
-export function commandFixture(): CommandFixture {
+/**
+ * The simulator a file of command tests runs against: started once, reset before each test, closed at the end.
+ * `settings` are kept across resets (e.g. `listMode`).
+ */
+export function commandFixture(settings: Omit<SimulatorOptions, "credentials"> = {}): CommandFixture {
   let simulator: RunningSimulator;
   let credentials: SimulatorCredentials;
   let requester: OvhRequester;
@@ -28,7 +31,7 @@ export function commandFixture(): CommandFixture {
   beforeAll(async () => {
     credentials = uniqueCredentials();
     // Tasks started by the tests stay pending for the whole file; the admin API ends them when needed.
-    simulator = await startSimulator({ credentials, taskDurationMs: 600_000 });
+    simulator = await startSimulator({ credentials, taskDurationMs: 600_000, ...settings });
     // The client's default rate (10 requests/s, sized for OVH) would only slow the tests down.
     requester = connect({ env: { ...simulatorEnvironment(simulator), OVH_MAX_REQUESTS_PER_SECOND: "1000" } });
   });

@@ -71,12 +71,13 @@ describe("typed csp2 calls", () => {
     ]);
   });
 
-  it("reads the whole orderable catalogue, one call per licence", async () => {
+  it("reads the whole orderable catalogue one call per licence from a requester that cannot use list mode", async () => {
     const requester = new ScriptedRequester()
-      .on("GET /saas/csp2/office-1/orderableLicenses", [11, 12])
+      .on("GET /saas/csp2/office-1/orderableLicenses", [12, 11])
       .on("GET /saas/csp2/office-1/orderableLicenses/11", { id: 11, name: "A" })
       .on("GET /saas/csp2/office-1/orderableLicenses/12", { id: 12, name: "B" });
-    const licences = await csp2.getOrderableLicenseCatalogue(requester, "office-1");
+    const licences = await csp2.fetchOrderableLicences(requester, "office-1");
     expect(licences.map((licence) => licence.name)).toEqual(["A", "B"]);
+    expect(requester.calls).toHaveLength(3);
   });
 });

@@ -1,20 +1,25 @@
 import {
   DEFAULT_RECENT_TASKS_SCANNED,
+  fetchLicenceGroups,
   fetchOrderableLicences,
   fetchPendingTasks,
   fetchSubscriptions,
+  fetchTasks,
   getOrderableLicense,
   getSubscription,
   getTask,
+  getTenant,
+  listLicenseGroups,
   listOrderableLicenses,
   listSubscriptions,
   listTasks,
-  pendingTasks,
+  PENDING_TASK_STATUSES,
   subscriptionsInOneCall,
   tryFetchSubscriptions,
 } from "../../provider/csp2";
 import { createOvhClient, OvhApiError, type OvhClient, type OvhRequester } from "../../provider/ovh";
 import { startSimulator, type ListMode, type RunningSimulator } from "../../simulator";
+import { GATEWAY_PAGE_SIZE } from "../../simulator/list-mode";
 import { ScriptedRequester } from "./fakes";
 
 const GROUP = "csp2-listing";
@@ -50,6 +55,9 @@ describe("csp2 listings against the simulator in each list mode", () => {
       licences: (await Promise.all((await listOrderableLicenses(client, GROUP)).map((id) => getOrderableLicense(client, GROUP, id)))).sort((a, b) => a.id - b.id),
     };
   }
+
+  /** Calls to list `objects` objects: one page, pages of the gateway's size, or the ids and one GET each. */
+  const callsToList = (listMode: ListMode, objects: number) => (listMode === "ignored" ? 1 + objects : listMode === "noPaging" ? Math.ceil(objects / GATEWAY_PAGE_SIZE) : 1);
 
   const apiCalls = () => sim.requestLog.entries().filter((e) => e.apiPath !== "/auth/time");
 
@@ -110,7 +118,7 @@ describe("csp2 listings against the simulator in each list mode", () => {
     expect(apiCalls()[0].pagination).toMatchObject({ filter: "status:in=todo,doing", noCache: true });
   });
 
-  it("ignored: fetchPendingTasks looks among the 20 most recent tasks only, as pendingTasks did, once it knows list mode is not there", async () => {
+  it("ignored: fetchPendingTasks looks among the 20 most recent tasks only, once it knows list mode is not there", async () => {
     prepare("ignored");
     const oldPending = startTask(0);
     finishedTasks(DEFAULT_RECENT_TASKS_SCANNED + 3);
@@ -120,8 +128,47 @@ describe("csp2 listings against the simulator in each list mode", () => {
     expect(found.map((t) => t.id)).toEqual(recentPending);
     expect(found.map((t) => t.id)).not.toContain(oldPending);
     expect(apiCalls()).toHaveLength(1 + DEFAULT_RECENT_TASKS_SCANNED);
-    expect(found).toEqual(await pendingTasks(client, GROUP, { mostRecent: DEFAULT_RECENT_TASKS_SCANNED }));
     expect((await fetchPendingTasks(client, GROUP, { recentLimit: 100 })).map((t) => t.id)).toEqual([oldPending, ...recentPending]);
+  });
+
+  it.each<ListMode>(["honoured", "noFilter", "noPaging", "ignored"])("%s: fetchTasks answers every task, or only pending ones, as one GET each says", async (listMode) => {
+    prepare(listMode);
+    const pending = [startTask(0), startTask(1)];
+    finishedTasks(DEFAULT_RECENT_TASKS_SCANNED + 3);
+    const expected = (await truth()).tasks.sort((a, b) => a.id - b.id);
+    sim.requestLog.clear();
+    const told: number[] = [];
+    expect(await fetchTasks(client, GROUP, { onListed: (reads) => told.push(reads) })).toEqual(expected);
+    expect(told).toEqual([listMode === "ignored" ? expected.length : 0]);
+    expect(apiCalls()).toHaveLength(callsToList(listMode, expected.length));
+
+    const inProgress = await fetchTasks(client, GROUP, { statuses: PENDING_TASK_STATUSES });
+    expect(inProgress.map((task) => task.id)).toEqual(pending);
+    expect(inProgress).toEqual(expected.filter((task) => pending.includes(task.id)));
+  });
+
+  it.each<ListMode>(["honoured", "noPaging", "ignored"])("%s: fetchLicenceGroups answers every group's tenant, sorted by serviceName, as one GET each says", async (listMode) => {
+    prepare(listMode);
+    // More groups than a noPaging gateway puts in a page.
+    for (let added = 0; added < 11; added++) sim.admin.addLicenceGroup({});
+    const serviceNames = await listLicenseGroups(client);
+    const expected = (await Promise.all(serviceNames.map((serviceName) => getTenant(client, serviceName)))).sort((a, b) => a.serviceName.localeCompare(b.serviceName));
+    sim.requestLog.clear();
+    const told: number[] = [];
+    expect(await fetchLicenceGroups(client, { onListed: (reads) => told.push(reads) })).toEqual(expected);
+    expect(told).toEqual([listMode === "ignored" ? expected.length : 0]);
+    expect(apiCalls()).toHaveLength(callsToList(listMode, expected.length));
+  });
+
+  it.each<ListMode>(["honoured", "ignored"])("%s: fetchOrderableLicences reads only the selected licences in the fallback, and says how many", async (listMode) => {
+    prepare(listMode);
+    const [first, second] = (await truth()).licences;
+    sim.requestLog.clear();
+    const told: number[] = [];
+    const wanted = new Set([first.id, second.id]);
+    expect(await fetchOrderableLicences(client, GROUP, { only: (id) => wanted.has(id), onListed: (reads) => told.push(reads) })).toEqual([first, second]);
+    expect(told).toEqual([listMode === "ignored" ? 2 : 0]);
+    expect(apiCalls()).toHaveLength(listMode === "ignored" ? 3 : 1);
   });
 
   it("tryFetchSubscriptions: the group in one call where list mode works; else undefined after one id listing, then at no cost", async () => {

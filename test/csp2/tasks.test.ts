@@ -96,34 +96,26 @@ describe("waitForTask", () => {
 });
 
 describe("pendingTasks", () => {
-  it("lists the group's todo and doing tasks, oldest first, with id, function, status and todoDate", async () => {
+  it("keeps the todo and doing ones of the given tasks, oldest first, with id, function, status and todoDate", async () => {
     const requester = new ScriptedRequester()
-      .on("GET /saas/csp2/office-1/task", [12, 10, 11, 13])
       .on(taskPath(10), task(10, "done"))
       .on(taskPath(11), task(11, "doing", "changeQuantity"))
       .on(taskPath(12), task(12, "todo", "addSubscription"))
       .on(taskPath(13), task(13, "error"));
-    expect(await pendingTasks(requester, "office-1")).toEqual([
+    expect(await pendingTasks(requester, "office-1", [12, 10, 11, 13])).toEqual([
       { id: 11, function: "changeQuantity", status: "doing", todoDate: "2024-05-01T10:00:00+02:00" },
       { id: 12, function: "addSubscription", status: "todo", todoDate: "2024-05-01T10:00:00+02:00" },
     ]);
   });
 
-  it("is empty when every task has ended", async () => {
-    const requester = new ScriptedRequester().on("GET /saas/csp2/office-1/task", [4]).on(taskPath(4), task(4, "cancelled"));
-    expect(await pendingTasks(requester, "office-1")).toEqual([]);
+  it("is empty when every given task has ended", async () => {
+    const requester = new ScriptedRequester().on(taskPath(4), task(4, "cancelled"));
+    expect(await pendingTasks(requester, "office-1", [4])).toEqual([]);
   });
 
-  it("reads only the most recent tasks when asked, or only the given ones without listing", async () => {
-    const recent = new ScriptedRequester()
-      .on("GET /saas/csp2/office-1/task", [12, 10, 11, 13])
-      .on(taskPath(12), task(12, "todo", "addSubscription"))
-      .on(taskPath(13), task(13, "doing", "changeQuantity"));
-    expect((await pendingTasks(recent, "office-1", { mostRecent: 2 })).map((t) => t.id)).toEqual([12, 13]);
-    expect(recent.calls).toHaveLength(3);
-
+  it("reads only the given tasks, without listing the group's", async () => {
     const given = new ScriptedRequester().on(taskPath(11), task(11, "doing", "changeQuantity"));
-    expect((await pendingTasks(given, "office-1", { taskIds: [11] })).map((t) => t.id)).toEqual([11]);
+    expect((await pendingTasks(given, "office-1", [11])).map((t) => t.id)).toEqual([11]);
     expect(given.calls).toHaveLength(1);
   });
 });

@@ -86,23 +86,31 @@ export interface ConnectionOptions {
 
 /**
  * An OvhRequester that builds its client on the first request, from the `--endpoint` flag and the same OVH_*
- * variables the Pulumi provider reads. Building it late lets arguments be checked first, and turns missing or
- * conflicting credentials into an ordinary command failure (exit code 2). A request that gets no answer fails
- * naming the endpoint it was sent to.
+ * variables the Pulumi provider reads. Building it late lets arguments be checked first (and `--help` run without
+ * credentials), and turns missing or conflicting credentials into an ordinary command failure (exit code 2). A
+ * request that gets no answer fails naming the endpoint it was sent to. It answers headers too, and names its
+ * endpoint, so lists are read in OVH's list mode (one call, not one per object) where the endpoint honours it.
  */
 export function connect(options: ConnectionOptions = {}): OvhRequester {
   const env = options.env ?? process.env;
   const source = endpointSource(options.endpoint, env);
-  let client: OvhClient | undefined;
+  let built: OvhClient | undefined;
+  const client = () => (built ??= buildClient(options.endpoint, env));
+  const send = async <R>(exchange: (ovh: OvhClient) => Promise<R>): Promise<R> => {
+    const ovh = client();
+    try {
+      return await exchange(ovh);
+    } catch (error) {
+      if (error instanceof OvhNetworkError) throw new EndpointUnreachableError(attemptedUrl(ovh.endpoint, error), describeEndpointSource(source), error);
+      throw error;
+    }
+  };
   return {
-    async request<T>(req: OvhRequest): Promise<T> {
-      client ??= buildClient(options.endpoint, env);
-      try {
-        return await client.request<T>(req);
-      } catch (error) {
-        if (error instanceof OvhNetworkError) throw new EndpointUnreachableError(attemptedUrl(client.endpoint, error), describeEndpointSource(source), error);
-        throw error;
-      }
+    request: <T>(req: OvhRequest) => send((ovh) => ovh.request<T>(req)),
+    requestWithResponse: <T>(req: OvhRequest) => send((ovh) => ovh.requestWithResponse<T>(req)),
+    // Read by list mode just before its first request, so building the client here is no earlier than a request would.
+    get endpointKey() {
+      return client().endpointKey;
     },
   };
 }
@@ -150,31 +158,23 @@ function isGroupLevelPath(path: string, serviceName: string): boolean {
 }
 
 /**
- * Reads every listed item; one that vanished between the listing and its read (OVH answers 404: a task purged,
- * a subscription just deleted, a group just terminated) is left out rather than failing the whole command.
- */
-export async function readListed<Id, T>(ids: readonly Id[], read: (id: Id) => Promise<T>): Promise<T[]> {
-  const items = await Promise.all(
-    ids.map(async (id): Promise<{ item: T } | undefined> => {
-      try {
-        return { item: await read(id) };
-      } catch (error) {
-        if (error instanceof OvhApiError && error.status === 404) return undefined;
-        throw error;
-      }
-    }),
-  );
-  return items.flatMap((found) => (found ? [found.item] : []));
-}
-
-/**
  * Below this many follow-up reads a command answers within a couple of seconds at the client's default rate
  * (10 requests/s), so a progress line would only be noise.
  */
 const progressWorthyReads = 20;
 
-export function reportReads(writer: CliWriter, count: number, what: string): void {
-  if (count >= progressWorthyReads) writer.progress(`Reading ${count} ${what}…`);
+/**
+ * A listing's `onListed` callback that prints "Reading N <what>…" when the objects are read one GET each (OVH ignored
+ * list mode) and are many. For listings read side by side, pass `listings`: one line for their total, once each has told.
+ */
+export function readsReporter(writer: CliWriter, what: string, listings = 1): (readsOneByOne: number) => void {
+  let waiting = listings;
+  let total = 0;
+  return (readsOneByOne) => {
+    total += readsOneByOne;
+    waiting -= 1;
+    if (waiting === 0 && total >= progressWorthyReads) writer.progress(`Reading ${total} ${what}…`);
+  };
 }
 
 /** What `--json` prints on stderr for a failure. */

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { getTenant, listLicenseGroups, type Csp2ServiceStateEnum } from "../../csp2";
+import { fetchLicenceGroups, type Csp2ServiceStateEnum } from "../../csp2";
 import type { OvhRequester } from "../../ovh/types";
-import { connect, defineCommand, readListed, reportReads, runReported, type CommonOptions, type ExitCode } from "./command-support";
+import { connect, defineCommand, readsReporter, runReported, type CommonOptions, type ExitCode } from "./command-support";
 import { formatDateTime, processWriter, renderJson, renderTable, type CliWriter } from "./output";
 
 export interface LicenceGroupSummary {
@@ -18,12 +18,8 @@ export interface GroupsReport {
 
 /** The account's licence groups, sorted by serviceName. */
 export async function readGroups(requester: OvhRequester, writer: CliWriter): Promise<GroupsReport> {
-  const serviceNames = await listLicenseGroups(requester);
-  reportReads(writer, serviceNames.length, "licence groups");
-  const tenants = await readListed(serviceNames, (serviceName) => getTenant(requester, serviceName));
-  const groups = tenants
-    .map(({ serviceName, displayName, status, creationDate }) => ({ serviceName, displayName, status, creationDate }))
-    .sort((a, b) => a.serviceName.localeCompare(b.serviceName));
+  const tenants = await fetchLicenceGroups(requester, { onListed: readsReporter(writer, "licence groups") });
+  const groups = tenants.map(({ serviceName, displayName, status, creationDate }) => ({ serviceName, displayName, status, creationDate }));
   return { groups };
 }
 

@@ -1,13 +1,12 @@
 import type { Command } from "commander";
-import { getOrderableLicense, listOrderableLicenses, type OfficeLicence } from "../../csp2";
+import { fetchOrderableLicences, type OfficeLicence } from "../../csp2";
 import type { OvhRequester } from "../../ovh/types";
 import {
   checkServiceName,
   connect,
   defineCommand,
   onLicenceGroup,
-  readListed,
-  reportReads,
+  readsReporter,
   runReported,
   type CommandDefinition,
   type CommonOptions,
@@ -24,9 +23,7 @@ export interface LicencesReport {
 /** The licences the group can order, sorted by name then id. */
 export async function readLicences(requester: OvhRequester, writer: CliWriter, serviceName: string): Promise<LicencesReport> {
   checkServiceName(serviceName);
-  const ids = await onLicenceGroup(serviceName, () => listOrderableLicenses(requester, serviceName));
-  reportReads(writer, ids.length, "licences");
-  const found = await readListed(ids, (id) => getOrderableLicense(requester, serviceName, id));
+  const found = await onLicenceGroup(serviceName, () => fetchOrderableLicences(requester, serviceName, { onListed: readsReporter(writer, "licences") }));
   const licences = found
     .map(({ id, name, licenceType, limit, newSeatsAllowed, newSubscriptionsAllowed }) => ({
       id,

@@ -1,33 +1,23 @@
 import type { Command } from "commander";
 import {
+  fetchOrderableLicences,
+  fetchPendingTasks,
+  fetchSubscriptions,
   getBillingPeriodPeaks,
   getOrderableLicense,
   getServiceInfos,
-  getSubscription,
-  getTask,
   getTenant,
-  listSubscriptions,
-  listTasks,
   type Csp2ServiceStateEnum,
+  type OfficeLicence,
   type RenewType,
   type ServiceStateEnum,
   type TaskStatusEnum,
 } from "../../csp2";
+import { fetchEach, listModeSupported } from "../../ovh/list-mode";
 import type { OvhRequester } from "../../ovh/types";
 import { microsoftAdminPortalUrl, tutorialUrl } from "../../resources/license-group-rules";
-import {
-  checkServiceName,
-  connect,
-  defineCommand,
-  onLicenceGroup,
-  readListed,
-  reportReads,
-  runReported,
-  type CommonOptions,
-  type ExitCode,
-} from "./command-support";
+import { checkServiceName, connect, defineCommand, onLicenceGroup, readsReporter, runReported, type CommonOptions, type ExitCode } from "./command-support";
 import { formatDateTime, processWriter, renderFields, renderJson, renderTable, type CliWriter } from "./output";
-import { isPending } from "./tasks";
 
 export interface SubscriptionLine {
   id: number;
@@ -67,30 +57,31 @@ export interface StatusReport {
   tasksInProgress: TaskInProgress[];
 }
 
+/**
+ * Where OVH cannot filter the task list, every task is read (one GET each), not only the 20 most recent the provider
+ * scans before an order: the report has always listed every task in progress, and an old task stuck in `todo` is
+ * exactly what someone running `status` is looking for.
+ */
+const ALL_TASKS = Number.POSITIVE_INFINITY;
+
 /** Reads the group's general information, subscriptions and tasks in progress. */
 export async function readStatus(requester: OvhRequester, writer: CliWriter, serviceName: string): Promise<StatusReport> {
   checkServiceName(serviceName);
   const tenant = await onLicenceGroup(serviceName, () => getTenant(requester, serviceName));
-  const [serviceInfos, subscriptionIds, taskIds, billingPeaks] = await onLicenceGroup(serviceName, () =>
+  const onListed = readsReporter(writer, "subscriptions and tasks", 2);
+  const [serviceInfos, subscriptions, tasksInProgress, billingPeaks] = await onLicenceGroup(serviceName, () =>
     Promise.all([
       getServiceInfos(requester, serviceName),
-      listSubscriptions(requester, serviceName),
-      listTasks(requester, serviceName),
+      fetchSubscriptions(requester, serviceName, { onListed }),
+      fetchPendingTasks(requester, serviceName, { recentLimit: ALL_TASKS, onListed }),
       // Names the licence of every subscription holding seats this month, in one call.
       getBillingPeriodPeaks(requester, serviceName),
     ]),
   );
-  reportReads(writer, subscriptionIds.length + taskIds.length, "subscriptions and tasks");
-  const [subscriptions, tasks] = await Promise.all([
-    readListed(subscriptionIds, (id) => getSubscription(requester, serviceName, id)),
-    readListed(taskIds, (id) => getTask(requester, serviceName, id)),
-  ]);
 
   const licenceNames = new Map(billingPeaks.lines.map((line) => [line.licenceId, line.licenceName]));
   const unnamed = [...new Set(subscriptions.map((subscription) => subscription.licenseId).filter((id) => !licenceNames.has(id)))];
-  for (const licence of await readListed(unnamed, (id) => getOrderableLicense(requester, serviceName, id))) {
-    licenceNames.set(licence.id, licence.name);
-  }
+  for (const licence of await readOrderableLicences(requester, serviceName, unnamed)) licenceNames.set(licence.id, licence.name);
 
   return {
     serviceName: tenant.serviceName,
@@ -100,23 +91,29 @@ export async function readStatus(requester: OvhRequester, writer: CliWriter, ser
     microsoftAdminPortalUrl,
     tutorialUrl,
     service: { status: serviceInfos.status, expiration: serviceInfos.expiration, renew: serviceInfos.renew },
-    subscriptions: subscriptions
-      .map((subscription) => ({
-        id: subscription.id,
-        status: subscription.status,
-        licenseId: subscription.licenseId,
-        licenseName: licenceNames.get(subscription.licenseId) ?? null,
-        seats: subscription.quantity,
-        creationDate: subscription.creationDate,
-        lastUpdate: subscription.lastUpdate,
-        taskPendingId: subscription.taskPendingId > 0 ? subscription.taskPendingId : null,
-      }))
-      .sort((a, b) => a.id - b.id),
-    tasksInProgress: tasks
-      .filter((task): task is typeof task & { status: TaskInProgress["status"] } => isPending(task))
-      .map(({ id, function: taskFunction, status, todoDate }) => ({ id, function: taskFunction, status, todoDate }))
-      .sort((a, b) => a.id - b.id),
+    subscriptions: subscriptions.map((subscription) => ({
+      id: subscription.id,
+      status: subscription.status,
+      licenseId: subscription.licenseId,
+      licenseName: licenceNames.get(subscription.licenseId) ?? null,
+      seats: subscription.quantity,
+      creationDate: subscription.creationDate,
+      lastUpdate: subscription.lastUpdate,
+      taskPendingId: subscription.taskPendingId > 0 ? subscription.taskPendingId : null,
+    })),
+    tasksInProgress: tasksInProgress.map(({ id, function: taskFunction, status, todoDate }) => ({ id, function: taskFunction, status, todoDate })),
   };
+}
+
+/**
+ * The catalogue entries of these licences (those OVH no longer offers left out): one list-mode call for the whole
+ * catalogue, or one GET each where this endpoint was seen to ignore list mode (the subscription listing just told).
+ */
+async function readOrderableLicences(requester: OvhRequester, serviceName: string, licenseIds: readonly number[]): Promise<OfficeLicence[]> {
+  if (licenseIds.length === 0) return [];
+  if (listModeSupported(requester) === false) return fetchEach(licenseIds, (id) => getOrderableLicense(requester, serviceName, Number(id)));
+  const wanted = new Set(licenseIds);
+  return fetchOrderableLicences(requester, serviceName, { only: (id) => wanted.has(id) });
 }
 
 export function describeRenewal(renew: RenewType | null): string {

@@ -1,17 +1,7 @@
 import type { Command } from "commander";
-import { getTask, listTasks, type OfficeTask } from "../../csp2";
+import { fetchTasks, PENDING_TASK_STATUSES, type OfficeTask } from "../../csp2";
 import type { OvhRequester } from "../../ovh/types";
-import {
-  checkServiceName,
-  connect,
-  defineCommand,
-  onLicenceGroup,
-  readListed,
-  reportReads,
-  runReported,
-  type CommonOptions,
-  type ExitCode,
-} from "./command-support";
+import { checkServiceName, connect, defineCommand, onLicenceGroup, readsReporter, runReported, type CommonOptions, type ExitCode } from "./command-support";
 import { formatDateTime, processWriter, renderJson, renderTable, type CliWriter } from "./output";
 
 export interface TasksOptions extends CommonOptions {
@@ -26,20 +16,13 @@ export interface TasksReport {
   tasks: OfficeTask[];
 }
 
-export function isPending(task: Pick<OfficeTask, "status">): boolean {
-  return task.status === "todo" || task.status === "doing";
-}
-
 /** The group's tasks, oldest first: pending ones, or all with `all`. */
 export async function readTasks(requester: OvhRequester, writer: CliWriter, serviceName: string, options: Pick<TasksOptions, "all"> = {}): Promise<TasksReport> {
   checkServiceName(serviceName);
-  const ids = await onLicenceGroup(serviceName, () => listTasks(requester, serviceName));
-  reportReads(writer, ids.length, "tasks");
-  const found = await readListed(ids, (id) => getTask(requester, serviceName, id));
-  const tasks = found
-    .filter((task) => options.all || isPending(task))
-    .map(({ id, function: taskFunction, status, todoDate, finishDate }) => ({ id, function: taskFunction, status, todoDate, finishDate }))
-    .sort((a, b) => a.id - b.id);
+  const found = await onLicenceGroup(serviceName, () =>
+    fetchTasks(requester, serviceName, { statuses: options.all ? undefined : PENDING_TASK_STATUSES, onListed: readsReporter(writer, "tasks") }),
+  );
+  const tasks = found.map(({ id, function: taskFunction, status, todoDate, finishDate }) => ({ id, function: taskFunction, status, todoDate, finishDate }));
   return { serviceName, scope: options.all ? "all" : "pending", tasks };
 }
 
