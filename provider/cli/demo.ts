@@ -110,13 +110,26 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 
     let lastSeen: SubscriptionSnapshot = before.subscriptions;
     /** Runs one step, then shows the subscriptions that changed since the step began (and at each checkpoint). */
-    const step = async (title: string, body: (checkpoint: () => Promise<void>) => Promise<void>) => {
+    const step = async (title: string, body: (checkpoint: () => Promise<void>, watch: <T>(during: Promise<T>) => Promise<T>) => Promise<void>) => {
       say(`\n${title}`);
       const snapshots: SubscriptionSnapshot[] = [lastSeen];
       const checkpoint = async () => {
         snapshots.push(await readSubscriptions());
       };
-      await body(checkpoint);
+      /**
+       * Looks at the account every 50 ms while `during` runs, keeping each state seen: a control-panel change that ends
+       * in the middle of a `pulumi up` shows in the step's view. It looks through the simulator's admin side, so the
+       * demo's count of OVH API calls stays the provider's.
+       */
+      const watch = async <T>(during: Promise<T>): Promise<T> => {
+        const timer = setInterval(() => snapshots.push(accountSnapshot(simulator, serviceName)), 50);
+        try {
+          return await during;
+        } finally {
+          clearInterval(timer);
+        }
+      };
+      await body(checkpoint, watch);
       await checkpoint();
       lastSeen = snapshots[snapshots.length - 1];
       say(renderChanges(serviceName, changedSubscriptions(snapshots)).trimEnd());
@@ -145,7 +158,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       subscriptions.set(basic, await upSubscription(basic, declaredBasic, subscriptions.get(basic)));
     });
 
-    await step("3. A seat change started in the control panel is still running", async (checkpoint) => {
+    await step("3. A seat change started in the control panel is still running", async (checkpoint, watch) => {
       const basicId = subscriptions.get(basic)!.outputs.subscriptionId as number;
       const wanted = declaredBasic + 1;
       const task = simulator.admin.startTask(serviceName, { function: "changeQuantity", subscriptionId: basicId, quantity: wanted, durationMs: options.taskDurationMs * 3 });
@@ -160,7 +173,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
           : "pulumi preview --refresh --expect-no-changes: no changes",
       );
       say(`pulumi up: waits for the task, then sets the declared ${declaredBasic} seats again`);
-      subscriptions.set(basic, await upSubscription(basic, declaredBasic, subscriptions.get(basic)));
+      subscriptions.set(basic, await watch(upSubscription(basic, declaredBasic, subscriptions.get(basic))));
     });
 
     await step("4. Drift: seats changed by hand in the control panel", async (checkpoint) => {
@@ -191,6 +204,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       const refused = refusals.filter((error): error is Error => error !== undefined);
       if (refused.length !== subscriptions.size) throw new Error(`pulumi destroy deleted ${subscriptions.size - refused.length} subscription(s) without an allowance.`);
       say(`pulumi destroy: ${refused.length} deletes refused, nothing deleted: ${refused[0].message.split(". ")[0]}.`);
+      say("What the provider said for each, as `pulumi destroy` shows it:");
+      for (const error of refused) say(`  │ ${error.message}`);
     });
 
     await step(
@@ -208,6 +223,18 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     await host?.close();
     await simulator.close();
   }
+}
+
+/** The group's subscriptions as the simulator holds them, in the shape of the control panel's view. */
+function accountSnapshot(simulator: RunningSimulator, serviceName: string): SubscriptionSnapshot {
+  return simulator.admin.subscriptions(serviceName).map(({ id, licenseId, licenseName, quantity, status, taskPendingId }) => ({
+    id,
+    licenseId,
+    licenseName,
+    seats: quantity,
+    status,
+    taskPendingId: taskPendingId > 0 ? taskPendingId : null,
+  }));
 }
 
 /** The OVH tasks a refreshed subscription reports pending, as the provider read them. */
