@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { declareLicences, loadLicenceFile } from "pulumi-ovh-office365";
+import { declareLicenses, loadLicenseFile } from "pulumi-ovh-office365";
 
 const config = new pulumi.Config();
 
 // Validated before any resource is declared: one bad value stops the run with the file, line, path and fix.
-const licences = loadLicenceFile(config.require("licencesFile"));
-const declared = declareLicences(licences, { protect: config.requireBoolean("protect") });
+const licences = loadLicenseFile(config.require("licencesFile"));
+const declared = declareLicenses(licences, { protect: config.requireBoolean("protect") });
 
 /** Per group: its status at OVH and each subscription's live id and seats. */
 export const groups = Object.fromEntries(

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-  declareLicenceGroup,
-  loadLicenceFile,
-  type LicenceGroupDeclaration,
+  declareLicenseGroup,
+  loadLicenseFile,
+  type LicenseGroupDeclaration,
   type SubscriptionDeclaration,
 } from "pulumi-ovh-office365";
 
@@ -25,10 +25,10 @@ class Customer extends pulumi.ComponentResource {
   readonly serviceName: string;
   readonly summary: pulumi.Output<CustomerSummary>;
 
-  constructor(declaration: LicenceGroupDeclaration, opts?: pulumi.ComponentResourceOptions) {
+  constructor(declaration: LicenseGroupDeclaration, opts?: pulumi.ComponentResourceOptions) {
     super("ovh-office365-examples:multi-tenant:Customer", declaration.serviceName, {}, opts);
     this.serviceName = declaration.serviceName;
-    const { group, subscriptions } = declareLicenceGroup(declaration, { parent: this });
+    const { group, subscriptions } = declareLicenseGroup(declaration, { parent: this });
 
     const licences = pulumi
       .all(subscriptions.map(({ declaration: entry, subscription }) => pulumi.all([labelOf(entry), subscription.seats])))
@@ -54,7 +54,7 @@ function labelOf(entry: SubscriptionDeclaration): string {
 }
 
 const config = new pulumi.Config();
-const customers = loadLicenceFile(config.require("customersFile")).groups.map((group) => new Customer(group));
+const customers = loadLicenseFile(config.require("customersFile")).groups.map((group) => new Customer(group));
 
 /** Per customer (by serviceName): live status, seats per licence, total seats and the guard rails in force. */
 export const customerSummaries = pulumi
