@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { simulatorEnvironment, startSimulator, type RunningSimulator } from "../../simulator";
 import { createOvhClient } from "../ovh";
+import { CliConfigError } from "./commands/command-support";
 import { readStatus } from "./commands/status";
 import { changedSubscriptions, renderChanges, renderHoldings, type SubscriptionSnapshot } from "./demo-view";
 import type { CliWriter } from "./commands/output";
@@ -261,12 +262,15 @@ export async function runPulumiDemo(options: DemoOptions): Promise<void> {
   const say = (text: string) => options.writer.out(`${text}\n`);
   const pulumi = findOnPath("pulumi");
   if (!pulumi) {
-    throw new Error("--pulumi needs the Pulumi CLI on PATH (https://www.pulumi.com/docs/install/); without it, run the demo without --pulumi.");
+    throw new CliConfigError("--pulumi needs the Pulumi CLI on PATH (https://www.pulumi.com/docs/install/); without it, run the demo without --pulumi.");
   }
   const packageRoot = findPackageRoot();
   if (!fs.existsSync(path.join(packageRoot, "Pulumi.yaml")) || !fs.existsSync(path.join(packageRoot, "examples", "node_modules"))) {
-    throw new Error("--pulumi runs the repository's Pulumi.yaml: run it from a checkout, after `npm run build`.");
+    throw new CliConfigError("--pulumi runs the repository's Pulumi.yaml: run it from a checkout, after `npm run build`.");
   }
+  // A run that fails midway must not leave its stack settings (serviceName, allowDeletes) for the next run to find.
+  const stackFile = path.join(packageRoot, "Pulumi.demo.yaml");
+  const ownsStackFile = !fs.existsSync(stackFile);
   const backend = fs.mkdtempSync(path.join(os.tmpdir(), "ovh-office365-demo-backend-"));
   const simulator = await startSimulator({ taskDurationMs: options.taskDurationMs });
   const env = {
@@ -313,6 +317,7 @@ export async function runPulumiDemo(options: DemoOptions): Promise<void> {
   } finally {
     await simulator.close();
     fs.rmSync(backend, { recursive: true, force: true });
+    if (ownsStackFile) fs.rmSync(stackFile, { force: true });
   }
 }
 
@@ -334,7 +339,7 @@ export function registerDemoCommand(program: Command): Command {
         "seats, shows a pending task, makes out-of-band changes as a person in the control panel would and shows them " +
         "detected as drift, converges, and cleans up; after each step it shows the subscriptions that changed. With --pulumi, runs the real `pulumi up`, `preview --refresh` " +
         "and `destroy` of the repository's Pulumi.yaml instead (needs the Pulumi CLI on PATH). " +
-        "Exit code 0 when every step converged, 1 when one did not, 2 for a bad option.",
+        "Exit code 0 when every step converged, 1 when one did not, 2 for a bad option or a missing prerequisite (--pulumi without the Pulumi CLI).",
     )
     .option("--task-duration <ms>", "how long each simulated OVH task takes", parseDuration, 1500)
     .option("--pulumi", "use the Pulumi CLI on PATH with a local file backend")
@@ -344,7 +349,8 @@ export function registerDemoCommand(program: Command): Command {
         await demo({ taskDurationMs: options.taskDuration, writer: { out: (text) => process.stdout.write(text) } });
       } catch (error) {
         process.stderr.write(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exitCode = 1;
+        // A missing prerequisite is a usage problem (2); a step that did not converge is 1.
+        process.exitCode = error instanceof CliConfigError ? 2 : 1;
       }
     });
 }

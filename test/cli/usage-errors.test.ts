@@ -155,4 +155,11 @@ describe("the built CLI", () => {
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain(message);
   });
+
+  it("demo --pulumi without the Pulumi CLI on PATH: exit 2, saying what to install", async () => {
+    const result = await runCli(["demo", "--pulumi"], { PATH: path.dirname(process.execPath) });
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("--pulumi needs the Pulumi CLI on PATH");
+  });
 });
