@@ -2,6 +2,7 @@ import * as csp2 from "../csp2";
 import type { OfficeLicence } from "../csp2";
 import { OvhApiError } from "../ovh/errors";
 import type { OvhRequester } from "../ovh/types";
+import { isUnknown, type CheckFailure } from "./input-checks";
 
 /**
  * The licences a group can order, cached per group for this process: licence resolution would otherwise cost one
@@ -48,5 +49,32 @@ export async function resolveDeclaredLicense(
     return csp2.resolveLicense(await orderableLicenses(requester, serviceName), declared);
   } catch {
     return csp2.resolveLicense(await orderableLicenses(requester, serviceName, true), declared);
+  }
+}
+
+/**
+ * What `pulumi preview` can tell from the group's catalogue about a subscription about to be ordered (a new resource,
+ * or a new licence): a licence name the group cannot order, or seats the licence refuses. Inputs that are not known
+ * yet, adoptions and seat changes of existing subscriptions are left to `pulumi up`, which checks against the live
+ * subscription before acting; so is everything when OVH cannot be asked now (no credentials, no answer): a preview
+ * does not fail for what only `up` needs.
+ */
+export async function orderCheckFailures(
+  requester: () => OvhRequester,
+  olds: Record<string, unknown>,
+  news: { serviceName?: unknown; license?: unknown; licenseId?: unknown; subscriptionId?: unknown; seats?: unknown },
+): Promise<CheckFailure[]> {
+  const { serviceName, license, licenseId, seats } = news;
+  const licenceChanged = olds.seats === undefined || olds.license !== license || olds.licenseId !== licenseId;
+  const knownText = (value: unknown): value is string => typeof value === "string" && !isUnknown(value);
+  const declared = knownText(license) ? { license } : typeof licenseId === "number" ? { licenseId } : undefined;
+  if (news.subscriptionId !== undefined || !licenceChanged || !knownText(serviceName) || !declared || typeof seats !== "number") return [];
+  try {
+    const licence = await resolveDeclaredLicense(requester(), serviceName, declared);
+    csp2.checkSeatChange(licence, 0, seats);
+    return [];
+  } catch (error) {
+    if (!(error instanceof csp2.Csp2InputError)) return [];
+    return [{ property: error.field, reason: error.message.startsWith(`${error.field}: `) ? error.message.slice(error.field.length + 2) : error.message }];
   }
 }

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as csp2 from "../csp2";
 import type { OfficeSubscription, PendingTask } from "../csp2";
-import { licenseById, resolveDeclaredLicense } from "./catalogue";
+import { licenseById, orderCheckFailures, resolveDeclaredLicense } from "./catalogue";
 import { allowDeletesConfigKey, deletionAdvice, isDeletionAllowed } from "./deletion-intent";
 import { changingGroup, readSubscription } from "./group-listings";
 import { withLock } from "./locks";
@@ -52,7 +52,9 @@ const claims: SubscriptionClaims = {
 export const configure = configureFromStack;
 
 export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-  return checkSubscriptionInputs(olds, news);
+  const checked = checkSubscriptionInputs(olds, news);
+  if ((checked.failures ?? []).length > 0) return checked;
+  return { inputs: checked.inputs, failures: await orderCheckFailures(() => operationContext().requester, olds, news) };
 }
 
 export async function diff(id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<pulumi.dynamic.DiffResult> {

@@ -40,8 +40,11 @@ interface CaseBase {
 export interface ResourceCase extends CaseBase {
   surface: "resources";
   resource: "Subscription" | "LicenseGroup";
-  /** `check` refuses what the inputs alone show wrong; `create`, what only OVH's answers to reads can show. */
-  refusedBy: "check" | "create";
+  /**
+   * `check` refuses what the inputs alone show wrong; `catalogue`, check again, after reading the group's orderable
+   * licences (reads only); `create`, what only OVH's answers to other reads can show.
+   */
+  refusedBy: "check" | "catalogue" | "create";
   inputs(world: World): PropertyMap;
   /** Stack config over the simulator's endpoint and credentials: the case runs in a host configured with it. */
   config?: Record<string, string>;
@@ -67,8 +70,11 @@ export interface FileContext {
 
 export interface LicenceFileCase extends CaseBase {
   surface: "licences.yaml";
-  /** `loader`: loadLicenseFile refuses the file; `create`: a resource declareLicenses registered is refused by OVH's answers. */
-  refusedBy: "loader" | "create";
+  /**
+   * `loader`: loadLicenseFile refuses the file; `catalogue`: a resource declareLicenses registered is refused at check,
+   * from the group's orderable licences; `create`: it is refused by OVH's answers.
+   */
+  refusedBy: "loader" | "catalogue" | "create";
   /** Subscriptions the case's licence group holds before the file is applied. */
   holds?(catalogue: Catalogue): { license: string; seats: number }[];
   text(file: FileContext): string;
@@ -88,7 +94,7 @@ const licenseGroup = (world: World, changes: PropertyMap): PropertyMap => ({ ser
 const order = { ovhSubsidiary: "FR", planCode: "csp2-office365-reseller" };
 const ordering = (changes: PropertyMap): PropertyMap => ({ order, displayName: "New customer", ...changes });
 
-function subscriptionCase(name: string, field: string, fix: string, refusedBy: "check" | "create", changes: (world: World) => PropertyMap): ResourceCase {
+function subscriptionCase(name: string, field: string, fix: string, refusedBy: ResourceCase["refusedBy"], changes: (world: World) => PropertyMap): ResourceCase {
   return { surface: "resources", resource: "Subscription", name: `Subscription ${name}`, field, fix, refusedBy, inputs: (world) => subscription(world, changes(world)) };
 }
 
@@ -120,13 +126,13 @@ export const resourceCases: ResourceCase[] = [
   subscriptionCase("seats as a boolean", "seats", "a whole number from 1 to 1000000", "check", () => ({ seats: true })),
   subscriptionCase("seats null", "seats", "a whole number from 1 to 1000000", "check", () => ({ seats: null })),
   subscriptionCase("seats missing", "seats", "is required: the number of seats", "check", () => ({ seats: undefined })),
-  subscriptionCase("seats above the licence's limit", "seats", "or fewer", "create", (world) => ({
+  subscriptionCase("seats above the licence's limit", "seats", "or fewer", "catalogue", (world) => ({
     license: world.catalogue.limited.name,
     seats: world.catalogue.limited.limit + 1,
   })),
-  subscriptionCase("unknown licence name", "license", "use one of", "create", () => ({ license: "Microsoft 365 Business Platinum" })),
-  subscriptionCase("misspelt licence name", "license", "did you mean", "create", (world) => ({ license: world.catalogue.orderable.slice(0, -2) })),
-  subscriptionCase("licence no longer sold", "license", "pick another licence", "create", (world) => ({ license: world.catalogue.retired })),
+  subscriptionCase("unknown licence name", "license", "use one of", "catalogue", () => ({ license: "Microsoft 365 Business Platinum" })),
+  subscriptionCase("misspelt licence name", "license", "did you mean", "catalogue", (world) => ({ license: world.catalogue.orderable.slice(0, -2) })),
+  subscriptionCase("licence no longer sold", "license", "pick another licence", "catalogue", (world) => ({ license: world.catalogue.retired })),
   subscriptionCase("add-on without the subscription it extends", "license", "set parentSubscriptionId", "create", (world) => ({
     license: world.catalogue.addon,
   })),
@@ -137,7 +143,7 @@ export const resourceCases: ResourceCase[] = [
   })),
   subscriptionCase("licence name as a number", "license", "must be a string", "check", () => ({ license: 42 })),
   subscriptionCase("licence given by name and by id", "license", "keep one", "check", () => ({ licenseId: 1 })),
-  subscriptionCase("unknown licenseId", "licenseId", "use one of", "create", () => ({ license: undefined, licenseId: 999_999 })),
+  subscriptionCase("unknown licenseId", "licenseId", "use one of", "catalogue", () => ({ license: undefined, licenseId: 999_999 })),
   subscriptionCase("licenseId as a float", "licenseId", "round it to 2", "check", () => ({ license: undefined, licenseId: 1.5 })),
   subscriptionCase("licenseId as text", "licenseId", "a whole number from 1 to", "check", () => ({ license: undefined, licenseId: "1" })),
   ...malformedServiceNames.map(([name, serviceName]) =>
@@ -355,7 +361,7 @@ export const licenceFileCases: LicenceFileCase[] = [
     name: "unknown licence name",
     field: "license",
     fix: "use one of",
-    refusedBy: "create",
+    refusedBy: "catalogue",
     text: (file) => oneLicence(file.group, "Microsoft 365 Business Platinum", ["seats: 3"]),
   },
   {
@@ -363,7 +369,7 @@ export const licenceFileCases: LicenceFileCase[] = [
     name: "misspelt licence name",
     field: "license",
     fix: "did you mean",
-    refusedBy: "create",
+    refusedBy: "catalogue",
     text: (file) => oneLicence(file.group, file.catalogue.orderable.slice(0, -2), ["seats: 3"]),
   },
   {
@@ -371,7 +377,7 @@ export const licenceFileCases: LicenceFileCase[] = [
     name: "seats above the licence's limit",
     field: "seats",
     fix: "or fewer",
-    refusedBy: "create",
+    refusedBy: "catalogue",
     text: (file) => oneLicence(file.group, file.catalogue.limited.name, [`seats: ${file.catalogue.limited.limit + 1}`]),
   },
   {
@@ -379,7 +385,7 @@ export const licenceFileCases: LicenceFileCase[] = [
     name: "licence no longer sold",
     field: "license",
     fix: "pick another licence",
-    refusedBy: "create",
+    refusedBy: "catalogue",
     text: (file) => oneLicence(file.group, file.catalogue.retired, ["seats: 3"]),
   },
   {

@@ -236,7 +236,8 @@ function attempt(badInput: BadInput): Promise<Outcome> {
 }
 
 function expectedStage(badInput: BadInput): string {
-  return badInput.surface === "CLI" ? "exit code 2" : badInput.refusedBy;
+  if (badInput.surface === "CLI") return "exit code 2";
+  return badInput.refusedBy === "catalogue" ? "check" : badInput.refusedBy;
 }
 
 /** For a licence file, a problem names `field` when its path is the field or ends with it. */
@@ -255,7 +256,7 @@ function textNames(badInput: BadInput, outcome: Outcome): boolean {
 }
 
 /**
- * Refusals that need no answer from OVH come before any request: check and the file loader are pure, the CLI says
+ * Refusals that need no answer from OVH come before any request: check (but for the catalogue) and the file loader are pure, the CLI says
  * "nothing was sent to OVH" for exit code 2, and a bad stack config stops the client from being built.
  */
 function sendsNothing(badInput: BadInput): boolean {
