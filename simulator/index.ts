@@ -32,6 +32,9 @@ export { RequestLog } from "./request-log";
 export type { RequestLogEntry, RequestLogFigures } from "./request-log";
 
 /** Also takes each behaviour OVH does not publish (`VariantSettings`, see simulator/README.md); defaults in DEFAULT_VARIANTS. */
+/** Microsoft's seat-decrease window after a seat increase, in hours, unless `seatDecreaseWindowHours` says otherwise. */
+export const DEFAULT_SEAT_DECREASE_WINDOW_HOURS = 168;
+
 export interface SimulatorOptions extends Partial<VariantSettings> {
   /** TCP port; 0 (the default) picks a free one. */
   port?: number;
@@ -105,6 +108,14 @@ function resolveSeed(seed: SimulatorOptions["seed"]): SeedSpec {
   return seed;
 }
 
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone: nothing to clean.
+  }
+}
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   checkNumber(options.port, "port", 0, 65535);
   checkNumber(options.taskDurationMs, "taskDurationMs", 0);
@@ -130,7 +141,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     {
       taskDurationMs,
       orderDurationMs: options.orderDurationMs ?? 3 * taskDurationMs,
-      seatDecreaseWindowHours: options.seatDecreaseWindowHours ?? 168,
+      seatDecreaseWindowHours: options.seatDecreaseWindowHours ?? DEFAULT_SEAT_DECREASE_WINDOW_HOURS,
       ...DEFAULT_VARIANTS,
       ...picked.variants,
     },
@@ -167,7 +178,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     onRequestLogged: options.onRequest,
   });
   const host = options.host ?? "127.0.0.1";
-  const port = await server.listen(options.port ?? 0, host);
+  let port: number;
+  try {
+    port = await server.listen(options.port ?? 0, host);
+  } catch (error) {
+    // A port already in use is routine (a second simulator): leave no temporary CA file behind.
+    if (caFile && temporaryCaFile) removeQuietly(caFile);
+    throw error;
+  }
   const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   const origin = `${tls ? "https" : "http"}://${urlHost}:${port}`;
 
@@ -185,13 +203,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     requestLog,
     close: () => {
       closing ??= server.close().then(() => {
-        if (caFile && temporaryCaFile) {
-          try {
-            unlinkSync(caFile);
-          } catch {
-            // Already gone: nothing to clean.
-          }
-        }
+        if (caFile && temporaryCaFile) removeQuietly(caFile);
       });
       return closing;
     },

@@ -332,7 +332,8 @@ function findOnPath(command: string): string | undefined {
 export function registerDemoCommand(program: Command): Command {
   return program
     .command("demo")
-    .summary("run the quickstart against the embedded OVH simulator, through Pulumi's provider host")
+    .summary("Run the quickstart against the embedded OVH simulator, through Pulumi's provider host")
+    .showHelpAfterError("(run `ovh-office365 demo --help` for usage)")
     .description(
       "Starts the OVH API simulator, then drives the quickstart's LicenseGroup and Subscription resources through " +
         "Pulumi's real dynamic-provider host (no Pulumi CLI or OVH account needed): orders subscriptions, changes " +
@@ -357,6 +358,6 @@ export function registerDemoCommand(program: Command): Command {
 
 function parseDuration(text: string): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value > 600_000) throw new InvalidArgumentError(`must be a whole number of milliseconds up to 600000, got "${text}"`);
+  if (!/^\d+$/.test(text) || value > 600_000) throw new InvalidArgumentError(`--task-duration must be a whole number of milliseconds from 0 to 600000, got "${text}".`);
   return value;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command } from "commander";
+import { Command, type ErrorOptions } from "commander";
 import { packageVersion } from "../version";
 import { registerSimulatorCommand } from "./simulator-command";
 import { registerGroupsCommand } from "./commands/groups";
@@ -8,17 +8,27 @@ import { registerLicencesCommand } from "./commands/licences";
 import { registerTasksCommand } from "./commands/tasks";
 import { registerDemoCommand } from "./demo";
 import { renderJson } from "./commands/output";
-import { asksForJson, usageErrorHandling } from "./usage-errors";
+import { asksForJson, misplacedOptionHint, PROGRAM_USAGE_HINT, usageErrorHandling } from "./usage-errors";
 
 export interface ProgramOptions {
   /** Report usage errors as JSON on stderr, as `--json` asks. */
   json?: boolean;
 }
 
+/** The program itself: a command's option written before the command (`--json groups`) gets a hint to move it. */
+class Program extends Command {
+  override error(message: string, errorOptions?: ErrorOptions): never {
+    const misplaced = errorOptions?.code === "commander.unknownOption" ? misplacedOptionHint(this.args, this.commands) : undefined;
+    // Commander prints the hint set here right after the message; the process exits just after.
+    this.showHelpAfterError(misplaced ?? PROGRAM_USAGE_HINT);
+    return super.error(message, errorOptions);
+  }
+}
+
 /** The `ovh-office365` program. Each command lives in its own module and is registered here. */
 export function createProgram(options: ProgramOptions = {}): Command {
   const usageErrors = usageErrorHandling(options.json === true);
-  const program = new Command("ovh-office365")
+  const program = new Program("ovh-office365")
     .description("OVHcloud Office 365 reseller (CSP2) licences as code: inspect licence groups, run a local OVH API simulator")
     .version(packageVersion)
     // Set before the commands are added, so each of them inherits them.

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { ExitCode } from "./commands/command-support";
 import {
   DEFAULT_CREDENTIALS,
+  DEFAULT_SEAT_DECREASE_WINDOW_HOURS,
   DEFAULT_VARIANTS,
   LIST_MODES,
   startSimulator,
@@ -103,15 +104,18 @@ const CREDENTIAL_FLAGS: { key: keyof SimulatorCredentials; flag: string; env: st
 export function registerSimulatorCommand(program: Command): Command {
   const command = program
     .command("simulator")
+    .summary("Run a local OVH API simulator (Office 365 reseller, CSP2) with a demo account")
     .description(
       "Run a local OVH API simulator (Office 365 reseller, CSP2) with a demo reseller account, in the foreground. " +
         "Once it accepts requests it prints `endpoint: <URL>`, then the credentials and environment variables to use.",
     )
+    .showHelpAfterError("(run `ovh-office365 simulator --help` for usage)")
     .addOption(new Option("--port <n>", "TCP port; 0 picks a free one").env("OVH_SIMULATOR_PORT").default(DEFAULT_SIMULATOR_PORT).argParser(nonNegativeInteger("--port", 65535)))
     .addOption(new Option("--host <address>", "interface to listen on").env("OVH_SIMULATOR_HOST").default("127.0.0.1"))
     .option("--tls", "serve HTTPS with a certificate from a CA generated at start (also OVH_SIMULATOR_TLS=1)")
     .addOption(new Option("--ca-out <file>", "with --tls, write the CA certificate (PEM) there, for NODE_EXTRA_CA_CERTS").env("OVH_SIMULATOR_CA_OUT"));
-  for (const c of CREDENTIAL_FLAGS) command.addOption(new Option(c.flag, `accepted ${c.label} (default: a fixed simulator value)`).env(c.env));
+  // Not commander defaults: whether a credential was given decides whether it is echoed back.
+  for (const c of CREDENTIAL_FLAGS) command.addOption(new Option(c.flag, `accepted ${c.label}; a fixed simulator value unless given`).env(c.env));
   command
     .addOption(new Option("--state <file>", "JSON file holding the account, shared with other simulator processes").env("OVH_SIMULATOR_STATE"))
     .addOption(new Option("--seed <demo|empty|file>", "account to start with when there is no state file").env("OVH_SIMULATOR_SEED").default("demo"))
@@ -119,13 +123,14 @@ export function registerSimulatorCommand(program: Command): Command {
       new Option("--task-duration <ms>", "how long a licence task takes").env("OVH_SIMULATOR_TASK_DURATION").default(3000).argParser(nonNegativeInteger("--task-duration")),
     )
     .addOption(
-      new Option("--order-duration <ms>", "how long a paid order takes to deliver (default: 3 × task duration)")
+      new Option("--order-duration <ms>", "how long a paid order takes to deliver; 3 × the task duration unless given")
         .env("OVH_SIMULATOR_ORDER_DURATION")
         .argParser(nonNegativeInteger("--order-duration")),
     )
     .addOption(
-      new Option("--decrease-window <hours>", "Microsoft's seat-decrease window after a seat increase (default 168)")
+      new Option("--decrease-window <hours>", "Microsoft's seat-decrease window after a seat increase")
         .env("OVH_SIMULATOR_DECREASE_WINDOW")
+        .default(DEFAULT_SEAT_DECREASE_WINDOW_HOURS)
         .argParser(nonNegativeInteger("--decrease-window")),
     )
     // What OVH does not publish: one flag per variant (simulator/README.md describes each).
@@ -145,13 +150,15 @@ export function registerSimulatorCommand(program: Command): Command {
         .choices(["vanish", "linger"]),
     )
     .addOption(
-      new Option("--deleted-subscription-status <status>", `status of a lingering deleted subscription (default ${DEFAULT_VARIANTS.deletedSubscriptionStatus})`)
+      new Option("--deleted-subscription-status <status>", "status of a lingering deleted subscription")
         .env("OVH_SIMULATOR_DELETED_SUBSCRIPTION_STATUS")
+        .default(DEFAULT_VARIANTS.deletedSubscriptionStatus)
         .argParser(nonEmpty("--deleted-subscription-status")),
     )
     .addOption(
-      new Option("--deleted-subscription-linger <ms>", `how long a deleted subscription lingers (default ${DEFAULT_VARIANTS.deletedSubscriptionLingerMs})`)
+      new Option("--deleted-subscription-linger <ms>", "how long a deleted subscription lingers")
         .env("OVH_SIMULATOR_DELETED_SUBSCRIPTION_LINGER")
+        .default(DEFAULT_VARIANTS.deletedSubscriptionLingerMs)
         .argParser(nonNegativeInteger("--deleted-subscription-linger")),
     )
     .addOption(
@@ -166,9 +173,10 @@ export function registerSimulatorCommand(program: Command): Command {
         .choices(["none", "required"]),
     )
     .addOption(
-      new Option("--list-mode <mode>", "how list mode (X-Pagination-Mode: CachedObjectList-Pages) is served: honoured (default), ignored, noFilter or noPaging")
+      new Option("--list-mode <mode>", "how list mode (X-Pagination-Mode: CachedObjectList-Pages) is served")
         .env("OVH_SIMULATOR_LIST_MODE")
-        .choices(LIST_MODES),
+        .choices(LIST_MODES)
+        .default(DEFAULT_VARIANTS.listMode),
     )
     .option("--log-requests", "print one line per API request")
     .action(async (options: SimulatorCommandOptions) => {
@@ -204,6 +212,15 @@ function chosenVariants(settings: VariantSettings): string[] {
   return VARIANT_NAMES.filter((name) => settings[name] !== DEFAULT_VARIANTS[name]).map((name) => `${name}=${settings[name]}`);
 }
 
+/** A port another process holds is the person's to change, like any bad flag: a usage error naming --port. */
+function portInUse(error: unknown, options: Pick<SimulatorCommandOptions, "port" | "host">): InvalidArgumentError | undefined {
+  if ((error as NodeJS.ErrnoException | undefined)?.code !== "EADDRINUSE") return undefined;
+  return new InvalidArgumentError(
+    `--port ${options.port} is already in use on ${options.host}: another simulator may already be running there. ` +
+      "Stop it, or choose another port with --port (--port 0 picks a free one).",
+  );
+}
+
 async function runSimulator(options: SimulatorCommandOptions, variants: Partial<VariantSettings>): Promise<void> {
   const tls = options.tls === true || isTruthy(process.env.OVH_SIMULATOR_TLS);
   if (options.caOut && !tls) throw new InvalidArgumentError("--ca-out needs --tls: the CA file only exists for HTTPS.");
@@ -223,6 +240,8 @@ async function runSimulator(options: SimulatorCommandOptions, variants: Partial<
     seatDecreaseWindowHours: options.decreaseWindow,
     ...variants,
     onRequest: options.logRequests ? (entry) => console.log(formatLogLine(entry)) : undefined,
+  }).catch((error: unknown) => {
+    throw portInUse(error, options) ?? error;
   });
 
   const groups = simulator.admin.licenceGroups();

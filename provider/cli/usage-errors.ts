@@ -1,4 +1,4 @@
-import type { CommanderError, OutputConfiguration } from "commander";
+import type { Command, CommanderError, OutputConfiguration } from "commander";
 import { ExitCode, type FailureJson } from "./commands/command-support";
 import { renderJson } from "./commands/output";
 
@@ -10,8 +10,26 @@ export function asksForJson(args: readonly string[]): boolean {
 
 /** The usage error commander found, as `--json` prints it: the same error object as every other failure. */
 export function usageErrorJson(commanderMessage: string, help: string): FailureJson {
-  const message = commanderMessage.replace(/^error: /, "").trim();
+  // On one line, as every other failure's message: commander puts a suggestion ("(Did you mean groups?)") on a line of its own.
+  const message = commanderMessage.replace(/^error: /, "").trim().replace(/\s*\n\s*/g, " ");
   return { error: { kind: "usage", message, ...(help.trim() === "" ? {} : { advice: help.trim().replace(/^\((.*)\)$/, "$1") }) } };
+}
+
+/** The usage hint of the program itself, for an unknown command or a program-level option it does not know. */
+export const PROGRAM_USAGE_HINT = "(run `ovh-office365 --help` for usage)";
+
+/**
+ * For an option the program does not know but a command after it does (`--json groups`), the hint that moves it after
+ * the command, with the command line rewritten; undefined otherwise. `args` are the program's, the unknown option first.
+ */
+export function misplacedOptionHint(args: readonly string[], commands: readonly Command[]): string | undefined {
+  const [flag] = args;
+  const at = args.findIndex((arg) => commands.some((command) => command.name() === arg));
+  if (flag === undefined || at === -1) return undefined;
+  const command = commands.find((candidate) => candidate.name() === args[at]) as Command;
+  if (!command.options.some((option) => option.long === flag || option.short === flag)) return undefined;
+  const rewritten = ["ovh-office365", args[at], ...args.slice(0, at), ...args.slice(at + 1)].join(" ");
+  return `(${flag} is an option of \`${args[at]}\`: put it after the command, e.g. \`${rewritten}\`)`;
 }
 
 export interface UsageErrorHandling {

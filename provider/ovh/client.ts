@@ -36,7 +36,7 @@ export class OvhClient implements OvhRequester {
     const env = options.env ?? process.env;
     const config = resolveCredentials(options, env);
     const limits = resolveClientLimits(options, env);
-    this.#behaviour = { limits, onRequest: options.onRequest, sleep: options.sleep ?? defaultSleep, now: options.now ?? Date.now };
+    this.#behaviour = { limits, onRequest: options.onRequest, onRetry: options.onRetry, sleep: options.sleep ?? defaultSleep, now: options.now ?? Date.now };
     this.endpoint = config.endpoint;
     this.#session =
       sharing === "shared"
@@ -46,6 +46,11 @@ export class OvhClient implements OvhRequester {
 
   get authKind(): OvhAuthKind {
     return this.#session.authKind;
+  }
+
+  /** How long one attempt waits for an answer, in ms (OVH_REQUEST_TIMEOUT_MS, or the option). */
+  get requestTimeoutMs(): number {
+    return this.#behaviour.limits.requestTimeoutMs;
   }
 
   /** Names this client's API endpoint: what is learnt about it (list mode) is shared by its clients in the process. */

@@ -86,12 +86,23 @@ export class OvhConfigError extends Error {
   }
 }
 
+/** How many times a request that got no answer was sent, and over how long. */
+export interface NetworkAttempts {
+  /** Sends of the request, retries included. */
+  attempts: number;
+  /** From the request being made to it failing for good, throttle and backoff waits included. */
+  elapsedMs: number;
+}
+
 /** The request never got an HTTP answer (reset, timeout, DNS). For POST/PUT/DELETE the outcome is unknown. */
 export class OvhNetworkError extends Error {
   readonly method: HttpMethod;
   readonly path: string;
   readonly code?: string;
-  constructor(method: HttpMethod, path: string, code: string | undefined, cause: string) {
+  /** Undefined when the failure came before any send (e.g. from the adapter itself). */
+  readonly attempts?: number;
+  readonly elapsedMs?: number;
+  constructor(method: HttpMethod, path: string, code: string | undefined, cause: string, tries?: NetworkAttempts) {
     super(
       `OVH API ${method} ${path}: no answer (${code ?? cause}).` +
         (method === "GET" ? " Retries were exhausted; check the network or OVH status." : " The change may or may not have been applied: re-run to reconcile."),
@@ -100,5 +111,7 @@ export class OvhNetworkError extends Error {
     this.method = method;
     this.path = path;
     this.code = code;
+    this.attempts = tries?.attempts;
+    this.elapsedMs = tries?.elapsedMs;
   }
 }

@@ -1,8 +1,9 @@
+import { performance } from "node:perf_hooks";
 import type { AxiosRequestConfig, AxiosResponse } from "axios";
 import { packageVersion } from "../version";
 import type { OvhApiError } from "./errors";
 import { toApiError, type ApiFailure } from "./failures";
-import type { ClientLimits, OvhRequestEvent } from "./options";
+import type { ClientLimits, OvhRequestEvent, OvhRetryEvent } from "./options";
 import type { RetryMode } from "./retry";
 import type { HttpMethod } from "./types";
 
@@ -18,6 +19,7 @@ declare module "axios" {
 export interface ClientBehaviour {
   limits: ClientLimits;
   onRequest?: (event: OvhRequestEvent) => void;
+  onRetry?: (event: OvhRetryEvent) => void;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
 }
@@ -28,11 +30,18 @@ export interface ClientBehaviour {
  */
 export type ExchangeAuth = "api" | "none" | "oauth2-token";
 
+/** What one attempt looked like, as `onRequest` is told (the request line and attempt number added). */
+type AttemptOutcome = Omit<OvhRequestEvent, "method" | "path" | "attempt">;
+
 /** One logical request across all its attempts. Travels with the axios config (by reference) through retries. */
 export class Exchange {
   attempt = 0;
   retriesDone = 0;
   nextRetryDelayMs = 0;
+  /** When the request was made, before any throttle wait: how long the person waited, in errors. */
+  readonly startedAt = performance.now();
+  /** The last attempt that failed, for `onRetry`. */
+  lastFailure: AttemptOutcome | undefined;
   /** Time-offset generation used to sign the last attempt. */
   signedWithTimeGeneration = -1;
   bearerToken: string | undefined;
@@ -67,12 +76,32 @@ export class Exchange {
     };
   }
 
-  report(event: Omit<OvhRequestEvent, "method" | "path" | "attempt">): void {
+  report(event: AttemptOutcome): void {
     if (!this.behaviour.onRequest) return;
     try {
       this.behaviour.onRequest({ method: this.method, path: this.path, attempt: this.attempt, ...event });
     } catch {
       // A faulty progress hook must not turn a successful call into a failure.
+    }
+  }
+
+  /** Tells `onRetry` that the last attempt failed and is sent again after `delayMs`; call once the retry is counted. */
+  reportRetry(delayMs: number): void {
+    if (!this.behaviour.onRetry || !this.lastFailure) return;
+    const { maxRetries, requestTimeoutMs } = this.behaviour.limits;
+    try {
+      this.behaviour.onRetry({
+        method: this.method,
+        path: this.path,
+        attempt: this.attempt,
+        ...this.lastFailure,
+        nextAttempt: this.retriesDone + 1,
+        maxAttempts: maxRetries + 1,
+        delayMs,
+        requestTimeoutMs,
+      });
+    } catch {
+      // As for onRequest: a faulty hook must not change the request's outcome.
     }
   }
 }

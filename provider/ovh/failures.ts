@@ -1,4 +1,4 @@
-import { OvhApiError, OvhNetworkError, type OvhErrorBody } from "./errors";
+import { OvhApiError, OvhNetworkError, type NetworkAttempts, type OvhErrorBody } from "./errors";
 import type { HttpMethod } from "./types";
 
 /** The TLS handshake failed because the server's certificate was not trusted: never retried, never bypassed. */
@@ -16,7 +16,15 @@ export class OvhTlsError extends OvhNetworkError {
 }
 
 export function isTlsCertificateError(code: string | undefined): code is string {
-  return code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|^ERR_TLS_|^ERR_SSL_/.test(code);
+  return code !== undefined && !isNotTlsAnswer(code) && /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|^ERR_TLS_|^ERR_SSL_/.test(code);
+}
+
+/**
+ * The TLS handshake read something that is not TLS, typically a plain HTTP answer to an https:// URL: OpenSSL's
+ * "wrong version number" (Node's EPROTO, or ERR_SSL_WRONG_VERSION_NUMBER) or "packet length too long".
+ */
+export function isNotTlsAnswer(code: string | undefined): boolean {
+  return code === "EPROTO" || code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "ERR_SSL_PACKET_LENGTH_TOO_LONG";
 }
 
 const MAX_TEXT_IN_MESSAGE = 300;
@@ -83,7 +91,7 @@ export function toApiError(failure: ApiFailure): OvhApiError {
   });
 }
 
-export function toNetworkError(method: HttpMethod, path: string, code: string | undefined, description: string, host: string): OvhNetworkError {
+export function toNetworkError(method: HttpMethod, path: string, code: string | undefined, description: string, host: string, tries?: NetworkAttempts): OvhNetworkError {
   if (isTlsCertificateError(code)) return new OvhTlsError(method, path, code, host);
-  return new OvhNetworkError(method, path, code, description);
+  return new OvhNetworkError(method, path, code, description, tries);
 }

@@ -1,5 +1,5 @@
 export { OvhClient, createOvhClient, getSharedOvhClient, USER_AGENT } from "./client";
-export type { OvhClientOptions, OvhRequestEvent } from "./options";
+export type { OvhClientOptions, OvhRequestEvent, OvhRetryEvent } from "./options";
 export {
   resolveCredentials,
   ApplicationKeyCredentials,
@@ -13,7 +13,7 @@ export {
 } from "./credentials";
 export { resolveEndpoint, isLoopbackHost, OVH_ENDPOINTS, DEFAULT_OVH_ENDPOINT, type OvhEndpointName, type ResolvedEndpoint } from "./endpoints";
 export { computeSignature, type SignatureInput } from "./signature";
-export { OvhTlsError } from "./failures";
+export { OvhTlsError, isNotTlsAnswer } from "./failures";
 export { OvhApiError, OvhConfigError, OvhNetworkError, type OvhErrorBody } from "./errors";
 export type { HttpMethod, OvhRequest, OvhRequester, OvhResponse, QueryValue } from "./types";
 export {

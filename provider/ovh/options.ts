@@ -18,6 +18,18 @@ export interface OvhRequestEvent {
   networkErrorCode?: string;
 }
 
+/** A failed attempt the client is about to send again, reported to `onRetry` before the backoff wait. */
+export interface OvhRetryEvent extends OvhRequestEvent {
+  /** The attempt about to be sent: 2 for the first retry. */
+  nextAttempt: number;
+  /** The most attempts this request gets: the first one plus the client's retries. */
+  maxAttempts: number;
+  /** The wait before the next attempt, in ms. */
+  delayMs: number;
+  /** How long one attempt waits for an answer, in ms: what an ETIMEDOUT waited. */
+  requestTimeoutMs: number;
+}
+
 export interface OvhClientOptions extends OvhCredentialOptions {
   /** Where `OVH_*` settings are read from. Default: process.env. */
   env?: OvhEnvironment;
@@ -37,6 +49,8 @@ export interface OvhClientOptions extends OvhCredentialOptions {
   ca?: string | Buffer | Array<string | Buffer>;
   /** Called after every HTTP exchange, e.g. to log progress or count calls. Exceptions it throws are ignored. */
   onRequest?: (event: OvhRequestEvent) => void;
+  /** Called when a failed attempt is about to be retried, e.g. to tell a waiting person. Exceptions it throws are ignored. */
+  onRetry?: (event: OvhRetryEvent) => void;
   /** Waits between retries. Default: a timer. Tests inject their own to observe delays. */
   sleep?: (ms: number) => Promise<void>;
   /** Wall clock in ms, for the signature timestamp and token expiry. Default Date.now. */

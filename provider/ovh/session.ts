@@ -97,6 +97,7 @@ export class OvhSession {
         const exchange = config.ovhExchange as Exchange;
         // Counted on the exchange, so a resend after re-signing does not start a fresh retry budget.
         exchange.retriesDone += 1;
+        exchange.reportRetry(exchange.nextRetryDelayMs);
         await exchange.behaviour.sleep(exchange.nextRetryDelayMs);
       },
     };
@@ -120,12 +121,13 @@ export class OvhSession {
       return response;
     } catch (error) {
       const response = (error as AxiosError).response;
-      exchange.report({
+      exchange.lastFailure = {
         status: response?.status,
         durationMs: performance.now() - started,
         queryId: response ? queryIdOf(response) : undefined,
         networkErrorCode: response ? undefined : (error as AxiosError).code,
-      });
+      };
+      exchange.report(exchange.lastFailure);
       throw error;
     }
   }
@@ -152,7 +154,10 @@ export class OvhSession {
         secrets,
       });
     }
-    return toNetworkError(exchange.method, exchange.path, error.code, scrubSecrets(error.message, this.#secrets), host);
+    return toNetworkError(exchange.method, exchange.path, error.code, scrubSecrets(error.message, this.#secrets), host, {
+      attempts: exchange.attempt,
+      elapsedMs: performance.now() - exchange.startedAt,
+    });
   }
 }
 

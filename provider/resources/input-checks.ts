@@ -75,7 +75,7 @@ export function unknownKeyFailures(inputs: Record<string, unknown>, known: reado
     .map((key) => {
       const alias = context.aliases?.[key];
       const suggestion = closestName(key, known);
-      const hint = alias ? `: use "${alias}" instead` : suggestion ? `: did you mean "${suggestion}"?` : ".";
+      const hint = alias ? `: use "${alias}" instead.` : suggestion ? `: did you mean "${suggestion}"?` : ".";
       return { property: key, reason: `is not an input of ${owner}${hint} Known inputs: ${known.join(", ")}.` };
     });
 }

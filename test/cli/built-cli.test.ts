@@ -126,6 +126,7 @@ describe("an endpoint that does not answer", () => {
     expect(fromEnv.stderr.split("\n")).toEqual([
       `ovh-office365: Could not reach OVH at ${closedEndpoint} (from OVH_ENDPOINT).`,
       "  GET /saas/csp2 got no answer (ECONNREFUSED).",
+      expect.stringMatching(/^  Tried 5 times over [\d.]+ (ms|s)\.$/),
       "  Check the endpoint and the network, then run the command again.",
       "",
     ]);

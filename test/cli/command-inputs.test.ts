@@ -1,3 +1,4 @@
+import * as net from "node:net";
 import { ExitCode, connect, describeFailure } from "../../provider/cli/commands/command-support";
 import { runGroups, type GroupsReport } from "../../provider/cli/commands/groups";
 import { runLicences } from "../../provider/cli/commands/licences";
@@ -42,10 +43,20 @@ describe("bad input", () => {
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain(`Licence group "${serviceName}" does not exist`);
     expect(result.stderr).toContain("ovh-office365 groups");
+    expect(result.stderr).toContain("service names are case-sensitive");
     const answered404 = fixture.simulator.requestLog.entries().slice(before).find((entry) => entry.status === 404);
     expect(answered404).toBeDefined();
     expect(result.stderr).toContain(answered404!.queryId);
     expect(fixture.simulator.requestLog.entries().slice(before).every((entry) => entry.method === "GET")).toBe(true);
+  });
+
+  it("asks OVH about a service name in capitals, then says names are case-sensitive and offers it in lower case", async () => {
+    const existing = groupWithSubscriptions(1);
+    const typed = existing.toUpperCase();
+    const result = await run((writer) => runStatus(fixture.requester, writer, typed, {}));
+    expect(result.exitCode).toBe(ExitCode.ovhError);
+    expect(result.stderr).toContain(`Licence group "${typed}" does not exist`);
+    expect(result.stderr).toContain(`service names are case-sensitive (try "${existing}")`);
   });
 
   it("reports failures as JSON on stderr with --json", async () => {
@@ -118,12 +129,53 @@ describe("configuration", () => {
     expect(result.stderr).not.toContain(`${fixture.credentials.applicationSecret}x`);
   });
 
+  it("suggests http:// when an https:// endpoint answers in plain HTTP, and sends it once", async () => {
+    const env = { ...simulatorEnvironment(fixture.simulator), OVH_ENDPOINT: fixture.simulator.endpoint.replace(/^http:/, "https:") };
+    const result = await run((writer) => runGroups(connect({ env, progress: writer }), writer));
+    expect(result.exitCode).toBe(ExitCode.ovhError);
+    expect(result.stderr).toContain("got no answer (EPROTO)");
+    expect(result.stderr).toContain("the server may speak plain HTTP (e.g. a simulator started without --tls). Try the same URL with http://");
+    expect(result.progress).toEqual([]);
+  });
+
   it("maps a request that got no answer to exit code 1 and keeps its advice", () => {
     const failure = describeFailure(new OvhNetworkError("GET", "/saas/csp2", "ECONNRESET", "socket hang up"));
     expect(failure.exitCode).toBe(ExitCode.ovhError);
     expect(failure.message).toContain("check the network");
     expect(failure.json.error.kind).toBe("network");
   });
+});
+
+describe("an endpoint that accepts connections and never answers", () => {
+  let silent: net.Server;
+  let endpoint: string;
+  const sockets = new Set<net.Socket>();
+
+  beforeAll(async () => {
+    silent = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    endpoint = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/1.0`;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+
+  it("tells each retry on the progress stream, keeps stdout clean, and ends with the attempts, the time and OVH_REQUEST_TIMEOUT_MS", async () => {
+    const env = { OVH_ENDPOINT: endpoint, OVH_ACCESS_TOKEN: "token", OVH_REQUEST_TIMEOUT_MS: "100" };
+    const result = await run((writer) => runGroups(connect({ env, progress: writer }), writer));
+    expect(result.exitCode).toBe(ExitCode.ovhError);
+    expect(result.stdout).toBe("");
+    expect(result.progress).toEqual([2, 3, 4, 5].map((attempt) => `No answer from ${endpoint} after 100 ms; trying again (attempt ${attempt} of 5)…`));
+    const lines = result.stderr.split("\n");
+    expect(lines[0]).toBe(`ovh-office365: Could not reach OVH at ${endpoint} (from OVH_ENDPOINT).`);
+    expect(lines[1]).toBe("  GET /saas/csp2 got no answer (ETIMEDOUT).");
+    expect(lines[2]).toMatch(/^  Tried 5 times over [\d.]+ (ms|s), each attempt waiting 100 ms for an answer\.$/);
+    expect(lines[3]).toBe("  OVH_REQUEST_TIMEOUT_MS sets how long each attempt waits, in milliseconds.");
+  }, 30_000);
 });
 
 describe("secrets", () => {

@@ -1,4 +1,4 @@
-import { CliConfigError, EndpointUnreachableError, describeFailure, renderFailure } from "../../provider/cli/commands/command-support";
+import { CliConfigError, EndpointUnreachableError, UnknownLicenceGroupError, describeFailure, renderFailure } from "../../provider/cli/commands/command-support";
 import {
   MISSING_CREDENTIALS_MESSAGE,
   adviceFor,
@@ -6,10 +6,12 @@ import {
   attemptedUrl,
   endpointSource,
   forCliEndpoint,
+  formatDuration,
   hasCredentialVariable,
   ovhAnswerSentence,
+  retryProgressLine,
 } from "../../provider/cli/commands/failure-text";
-import { OvhApiError, OvhConfigError, OvhNetworkError, OvhTlsError, resolveEndpoint } from "../../provider/ovh";
+import { OvhApiError, OvhConfigError, OvhNetworkError, OvhTlsError, resolveEndpoint, type OvhRetryEvent } from "../../provider/ovh";
 
 function apiError(status: number, body: { errorCode?: string; class?: string; message?: string }, queryId?: string): OvhApiError {
   return new OvhApiError({ status, method: "GET", path: "/saas/csp2", body, queryId });
@@ -115,6 +117,70 @@ describe("requests that got no answer", () => {
     expect(failure.json.error).toMatchObject({ kind: "network", endpoint: "https://eu.api.ovh.com/1.0" });
   });
 
+  it("say how many attempts over how long, and for a timeout how long each waited and the variable that sets it", () => {
+    const timedOut = new OvhNetworkError("GET", "/auth/time", "ETIMEDOUT", "timeout of 2000ms exceeded", { attempts: 5, elapsedMs: 17_240 });
+    const failure = describeFailure(new EndpointUnreachableError("http://127.0.0.1:8499/1.0", "from --endpoint", timedOut, 2000));
+    expect(failure.sentences).toEqual([
+      "Could not reach OVH at http://127.0.0.1:8499/1.0 (from --endpoint).",
+      "GET /auth/time got no answer (ETIMEDOUT).",
+      "Tried 5 times over 17 s, each attempt waiting 2 s for an answer.",
+      "OVH_REQUEST_TIMEOUT_MS sets how long each attempt waits, in milliseconds.",
+      "Check the endpoint and the network, then run the command again.",
+    ]);
+    expect(failure.exitCode).toBe(1);
+
+    const refused = new OvhNetworkError("GET", "/saas/csp2", "ECONNREFUSED", "connect refused", { attempts: 5, elapsedMs: 3_400 });
+    const refusedFailure = describeFailure(new EndpointUnreachableError("http://127.0.0.1:9/1.0", "from OVH_ENDPOINT", refused, 30_000));
+    expect(refusedFailure.sentences[2]).toBe("Tried 5 times over 3.4 s.");
+    expect(refusedFailure.message).not.toContain("OVH_REQUEST_TIMEOUT_MS");
+  });
+
+  it("suggest http:// when an https:// URL got a handshake that is not TLS, and https:// when an http:// one was reset", () => {
+    const plainHttp = describeFailure(
+      new EndpointUnreachableError("https://127.0.0.1:8480/1.0", "from OVH_ENDPOINT", new OvhNetworkError("GET", "/auth/time", "EPROTO", "wrong version number", { attempts: 1, elapsedMs: 5 })),
+    );
+    expect(plainHttp.sentences).toContain(
+      "The TLS handshake failed: the server may speak plain HTTP (e.g. a simulator started without --tls). Try the same URL with http://, which the CLI allows for 127.0.0.1, ::1 and localhost only.",
+    );
+    expect(plainHttp.message).not.toContain("Tried");
+
+    const tlsServer = describeFailure(
+      new EndpointUnreachableError("http://127.0.0.1:8480/1.0", "from OVH_ENDPOINT", new OvhNetworkError("GET", "/auth/time", "ECONNRESET", "socket hang up", { attempts: 5, elapsedMs: 4000 })),
+    );
+    expect(tlsServer.message).toContain("If the server speaks HTTPS (e.g. a simulator started with --tls), use https://");
+    expect(tlsServer.message).toContain("NODE_EXTRA_CA_CERTS");
+  });
+
+  it("while retrying, print what failed and which attempt comes next", () => {
+    const event = (failure: Partial<OvhRetryEvent>): OvhRetryEvent => ({
+      method: "GET",
+      path: "/auth/time",
+      attempt: 1,
+      durationMs: 30_000,
+      nextAttempt: 2,
+      maxAttempts: 5,
+      delayMs: 250,
+      requestTimeoutMs: 30_000,
+      ...failure,
+    });
+    const url = "http://127.0.0.1:8499/1.0";
+    expect(retryProgressLine(event({ networkErrorCode: "ETIMEDOUT" }), url)).toBe("No answer from http://127.0.0.1:8499/1.0 after 30 s; trying again (attempt 2 of 5)…");
+    expect(retryProgressLine(event({ networkErrorCode: "ECONNRESET", nextAttempt: 3 }), url)).toBe(
+      "GET /auth/time to http://127.0.0.1:8499/1.0 got no answer (ECONNRESET); trying again (attempt 3 of 5)…",
+    );
+    expect(retryProgressLine(event({ status: 503 }), url)).toBe("OVH answered 503 to GET /auth/time; trying again (attempt 2 of 5)…");
+  });
+
+  it.each([
+    [250, "250 ms"],
+    [2000, "2 s"],
+    [2500, "2.5 s"],
+    [17_240, "17 s"],
+    [156_400, "2 min 36 s"],
+  ])("formatDuration(%i) => %j", (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+
   it("keep the explanation of a refused TLS certificate", () => {
     const tls = new OvhTlsError("GET", "/saas/csp2", "SELF_SIGNED_CERT_IN_CHAIN", "127.0.0.1:8443");
     const failure = describeFailure(new EndpointUnreachableError("https://127.0.0.1:8443/1.0", "from --endpoint", tls));
@@ -127,6 +193,24 @@ describe("requests that got no answer", () => {
     expect(endpointSource(undefined, { OVH_ENDPOINT: "ovh-ca" })).toBe("OVH_ENDPOINT");
     expect(endpointSource(undefined, { OVH_ENDPOINT: "" })).toBe("default");
     expect(endpointSource(undefined, {})).toBe("default");
+  });
+});
+
+describe("an unknown licence group", () => {
+  const notFound = (serviceName: string) =>
+    new OvhApiError({ status: 404, method: "GET", path: `/saas/csp2/${serviceName}`, body: { class: "Client::NotFound", message: "The requested object does not exist" } });
+
+  it("says service names are case-sensitive, offers the name in lower case when it has capitals, and exits 1", () => {
+    const upper = describeFailure(new UnknownLicenceGroupError("CSP2-5C7E2D10", notFound("CSP2-5C7E2D10")));
+    expect(upper.exitCode).toBe(1);
+    expect(upper.json.error.kind).toBe("unknownLicenceGroup");
+    expect(upper.json.error.advice).toBe(
+      "List the account's groups with `ovh-office365 groups` and give the service name exactly as shown: service names are case-sensitive " +
+        '(try "csp2-5c7e2d10"). Check OVH_ENDPOINT (or --endpoint) too: a group lives in one region.',
+    );
+    const lower = describeFailure(new UnknownLicenceGroupError("nope", notFound("nope")));
+    expect(lower.json.error.advice).toContain("service names are case-sensitive.");
+    expect(lower.json.error.advice).not.toContain("try");
   });
 });
 

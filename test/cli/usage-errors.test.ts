@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
 import { CommanderError } from "commander";
 import { asksForJson, usageErrorHandling, usageErrorJson } from "../../provider/cli/usage-errors";
@@ -139,6 +140,29 @@ describe("the built CLI", () => {
       expect(result.stderr).toContain(message);
     });
 
+    it("refuses a port already in use with exit 2, naming --port and --port 0", async () => {
+      const holder = net.createServer();
+      await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+      const port = (holder.address() as net.AddressInfo).port;
+      try {
+        const result = await runCli(["simulator", "--port", String(port)]);
+        expect({ exitCode: result.exitCode, stdout: result.stdout }).toEqual({ exitCode: 2, stdout: "" });
+        expect(result.stderr.split("\n")[0]).toBe(
+          `error: --port ${port} is already in use on 127.0.0.1: another simulator may already be running there. ` +
+            "Stop it, or choose another port with --port (--port 0 picks a free one).",
+        );
+      } finally {
+        await new Promise<void>((resolve) => holder.close(() => resolve()));
+      }
+    });
+
+    it("--help writes every default the same way, with commander's (default: …, env: …)", async () => {
+      const help = (await runCli(["simulator", "--help"])).stdout;
+      expect(help).toContain("(default: 168, env: OVH_SIMULATOR_DECREASE_WINDOW)");
+      expect(help).toContain('default: "honoured", env: OVH_SIMULATOR_LIST_MODE)');
+      expect(help).not.toMatch(/\(default [^:]|\(default\)|\) \(env:/);
+    });
+
     it("reports its usage errors as JSON when --json is on the command line", async () => {
       const result = await runCli(["simulator", "--port", "0", "--seed", missingSeed(), "--json"]);
       expect(result.exitCode).toBe(2);
@@ -147,13 +171,54 @@ describe("the built CLI", () => {
   });
 
   it.each([
-    [["demo", "--task-duration", "soon"], "--task-duration"],
+    [["demo", "--task-duration", "soon"], 'is invalid. --task-duration must be a whole number of milliseconds from 0 to 600000, got "soon".'],
     [["demo", "--bogus"], "unknown option '--bogus'"],
-  ])("demo %j: exit 2 before anything starts", async (args, message) => {
+  ])("demo %j: exit 2 before anything starts, with the usage hint", async (args, message) => {
     const result = await runCli(args);
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/^error: /);
     expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain("(run `ovh-office365 demo --help` for usage)");
+  });
+
+  describe("the program itself", () => {
+    it.each([
+      [["frobnicate"], ["error: unknown command 'frobnicate'", "(run `ovh-office365 --help` for usage)"]],
+      [["group"], ["error: unknown command 'group'", "(Did you mean groups?)", "(run `ovh-office365 --help` for usage)"]],
+      [["--bogus", "groups"], ["error: unknown option '--bogus'", "(run `ovh-office365 --help` for usage)"]],
+      [
+        ["--endpoint", "ovh-ca", "status", "csp2-1"],
+        ["error: unknown option '--endpoint'", "(--endpoint is an option of `status`: put it after the command, e.g. `ovh-office365 status --endpoint ovh-ca csp2-1`)"],
+      ],
+    ])("ovh-office365 %j: an error in lower case, then what to run, exit 2", async (args, lines) => {
+      const result = await runCli(args);
+      expect({ exitCode: result.exitCode, stdout: result.stdout }).toEqual({ exitCode: 2, stdout: "" });
+      expect(result.stderr.split("\n")).toEqual([...lines, ""]);
+    });
+
+    it("with --json before the command, says to put it after the command, as a JSON error", async () => {
+      const result = await runCli(["--json", "groups"]);
+      expect(result.exitCode).toBe(2);
+      expect(parsedError(result.stderr)).toEqual({
+        kind: "usage",
+        message: "unknown option '--json'",
+        advice: "--json is an option of `groups`: put it after the command, e.g. `ovh-office365 groups --json`",
+      });
+    });
+
+    it("keeps a JSON usage message on one line, the suggestion included", async () => {
+      const result = await runCli(["group", "--json"]);
+      expect(parsedError(result.stderr)).toEqual({ kind: "usage", message: "unknown command 'group' (Did you mean groups?)", advice: "run `ovh-office365 --help` for usage" });
+    });
+
+    it("--help gives every command a summary that starts with a capital letter", async () => {
+      const result = await runCli(["--help"]);
+      const commandLines = result.stderr + result.stdout;
+      const summaries = [...commandLines.matchAll(/^ {2}(simulator|groups|status|licences|tasks|demo)\b[^\n]*?\s{2,}(\S)/gm)];
+      expect(summaries.map(([, name]) => name)).toEqual(["simulator", "groups", "status", "licences", "tasks", "demo"]);
+      for (const [line, , first] of summaries) expect({ line, first }).toEqual({ line, first: first.toUpperCase() });
+    });
   });
 
   it("demo --pulumi without the Pulumi CLI on PATH: exit 2, saying what to install", async () => {

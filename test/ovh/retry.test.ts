@@ -1,6 +1,6 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createOvhClient, OvhApiError, OvhNetworkError, type OvhClientOptions, type OvhRequestEvent } from "../../provider/ovh";
+import { createOvhClient, OvhApiError, OvhNetworkError, type OvhClientOptions, type OvhRequestEvent, type OvhRetryEvent } from "../../provider/ovh";
 import { decideRetry, parseRetryAfter, type RetrySettings } from "../../provider/ovh/retry";
 import { recordingSleep, sendJson, startTestServer, type Handler, type TestServer } from "./test-server";
 
@@ -98,6 +98,36 @@ describe("retries", () => {
     const getError = await client.request({ method: "GET", path: "/me" }).catch((e: unknown) => e);
     expect((getError as OvhNetworkError).code).toBe("ETIMEDOUT");
     expect(server.requests.filter((r) => r.method === "GET")).toHaveLength(2);
+  });
+
+  it("tells onRetry of each failed attempt it sends again, before the wait, and counts the attempts in the final error", async () => {
+    const retries: OvhRetryEvent[] = [];
+    const { client, delays } = await setup(() => undefined, {
+      requestTimeoutMs: 100,
+      maxRetries: 2,
+      onRetry: (event) => {
+        retries.push(event);
+        throw new Error("a faulty hook changes nothing");
+      },
+    });
+    const error = (await client.request({ method: "GET", path: "/me" }).catch((e: unknown) => e)) as OvhNetworkError;
+    expect(error).toBeInstanceOf(OvhNetworkError);
+    expect(retries.map(({ attempt, nextAttempt, maxAttempts, networkErrorCode, requestTimeoutMs }) => ({ attempt, nextAttempt, maxAttempts, networkErrorCode, requestTimeoutMs }))).toEqual([
+      { attempt: 1, nextAttempt: 2, maxAttempts: 3, networkErrorCode: "ETIMEDOUT", requestTimeoutMs: 100 },
+      { attempt: 2, nextAttempt: 3, maxAttempts: 3, networkErrorCode: "ETIMEDOUT", requestTimeoutMs: 100 },
+    ]);
+    expect(retries.map((event) => event.delayMs)).toEqual(delays);
+    expect(retries[0]).toMatchObject({ method: "GET", path: "/me" });
+    expect(error.attempts).toBe(3);
+    expect(error.elapsedMs).toBeGreaterThanOrEqual(300);
+  });
+
+  it("tells onRetry of an HTTP status it retries, and not of a request that succeeds at once", async () => {
+    const retries: OvhRetryEvent[] = [];
+    const { client } = await setup(scripted([error503]), { onRetry: (event) => retries.push(event) });
+    await client.request({ method: "GET", path: "/me" });
+    await client.request({ method: "GET", path: "/me" });
+    expect(retries.map(({ status, nextAttempt, maxAttempts }) => ({ status, nextAttempt, maxAttempts }))).toEqual([{ status: 503, nextAttempt: 2, maxAttempts: 5 }]);
   });
 
   it("resends a POST after 429: OVH did not process it", async () => {

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import * as ts from "typescript";
-import { createOvhClient, OvhNetworkError, OvhTlsError } from "../../provider/ovh";
+import { createOvhClient, isNotTlsAnswer, OvhNetworkError, OvhTlsError } from "../../provider/ovh";
 import { expectedSignature, selfSignedCertificate, sendJson, startTestServer, withAuthTime, type TestServer } from "./test-server";
 
 describe("TLS", () => {
@@ -64,6 +64,20 @@ describe("TLS", () => {
   it("refuses a certificate signed by another CA than the one given", async () => {
     const client = createOvhClient({ endpoint: server.baseUrl, accessToken: "token", env: {}, ca: (await selfSignedCertificate()).cert });
     await expect(client.request({ method: "GET", path: "/me" })).rejects.toBeInstanceOf(OvhTlsError);
+  });
+
+  it("reports an https:// URL answered in plain HTTP as a protocol failure, not as a refused certificate, without retrying", async () => {
+    const plain = await startTestServer((_req, res) => sendJson(res, 200, {}));
+    try {
+      const client = createOvhClient({ endpoint: plain.baseUrl.replace(/^http:/, "https:"), accessToken: "token", env: {}, sleep: async () => undefined });
+      const error = await client.request({ method: "GET", path: "/me" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OvhNetworkError);
+      expect(error).not.toBeInstanceOf(OvhTlsError);
+      expect(isNotTlsAnswer((error as OvhNetworkError).code)).toBe(true);
+      expect((error as OvhNetworkError).attempts).toBe(1);
+    } finally {
+      await plain.close();
+    }
   });
 
   it("refuses a trusted certificate issued for another host name", async () => {

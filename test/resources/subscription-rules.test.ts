@@ -57,6 +57,7 @@ describe("checkSubscriptionInputs", () => {
     [{ ...valid, parentSubscriptionId: 0 }, "parentSubscriptionId", "from 1"],
     [{ ...valid, taskTimeoutMinutes: 0 }, "taskTimeoutMinutes", "from 1"],
     [{ ...valid, seat: 4 }, "seat", "did you mean \"seats\""],
+    [{ ...valid, quantity: 4 }, "quantity", 'use "seats" instead. Known inputs: '],
   ])("rejects %j on %s", (news, property, text) => {
     const failure = failuresOf(news).find((f) => f.property === property);
     expect(failure?.reason).toContain(text);

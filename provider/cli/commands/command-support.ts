@@ -1,6 +1,15 @@
 import type { Command } from "commander";
 import { Csp2InputError } from "../../csp2/errors";
-import { createOvhClient, OvhApiError, OvhConfigError, OvhNetworkError, type OvhClient, type OvhRequest, type OvhRequester } from "../../ovh";
+import {
+  createOvhClient,
+  OvhApiError,
+  OvhConfigError,
+  OvhNetworkError,
+  type OvhClient,
+  type OvhRequest,
+  type OvhRequester,
+  type OvhRetryEvent,
+} from "../../ovh";
 import { serviceNameProblem } from "../../resources/input-checks";
 import { clientOptionsFrom } from "../../resources/provider-config";
 import {
@@ -13,6 +22,7 @@ import {
   hasCredentialVariable,
   ovhAnswerSentence,
   queryIdSentence,
+  retryProgressLine,
   unreachableSentences,
 } from "./failure-text";
 import { renderJson, type CliWriter } from "./output";
@@ -48,13 +58,19 @@ export class UnknownLicenceGroupError extends Error {
   readonly serviceName: string;
   /** OVH's answer, with its query id. */
   readonly ovhError: OvhApiError;
-  readonly advice = "List the account's groups with `ovh-office365 groups`, and check OVH_ENDPOINT: a group lives in one region.";
+  readonly advice: string;
 
   constructor(serviceName: string, ovhError: OvhApiError) {
     super(`Licence group ${JSON.stringify(serviceName)} does not exist in this OVH account, or these credentials cannot see it.`);
     this.name = "UnknownLicenceGroupError";
     this.serviceName = serviceName;
     this.ovhError = ovhError;
+    // OVH compares service names exactly, so a name typed in another case is a different, unknown one.
+    const lowerCase = serviceName.toLowerCase();
+    const tryLowerCase = lowerCase === serviceName ? "" : ` (try ${JSON.stringify(lowerCase)})`;
+    this.advice =
+      "List the account's groups with `ovh-office365 groups` and give the service name exactly as shown: " +
+      `service names are case-sensitive${tryLowerCase}. Check OVH_ENDPOINT (or --endpoint) too: a group lives in one region.`;
   }
 }
 
@@ -62,12 +78,15 @@ export class UnknownLicenceGroupError extends Error {
 export class EndpointUnreachableError extends Error {
   readonly url: string;
   readonly networkError: OvhNetworkError;
+  /** How long each attempt waited for an answer, in ms. */
+  readonly requestTimeoutMs?: number;
 
-  constructor(url: string, source: string, networkError: OvhNetworkError) {
+  constructor(url: string, source: string, networkError: OvhNetworkError, requestTimeoutMs?: number) {
     super(`Could not reach OVH at ${url} (${source}).`);
     this.name = "EndpointUnreachableError";
     this.url = url;
     this.networkError = networkError;
+    this.requestTimeoutMs = requestTimeoutMs;
   }
 }
 
@@ -82,26 +101,34 @@ export interface ConnectionOptions {
   endpoint?: string;
   /** Where OVH_* settings are read from. Default: process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Where a line goes each time a failed request is tried again, so a long wait is never silent. */
+  progress?: Pick<CliWriter, "progress">;
 }
 
 /**
  * An OvhRequester that builds its client on the first request, from the `--endpoint` flag and the same OVH_*
  * variables the Pulumi provider reads. Building it late lets arguments be checked first (and `--help` run without
  * credentials), and turns missing or conflicting credentials into an ordinary command failure (exit code 2). A
- * request that gets no answer fails naming the endpoint it was sent to. It answers headers too, and names its
- * endpoint, so lists are read in OVH's list mode (one call, not one per object) where the endpoint honours it.
+ * request that gets no answer fails naming the endpoint it was sent to, and each retry is told on `progress`. It
+ * answers headers too, and names its endpoint, so lists are read in OVH's list mode (one call, not one per object)
+ * where the endpoint honours it.
  */
 export function connect(options: ConnectionOptions = {}): OvhRequester {
   const env = options.env ?? process.env;
   const source = endpointSource(options.endpoint, env);
   let built: OvhClient | undefined;
-  const client = () => (built ??= buildClient(options.endpoint, env));
+  const onRetry = (event: OvhRetryEvent) => {
+    if (built) options.progress?.progress(retryProgressLine(event, attemptedUrl(built.endpoint, event)));
+  };
+  const client = () => (built ??= buildClient(options.endpoint, env, onRetry));
   const send = async <R>(exchange: (ovh: OvhClient) => Promise<R>): Promise<R> => {
     const ovh = client();
     try {
       return await exchange(ovh);
     } catch (error) {
-      if (error instanceof OvhNetworkError) throw new EndpointUnreachableError(attemptedUrl(ovh.endpoint, error), describeEndpointSource(source), error);
+      if (error instanceof OvhNetworkError) {
+        throw new EndpointUnreachableError(attemptedUrl(ovh.endpoint, error), describeEndpointSource(source), error, ovh.requestTimeoutMs);
+      }
       throw error;
     }
   };
@@ -115,7 +142,7 @@ export function connect(options: ConnectionOptions = {}): OvhRequester {
   };
 }
 
-function buildClient(endpoint: string | undefined, env: NodeJS.ProcessEnv): OvhClient {
+function buildClient(endpoint: string | undefined, env: NodeJS.ProcessEnv, onRetry: (event: OvhRetryEvent) => void): OvhClient {
   if (endpoint !== undefined && endpoint.trim() === "") {
     throw new CliUsageError(
       "Option --endpoint is empty: give an endpoint name (ovh-eu, ovh-ca, ovh-us, …) or a base URL such as https://eu.api.ovh.com/1.0, or leave the option out to use OVH_ENDPOINT.",
@@ -124,7 +151,7 @@ function buildClient(endpoint: string | undefined, env: NodeJS.ProcessEnv): OvhC
   // The client's own message would also name the Pulumi provider's options, which the CLI does not read.
   if (!hasCredentialVariable(env)) throw new CliConfigError(MISSING_CREDENTIALS_MESSAGE);
   try {
-    return createOvhClient(clientOptionsFrom({ endpoint }, env));
+    return createOvhClient({ ...clientOptionsFrom({ endpoint }, env), onRetry });
   } catch (error) {
     if (error instanceof OvhConfigError) throw new CliConfigError(forCliEndpoint(error.message, endpointSource(endpoint, env)));
     throw error;
@@ -230,7 +257,8 @@ export function describeFailure(error: unknown): FailureReport {
     return failureReport(ExitCode.ovhError, "ovhApi", answer.sentences, answer.fields);
   }
   if (error instanceof EndpointUnreachableError) {
-    return failureReport(ExitCode.ovhError, "network", [error.message, ...unreachableSentences(error.networkError)], { endpoint: error.url });
+    const sentences = unreachableSentences(error.networkError, error.url, error.requestTimeoutMs);
+    return failureReport(ExitCode.ovhError, "network", [error.message, ...sentences], { endpoint: error.url });
   }
   if (error instanceof OvhNetworkError) return failureReport(ExitCode.ovhError, "network", [error.message]);
   const message = error instanceof Error ? error.message : String(error);

@@ -1,4 +1,4 @@
-import { OvhTlsError, type OvhApiError, type OvhNetworkError, type ResolvedEndpoint } from "../../ovh";
+import { isNotTlsAnswer, OvhTlsError, type OvhApiError, type OvhNetworkError, type OvhRetryEvent, type ResolvedEndpoint } from "../../ovh";
 
 /**
  * The sentences the CLI prints for a failure: what happened first, then what to do, each a sentence of its own.
@@ -60,13 +60,59 @@ export function attemptedUrl(endpoint: ResolvedEndpoint, request: { method: stri
   return endpoint.baseUrl;
 }
 
+/** Codes of an attempt that waited its whole timeout for an answer. */
+const TIMEOUT_CODES: ReadonlySet<string | undefined> = new Set(["ETIMEDOUT", "ECONNABORTED"]);
+
+/** A duration as a person reads it: "800 ms", "2 s", "2.5 s", "17 s", "2 min 36 s". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
 /**
- * Why a request got no answer, then what to do. Every CLI command only reads, so running it again is always safe; a
- * refused TLS certificate keeps the client's own explanation (NODE_EXTRA_CA_CERTS for a private authority).
+ * Why a request got no answer, how often and for how long it was tried, then what to do. Every CLI command only
+ * reads, so running it again is always safe; a refused TLS certificate keeps the client's own explanation
+ * (NODE_EXTRA_CA_CERTS for a private authority). `url` is where the request went, `requestTimeoutMs` how long each
+ * attempt waited.
  */
-export function unreachableSentences(error: OvhNetworkError): string[] {
+export function unreachableSentences(error: OvhNetworkError, url?: string, requestTimeoutMs?: number): string[] {
   if (error instanceof OvhTlsError || error.code === undefined) return [error.message];
-  return [`${error.method} ${error.path} got no answer (${error.code}).`, "Check the endpoint and the network, then run the command again."];
+  const timedOut = TIMEOUT_CODES.has(error.code) && requestTimeoutMs !== undefined;
+  return [
+    `${error.method} ${error.path} got no answer (${error.code}).`,
+    ...(error.attempts !== undefined && error.attempts > 1 && error.elapsedMs !== undefined
+      ? [`Tried ${error.attempts} times over ${formatDuration(error.elapsedMs)}${timedOut ? `, each attempt waiting ${formatDuration(requestTimeoutMs)} for an answer` : ""}.`]
+      : []),
+    ...(timedOut ? ["OVH_REQUEST_TIMEOUT_MS sets how long each attempt waits, in milliseconds."] : []),
+    ...protocolHint(error.code, url),
+    "Check the endpoint and the network, then run the command again.",
+  ];
+}
+
+/** When the failure looks like the wrong scheme for the server (HTTP against HTTPS or the reverse), what to try. */
+function protocolHint(code: string, url: string | undefined): string[] {
+  if (url?.startsWith("https://") && isNotTlsAnswer(code)) {
+    return [
+      "The TLS handshake failed: the server may speak plain HTTP (e.g. a simulator started without --tls). " +
+        "Try the same URL with http://, which the CLI allows for 127.0.0.1, ::1 and localhost only.",
+    ];
+  }
+  if (url?.startsWith("http://") && code === "ECONNRESET") {
+    return [
+      "If the server speaks HTTPS (e.g. a simulator started with --tls), use https:// and point NODE_EXTRA_CA_CERTS at its CA file.",
+    ];
+  }
+  return [];
+}
+
+/** The progress line while a failed attempt is sent again: what failed, and which attempt comes next. */
+export function retryProgressLine(event: OvhRetryEvent, url: string): string {
+  const again = `trying again (attempt ${event.nextAttempt} of ${event.maxAttempts})…`;
+  if (event.status !== undefined) return `OVH answered ${event.status} to ${event.method} ${event.path}; ${again}`;
+  if (TIMEOUT_CODES.has(event.networkErrorCode)) return `No answer from ${url} after ${formatDuration(event.requestTimeoutMs)}; ${again}`;
+  return `${event.method} ${event.path} to ${url} got no answer (${event.networkErrorCode ?? "unknown error"}); ${again}`;
 }
 
 /** Where the CLI took the endpoint from, as the person would fix it. */

@@ -50,6 +50,7 @@ export function registerGroupsCommand(program: Command): Command {
       "and creation date. The service name is what the other commands and the resources take.",
     examples: ["ovh-office365 groups", "ovh-office365 groups --json | jq -r '.groups[].serviceName'"],
   }).action(async (options: CommonOptions) => {
-    process.exitCode = await runGroups(connect(options), processWriter(), options);
+    const writer = processWriter();
+    process.exitCode = await runGroups(connect({ ...options, progress: writer }), writer, options);
   });
 }

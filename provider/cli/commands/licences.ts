@@ -77,7 +77,8 @@ export function registerLicencesCommand(program: Command): Command {
     examples: ["ovh-office365 licences csp2-1f4a7c92", "ovh-office365 licences csp2-1f4a7c92 --json | jq '.licences[] | {id, name}'"],
   };
   const action = async (serviceName: string, options: CommonOptions) => {
-    process.exitCode = await runLicences(connect(options), processWriter(), serviceName, options);
+    const writer = processWriter();
+    process.exitCode = await runLicences(connect({ ...options, progress: writer }), writer, serviceName, options);
   };
   const command = defineCommand(program, definition).action(action);
   defineCommand(program, { ...definition, name: "licenses", hidden: true }).action(action);

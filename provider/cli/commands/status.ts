@@ -178,6 +178,7 @@ export function registerStatusCommand(program: Command): Command {
       "subscriptions (id, status, licence, seats, creation date, last update) and the tasks in progress.",
     examples: ["ovh-office365 status csp2-1f4a7c92", "ovh-office365 status csp2-1f4a7c92 --json | jq '.subscriptions[] | {id, seats}'"],
   }).action(async (serviceName: string, options: CommonOptions) => {
-    process.exitCode = await runStatus(connect(options), processWriter(), serviceName, options);
+    const writer = processWriter();
+    process.exitCode = await runStatus(connect({ ...options, progress: writer }), writer, serviceName, options);
   });
 }

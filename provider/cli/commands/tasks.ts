@@ -59,6 +59,7 @@ export function registerTasksCommand(program: Command): Command {
   })
     .option("--all", "include finished tasks (done, error, cancelled)")
     .action(async (serviceName: string, options: TasksOptions) => {
-      process.exitCode = await runTasks(connect(options), processWriter(), serviceName, options);
+      const writer = processWriter();
+      process.exitCode = await runTasks(connect({ ...options, progress: writer }), writer, serviceName, options);
     });
 }
