@@ -212,7 +212,7 @@ async function timedRefresh(host: ProviderHost, simulator: RunningSimulator, sta
   const hostCpuMs = cpuMs(host.pid) - cpuBefore;
   const gone = refreshed.filter((state) => state === undefined).length;
   if (gone > 0) throw new Error(`${gone} of ${states.length} subscriptions were reported gone by refresh: the benchmark's account is wrong.`);
-  return { resources: states.length, wallMs, httpRequests: apiRequests(simulator), hostCpuMs };
+  return { resources: states.length, wallMs, httpRequests: apiRequestEntries(simulator).length, hostCpuMs };
 }
 
 /** `pulumi up` creating subscriptions in new groups, one of each licence per group, all at once. */
@@ -227,7 +227,7 @@ async function timedUp(host: ProviderHost, simulator: RunningSimulator, provider
   const started = process.hrtime.bigint();
   await inParallel(declared, options.concurrency, (inputs) => up(host, host.makeUrn(SUBSCRIPTION_TYPE, `${inputs.serviceName}-${inputs.license}`), { inputs, providerText }));
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const entries = simulator.requestLog.entries().filter((entry) => entry.apiPath !== "/auth/time");
+  const entries = apiRequestEntries(simulator);
   return {
     created: declared.length,
     wallMs,
@@ -238,8 +238,8 @@ async function timedUp(host: ProviderHost, simulator: RunningSimulator, provider
 }
 
 /** Requests to the OVH API, the client's time synchronisation apart (one per run, not per resource). */
-function apiRequests(simulator: RunningSimulator): number {
-  return simulator.requestLog.entries().filter((entry) => entry.apiPath !== "/auth/time").length;
+function apiRequestEntries(simulator: RunningSimulator) {
+  return simulator.requestLog.entries().filter((entry) => entry.apiPath !== "/auth/time");
 }
 
 /** User and system CPU time of a process so far, from Linux's /proc (clock ticks of 10 ms). */

@@ -1,4 +1,5 @@
 import Table from "cli-table3";
+import { resolveClientLimits } from "../provider/ovh/options";
 import {
   DEFAULT_RATE_WALL_GOAL_MS,
   NOOP_FACTOR_GOAL,
@@ -10,7 +11,7 @@ import {
 } from "./refresh-at-scale";
 
 /** The client's default rate limit (ovh-office365:maxRequestsPerSecond unset). */
-const DEFAULT_REQUESTS_PER_SECOND = 10;
+const DEFAULT_REQUESTS_PER_SECOND = resolveClientLimits({}, {}).maxRequestsPerSecond;
 
 function verdict(value: number, goal: number): string {
   return value <= goal ? "met" : `missed by ${(((value - goal) / goal) * 100).toFixed(0)} %`;

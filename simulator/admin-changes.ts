@@ -6,10 +6,11 @@ import { randomBytes } from "crypto";
 import { nonNegative, positiveInteger, refuseUnknownKeys, TASK_FUNCTIONS } from "./admin-checks";
 import { SimulatorAdminError } from "./admin-error";
 import { adminGroup, adminLicenceId, liveAdminSubscription, subscriptionSnapshot, taskSnapshot, type AdminSubscription, type AdminTask } from "./admin-reading";
+import type { Account } from "./model/account";
 import { addLicenceGroup as addGroup, findLicence, insertSubscription, setSubscriptionQuantity, type TenantFields } from "./model/groups";
 import { createState, type SeedSubscription } from "./model/seed";
 import * as services from "./model/services";
-import type { LicenceState, TaskFunction, TaskOutcome, TenantStatus } from "./model/state";
+import type { LicenceGroupState, LicenceState, SubscriptionState, TaskFunction, TaskOutcome, TenantStatus } from "./model/state";
 import type { SimulatorRuntime } from "./runtime";
 import { DAY_MS, HOUR_MS } from "./time";
 
@@ -36,17 +37,29 @@ const TENANT_STATUSES: readonly TenantStatus[] = ["creating", "inMaintenance", "
 const TENANT_FIELDS: ReadonlySet<string> = new Set(["displayName", "firstName", "lastName", "email", "phone", "address", "city", "zipCode", "mpnId", "status"]);
 const LICENCE_FIELDS: ReadonlySet<string> = new Set(["name", "limit", "newSeatsAllowed", "newSubscriptionsAllowed"]);
 
-/** Changes seats at once, as a change made in the control panel shows up. */
-export function setSeats(runtime: SimulatorRuntime, serviceName: string, subscriptionId: number, seats: number): AdminSubscription {
-  positiveInteger(seats, "seats");
+/** Changes one live subscription in one transaction, and answers it as the admin API shows it. */
+function changeSubscription(
+  runtime: SimulatorRuntime,
+  serviceName: string,
+  subscriptionId: number,
+  change: (account: Account, group: LicenceGroupState, subscription: SubscriptionState) => void,
+): AdminSubscription {
   return runtime.transact(() => {
     const account = runtime.account;
     const group = adminGroup(account, serviceName);
     const subscription = liveAdminSubscription(group, subscriptionId);
-    setSubscriptionQuantity(group, subscription, seats, account.now());
+    change(account, group, subscription);
     account.markChanged();
     return subscriptionSnapshot(account, group, subscription);
   });
+}
+
+/** Changes seats at once, as a change made in the control panel shows up. */
+export function setSeats(runtime: SimulatorRuntime, serviceName: string, subscriptionId: number, seats: number): AdminSubscription {
+  positiveInteger(seats, "seats");
+  return changeSubscription(runtime, serviceName, subscriptionId, (account, group, subscription) =>
+    setSubscriptionQuantity(group, subscription, seats, account.now()),
+  );
 }
 
 export function deleteSubscription(runtime: SimulatorRuntime, serviceName: string, subscriptionId: number): void {
@@ -140,14 +153,9 @@ export function settleTasks(runtime: SimulatorRuntime): number {
 /** Moves a subscription's creation and last seat increase back in time (e.g. past the seat-decrease window). */
 export function ageSubscription(runtime: SimulatorRuntime, serviceName: string, subscriptionId: number, hours: number): AdminSubscription {
   nonNegative(hours, "hours");
-  return runtime.transact(() => {
-    const account = runtime.account;
-    const group = adminGroup(account, serviceName);
-    const subscription = liveAdminSubscription(group, subscriptionId);
+  return changeSubscription(runtime, serviceName, subscriptionId, (_account, _group, subscription) => {
     subscription.creationDate -= hours * HOUR_MS;
     subscription.lastSeatIncrease -= hours * HOUR_MS;
-    account.markChanged();
-    return subscriptionSnapshot(account, group, subscription);
   });
 }
 

@@ -1,6 +1,7 @@
 /** What the admin API shows of the account, and how its calls find a group, a subscription or a licence. */
 import { SimulatorAdminError } from "./admin-error";
 import type { Account } from "./model/account";
+import { serviceNames } from "./model/csp2-views";
 import { activeGroup, findLicence } from "./model/groups";
 import { resolveLicenceId } from "./model/seed";
 import { isLingering, type LicenceGroupState, type LicenceState, type SimulatorState, type SubscriptionState, type TaskFunction, type TaskState } from "./model/state";
@@ -40,10 +41,7 @@ export function adminGroup(account: Account, serviceName: string): LicenceGroupS
     return activeGroup(account.state, serviceName);
   } catch (error) {
     if (error instanceof OvhHttpError) {
-      const existing = Object.values(account.state.groups)
-        .filter((g) => g.service.terminatedAt === null)
-        .map((g) => g.serviceName);
-      throw new SimulatorAdminError(`No licence group ${serviceName}: existing ones are ${existing.join(", ") || "none"}`, 404);
+      throw new SimulatorAdminError(`No licence group ${serviceName}: existing ones are ${serviceNames(account).join(", ") || "none"}`, 404);
     }
     throw error;
   }
@@ -111,12 +109,7 @@ export function accountState(runtime: SimulatorRuntime): SimulatorState {
 }
 
 export function licenceGroups(runtime: SimulatorRuntime): string[] {
-  return runtime.transact(() =>
-    Object.values(runtime.account.state.groups)
-      .filter((g) => g.service.terminatedAt === null)
-      .map((g) => g.serviceName)
-      .sort(),
-  );
+  return runtime.transact(() => serviceNames(runtime.account));
 }
 
 export function subscriptions(runtime: SimulatorRuntime, serviceName: string): AdminSubscription[] {

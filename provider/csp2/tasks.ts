@@ -1,7 +1,7 @@
-import { fetchEach, listAll, listObjects } from "../ovh/list-mode";
+import { OvhApiError } from "../ovh/errors";
+import { fetchEach, listAll, type ListAllOptions, type ListedId } from "../ovh/list-mode";
 import type { OvhRequester } from "../ovh/types";
 import { call } from "./call";
-import { OvhApiError } from "../ovh/errors";
 import { TaskFailedError, TaskTimeoutError, TaskVanishedError } from "./errors";
 import { byId, groupListQuery } from "./listing";
 import type { OfficeTask, TaskStatusEnum } from "./models";
@@ -14,16 +14,6 @@ export function listTasks(requester: OvhRequester, serviceName: string): Promise
 
 export function getTask(requester: OvhRequester, serviceName: string, taskId: number): Promise<OfficeTask> {
   return call(requester, "GET /saas/csp2/{serviceName}/task/{id}", { path: { serviceName, id: taskId } });
-}
-
-/** The task, or undefined when OVH no longer shows it (some OVH task APIs drop a task once it has ended). */
-export async function findTask(requester: OvhRequester, serviceName: string, taskId: number): Promise<OfficeTask | undefined> {
-  try {
-    return await getTask(requester, serviceName, taskId);
-  } catch (error) {
-    if (error instanceof OvhApiError && error.isNotFound) return undefined;
-    throw error;
-  }
 }
 
 /** Reported after every poll, so callers can print progress. */
@@ -107,11 +97,8 @@ export interface PendingTask {
  * and without listing the group's tasks; one that OVH no longer shows is left out.
  */
 export async function pendingTasks(requester: OvhRequester, serviceName: string, taskIds: readonly number[]): Promise<PendingTask[]> {
-  const tasks = await Promise.all(taskIds.map((id) => findTask(requester, serviceName, id)));
-  return tasks
-    .filter((task): task is OfficeTask & { status: PendingTask["status"] } => task?.status === "todo" || task?.status === "doing")
-    .sort((a, b) => a.id - b.id)
-    .map(({ id, function: taskFunction, status, todoDate }) => ({ id, function: taskFunction, status, todoDate }));
+  const tasks = await fetchEach(taskIds, (id) => getTask(requester, serviceName, Number(id)));
+  return byId(tasks.filter(isPending)).map(toPendingTask);
 }
 
 const TASK_LIST = "GET /saas/csp2/{serviceName}/task";
@@ -142,23 +129,17 @@ export interface FetchPendingTasksOptions {
  * without a filter, and pending ones are the recent ones.
  */
 export async function fetchPendingTasks(requester: OvhRequester, serviceName: string, options: FetchPendingTasksOptions = {}): Promise<PendingTask[]> {
-  const query = groupListQuery(TASK_LIST, { path: { serviceName } }, [{ field: "status", operator: "in", value: PENDING_TASK_STATUSES }]);
-  const outcome = await listObjects<OfficeTask>(requester, query);
-  let tasks: OfficeTask[];
-  if (outcome.kind === "objects") {
-    options.onListed?.(0);
-    tasks = outcome.items;
-  } else {
-    const recent = outcome.ids.map(Number).sort((a, b) => b - a).slice(0, options.recentLimit ?? DEFAULT_RECENT_TASKS_SCANNED);
-    options.onListed?.(recent.length);
-    tasks = await fetchEach(recent, (id) => getTask(requester, serviceName, Number(id)));
-  }
-  return byId(tasks.filter(isPending)).map(toPendingTask);
+  const recentLimit = options.recentLimit ?? DEFAULT_RECENT_TASKS_SCANNED;
+  const mostRecent = (ids: readonly ListedId[]) => [...ids].sort((a, b) => Number(b) - Number(a)).slice(0, recentLimit);
+  const tasks = await fetchTasks(requester, serviceName, { statuses: PENDING_TASK_STATUSES, narrow: mostRecent, onListed: options.onListed });
+  return tasks.map(toPendingTask);
 }
 
 export interface FetchTasksOptions {
   /** Only the tasks in these statuses: filtered by OVH in list mode; in the fallback every task is read and filtered here. */
   statuses?: readonly TaskStatusEnum[];
+  /** In the fallback only, which of the listed task ids are read. */
+  narrow?: ListAllOptions["narrow"];
   /** Told how many tasks are read one GET each (0 in list mode), before they are: for progress. */
   onListed?: (readsOneByOne: number) => void;
 }
@@ -168,9 +149,9 @@ export interface FetchTasksOptions {
  * id: in list mode one call (per 5000), else the ids and one GET per task, leaving out any OVH dropped in between.
  */
 export async function fetchTasks(requester: OvhRequester, serviceName: string, options: FetchTasksOptions = {}): Promise<OfficeTask[]> {
-  const { statuses, onListed } = options;
+  const { statuses, narrow, onListed } = options;
   const filters = statuses ? [{ field: "status", operator: "in" as const, value: statuses }] : undefined;
   const query = groupListQuery(TASK_LIST, { path: { serviceName } }, filters);
-  const tasks = await listAll<OfficeTask>(requester, query, (id) => getTask(requester, serviceName, Number(id)), { onListed });
+  const tasks = await listAll<OfficeTask>(requester, query, (id) => getTask(requester, serviceName, Number(id)), { narrow, onListed });
   return byId(tasks);
 }

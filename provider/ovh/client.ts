@@ -1,11 +1,11 @@
 import { inspect } from "node:util";
 import type { AxiosResponse } from "axios";
-import { resolveCredentials, type OvhAuthKind } from "./credentials";
+import { CREDENTIAL_ENVIRONMENT_VARIABLES, resolveCredentials, type OvhAuthKind } from "./credentials";
 import type { ResolvedEndpoint } from "./endpoints";
 import { OvhApiError, OvhConfigError } from "./errors";
 import { Exchange, queryIdOf, type ClientBehaviour } from "./exchange";
 import { toApiError } from "./failures";
-import { resolveClientLimits, type OvhClientOptions } from "./options";
+import { LIMIT_ENVIRONMENT_VARIABLES, resolveClientLimits, type OvhClientOptions } from "./options";
 import { assertApiPath, assertExtraHeaders, buildRequestUrl, encodeJsonBody } from "./path";
 import { OvhSession, sharedSession } from "./session";
 import type { HttpMethod, OvhRequest, OvhRequester, OvhResponse } from "./types";
@@ -134,9 +134,17 @@ export function createOvhClient(options: OvhClientOptions = {}): OvhClient {
 
 /**
  * A client sharing its connection pool, throttle, time offset and token with every other shared client of the
- * same endpoint and credentials in this process. Cheap to call per operation: the Pulumi provider builds one for
- * every call, and the throttle must still see all of them.
+ * same endpoint and credentials in this process, so one throttle sees all of them. Building one resolves the
+ * credentials and limits again, which costs more than a read: a caller that runs often keeps its client while its
+ * options and {@link clientEnvironment} stay the same, as the Pulumi provider does.
  */
 export function getSharedOvhClient(options: OvhClientOptions = {}): OvhClient {
   return new OvhClient(options, "shared");
+}
+
+const CLIENT_ENVIRONMENT_VARIABLES = [...CREDENTIAL_ENVIRONMENT_VARIABLES, ...LIMIT_ENVIRONMENT_VARIABLES];
+
+/** The `OVH_*` variables a client reads, as one string to compare with a later one (kept in memory only). */
+export function clientEnvironment(env: NodeJS.ProcessEnv): string {
+  return CLIENT_ENVIRONMENT_VARIABLES.map((name) => env[name] ?? "").join("\n");
 }

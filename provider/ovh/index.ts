@@ -1,4 +1,4 @@
-export { OvhClient, createOvhClient, getSharedOvhClient, USER_AGENT } from "./client";
+export { OvhClient, clientEnvironment, createOvhClient, getSharedOvhClient, USER_AGENT } from "./client";
 export type { OvhClientOptions, OvhRequestEvent, OvhRetryEvent } from "./options";
 export {
   resolveCredentials,

@@ -316,6 +316,8 @@ export async function fetchEach<T>(ids: readonly ListedId[], getOne: (id: Listed
 export interface ListAllOptions {
   /** Only the objects with these ids; in the fallback, only these are read. */
   select?: (id: ListedId) => boolean;
+  /** In the fallback only, which of the (selected) listed ids are read, e.g. the most recent ones. */
+  narrow?: (ids: readonly ListedId[]) => ListedId[];
   /** Told once the list is read how many objects are then read one GET each (0 in list mode): for progress. */
   onListed?: (readsOneByOne: number) => void;
 }
@@ -327,7 +329,7 @@ export interface ListAllOptions {
  */
 export async function listAll<T>(requester: OvhRequester, query: ListQuery, getOne: (id: ListedId) => Promise<T>, options: ListAllOptions = {}): Promise<T[]> {
   const outcome = await listObjects<T>(requester, query);
-  const { select, onListed } = options;
+  const { select, narrow, onListed } = options;
   if (outcome.kind === "objects") {
     onListed?.(0);
     if (!select) return outcome.items;
@@ -337,7 +339,8 @@ export async function listAll<T>(requester: OvhRequester, query: ListQuery, getO
       return id !== undefined && select(id);
     });
   }
-  const ids = select ? outcome.ids.filter(select) : outcome.ids;
+  const selected = select ? outcome.ids.filter(select) : outcome.ids;
+  const ids = narrow ? narrow(selected) : selected;
   onListed?.(ids.length);
   return refineListed(await fetchEach(ids, getOne), query);
 }

@@ -75,6 +75,7 @@ export async function orderCheckFailures(
     return [];
   } catch (error) {
     if (!(error instanceof csp2.Csp2InputError)) return [];
-    return [{ property: error.field, reason: error.message.startsWith(`${error.field}: `) ? error.message.slice(error.field.length + 2) : error.message }];
+    // Its message opens with "<field>: ", which the engine prints itself before the reason.
+    return [{ property: error.field, reason: error.message.slice(error.field.length + 2) }];
   }
 }

@@ -18,7 +18,7 @@ import type { OvhRequester } from "../ovh/types";
 /** How long a listing of a group may serve reads after it started. */
 export const listingMaxAgeMs = 5_000;
 /** How long a change waits for others of its group before the listing is sent. */
-export const listingWindowMs = 10;
+const listingWindowMs = 10;
 
 /** When the last change this process made to a group ended, by `<endpoint> <serviceName>`. */
 const changesEndedAt = new Map<string, number>();

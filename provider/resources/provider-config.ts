@@ -1,7 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { getSharedOvhClient, type OvhClient, type OvhClientOptions } from "../ovh";
-import { CREDENTIAL_ENVIRONMENT_VARIABLES } from "../ovh/credentials";
-import { LIMIT_ENVIRONMENT_VARIABLES } from "../ovh/options";
+import { clientEnvironment, getSharedOvhClient, type OvhClient, type OvhClientOptions } from "../ovh";
 import { allowDeletesConfigKey, type DeletionAllowance, parseDeletionAllowance } from "./deletion-intent";
 import type { OperationContext } from "./operation-context";
 
@@ -51,18 +49,11 @@ let lastClient: { config: typeof stackConfig; environment: string; client: OvhCl
 
 /** The OVH client for this call: stack config first, then `OVH_*` environment variables, read now. */
 export function ovhClient(): OvhClient {
-  const environment = ovhEnvironment(process.env);
+  const environment = clientEnvironment(process.env);
   if (lastClient?.config === stackConfig && lastClient.environment === environment) return lastClient.client;
   const client = getSharedOvhClient(clientOptionsFrom(stackConfig, process.env));
   lastClient = { config: stackConfig, environment, client };
   return client;
-}
-
-const clientEnvironmentVariables = [...CREDENTIAL_ENVIRONMENT_VARIABLES, ...LIMIT_ENVIRONMENT_VARIABLES];
-
-/** The environment variables the client reads, as one string to compare (kept in memory only). */
-function ovhEnvironment(env: NodeJS.ProcessEnv): string {
-  return clientEnvironmentVariables.map((name) => env[name] ?? "").join("\n");
 }
 
 export function clientOptionsFrom(

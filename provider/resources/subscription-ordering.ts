@@ -236,23 +236,30 @@ async function checkAddonPlacement(ctx: OperationContext, serviceName: string, l
   }
 }
 
-interface GroupSnapshot {
+interface GroupListing {
   /** Every subscription OVH lists, deleted ones (terminal status) included. */
   all: OfficeSubscription[];
   /** The subscriptions in use. */
   subscriptions: OfficeSubscription[];
+}
+
+interface GroupSnapshot extends GroupListing {
   /** Running tasks not attached to a subscription in use: orders in progress. */
   creationTasks: PendingTask[];
+}
+
+async function groupListing(ctx: OperationContext, serviceName: string): Promise<GroupListing> {
+  const all = await groupSubscriptions(ctx.requester, serviceName);
+  return { all, subscriptions: all.filter((s) => !isTerminalStatus(s.status)) };
 }
 
 async function groupSnapshot(ctx: OperationContext, serviceName: string): Promise<GroupSnapshot> {
   // Tasks first: a seat change started meanwhile is then either not listed or shown on its subscription. One that
   // ends between the two reads still looks like an order in progress; callers wait for it, which never orders twice.
   const running = await groupPendingTasks(ctx.requester, serviceName);
-  const all = await groupSubscriptions(ctx.requester, serviceName);
-  const subscriptions = all.filter((s) => !isTerminalStatus(s.status));
-  const attached = new Set(subscriptions.map((s) => s.taskPendingId).filter((id) => id > 0));
-  return { all, subscriptions, creationTasks: running.filter((task) => !attached.has(task.id)) };
+  const listing = await groupListing(ctx, serviceName);
+  const attached = new Set(listing.subscriptions.map((s) => s.taskPendingId).filter((id) => id > 0));
+  return { ...listing, creationTasks: running.filter((task) => !attached.has(task.id)) };
 }
 
 /**
@@ -265,7 +272,7 @@ async function settledGroupSnapshot(
   serviceName: string,
   subject: string,
   timeoutMs: number,
-): Promise<{ snapshot: GroupSnapshot; unresolved: TaskEnd[] }> {
+): Promise<{ snapshot: GroupListing; unresolved: TaskEnd[] }> {
   const before = await groupSnapshot(ctx, serviceName);
   if (before.creationTasks.length === 0) return { snapshot: before, unresolved: [] };
   const ends: TaskEnd[] = [];
@@ -273,7 +280,8 @@ async function settledGroupSnapshot(
     ctx.tell(subject, `OVH task ${task.id} (${task.function}) is still running in the group, maybe an order from an interrupted run: waiting for it`);
     ends.push(await waitForTaskOutcome(ctx, serviceName, task.id, subject, timeoutMs));
   }
-  const after = await groupSnapshot(ctx, serviceName);
+  // The orders waited for have ended: only the subscriptions they brought are looked at now, not the tasks again.
+  const after = await groupListing(ctx, serviceName);
   const known = new Set(before.all.map((s) => s.id));
   const appeared = after.subscriptions.filter((s) => !known.has(s.id)).length;
   // A vanished task is explained when as many new subscriptions appeared as tasks vanished; a failed one never is.

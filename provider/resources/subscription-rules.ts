@@ -163,7 +163,7 @@ export interface ExistingSubscription {
  * these may be taken for the result of an interrupted order. Any other status refuses, rather than resume with a
  * subscription that may be a deleted one OVH still lists.
  */
-export const activeSubscriptionStatuses = ["ok", "active"] as const;
+const activeSubscriptionStatuses = ["ok", "active"] as const;
 
 export function isActiveStatus(status: string): boolean {
   return (activeSubscriptionStatuses as readonly string[]).includes(status.trim().toLowerCase());

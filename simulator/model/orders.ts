@@ -11,31 +11,6 @@ import { planByCode, ZERO_EUR } from "./catalogue";
 import { addLicenceGroup, type TenantFields } from "./groups";
 import type { CartState, OrderState, SimulatorState } from "./state";
 
-export {
-  addConfiguration,
-  addCsp2Item,
-  addCsp2Option,
-  assignCart,
-  cartView,
-  configurationIds,
-  createCart,
-  csp2Options,
-  deleteCart,
-  deleteConfiguration,
-  deleteItem,
-  getCart,
-  getConfiguration,
-  getItem,
-  itemIds,
-  listCarts,
-  missingConfigurationLabels,
-  productDefinitions,
-  requiredConfigurations,
-  updateCart,
-  updateItem,
-  type CartConfigurationRequirement,
-} from "./carts";
-
 function checkoutView(cart: CartState, orderId: number | null, password: string | null): Record<string, unknown> {
   return {
     contracts: [

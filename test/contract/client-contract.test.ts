@@ -219,7 +219,6 @@ const exercises: [string, (requester: OvhRequester) => Promise<unknown>][] = [
   ["listSubscriptions", (r) => csp2.listSubscriptions(r, serviceName)],
   ["getSubscription", (r) => csp2.getSubscription(r, serviceName, 42)],
   ["findSubscription", (r) => csp2.findSubscription(r, serviceName, 42)],
-  ["findTask", (r) => csp2.findTask(r, serviceName, 7)],
   ["createSubscription", (r) => csp2.createSubscription(r, serviceName, { licenseId: 11, quantity: 5 })],
   ["deleteSubscription", (r) => csp2.deleteSubscription(r, serviceName, 42)],
   ["changeQuantity", (r) => csp2.changeQuantity(r, serviceName, 42, { quantity: 8 })],

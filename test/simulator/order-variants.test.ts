@@ -1,4 +1,5 @@
-import { missingConfigurationLabels, tenantFromConfigurations, type CartConfigurationRequirement } from "../../simulator/model/orders";
+import { missingConfigurationLabels, type CartConfigurationRequirement } from "../../simulator/model/carts";
+import { tenantFromConfigurations } from "../../simulator/model/orders";
 import type { CartItemState } from "../../simulator/model/state";
 import { ovhCall, ovhOk, waitFor } from "./support/ovh-http";
 import { ACME, ACME_PATH, message, variantSimulator } from "./support/variant-simulator";
