@@ -144,6 +144,12 @@ function unresolvedCreationTasks(subject: string, serviceName: string, licence: 
   );
 }
 
+/** The task pending on the parent subscription (OVH shows an add-on order there), or undefined. */
+async function parentPendingTaskId(ctx: OperationContext, serviceName: string, parentSubscriptionId: number): Promise<number | undefined> {
+  const parent = await findSubscriptionInUse(ctx.requester, serviceName, parentSubscriptionId);
+  return parent && parent.taskPendingId > 0 ? parent.taskPendingId : undefined;
+}
+
 /** Waits for the task pending on the parent, if any, and says how it ended. */
 async function waitForParentTask(
   ctx: OperationContext,
@@ -152,18 +158,15 @@ async function waitForParentTask(
   subject: string,
   timeoutMs: number,
 ): Promise<TaskEnd | undefined> {
-  const parent = await findSubscriptionInUse(ctx.requester, serviceName, parentSubscriptionId);
-  if (!parent || parent.taskPendingId <= 0) return undefined;
-  ctx.tell(subject, `OVH task ${parent.taskPendingId} is pending on parent subscription ${parentSubscriptionId}, maybe an add-on order from an interrupted run: waiting for it`);
-  return waitForTaskOutcome(ctx, serviceName, parent.taskPendingId, subject, timeoutMs);
+  const taskId = await parentPendingTaskId(ctx, serviceName, parentSubscriptionId);
+  if (taskId === undefined) return undefined;
+  ctx.tell(subject, `OVH task ${taskId} is pending on parent subscription ${parentSubscriptionId}, maybe an add-on order from an interrupted run: waiting for it`);
+  return waitForTaskOutcome(ctx, serviceName, taskId, subject, timeoutMs);
 }
 
 /** After a refused order: does the group (or the parent) show a running task that explains the refusal? */
 async function refusedForRunningTask(ctx: OperationContext, serviceName: string, parentSubscriptionId: number | undefined): Promise<boolean> {
-  if (parentSubscriptionId !== undefined) {
-    const parent = await findSubscriptionInUse(ctx.requester, serviceName, parentSubscriptionId);
-    return (parent?.taskPendingId ?? 0) > 0;
-  }
+  if (parentSubscriptionId !== undefined) return (await parentPendingTaskId(ctx, serviceName, parentSubscriptionId)) !== undefined;
   return (await groupSnapshot(ctx, serviceName)).creationTasks.length > 0;
 }
 
@@ -189,8 +192,8 @@ async function findOrderAfterAmbiguousFailure(
   for (let attempt = 0; attempt < ambiguousOrderChecks; attempt++) {
     // An add-on order shows as a task of its parent; any other as a running task attached to no subscription.
     if (target.parentSubscriptionId !== undefined) {
-      const parent = await findSubscriptionInUse(ctx.requester, serviceName, target.parentSubscriptionId);
-      if (parent && parent.taskPendingId > 0) return { id: parent.taskPendingId, function: "pending on the parent subscription" };
+      const taskId = await parentPendingTaskId(ctx, serviceName, target.parentSubscriptionId);
+      if (taskId !== undefined) return { id: taskId, function: "pending on the parent subscription" };
     } else {
       const snapshot = await groupSnapshot(ctx, serviceName);
       if (snapshot.creationTasks.length > 0) return snapshot.creationTasks[snapshot.creationTasks.length - 1];
@@ -297,11 +300,7 @@ async function matchingSubscriptions(
   licenseId: number,
   parentSubscriptionId?: number,
 ): Promise<ExistingSubscription[]> {
-  let candidates = subscriptions.filter((s) => s.licenseId === licenseId);
-  if (parentSubscriptionId !== undefined) {
-    const addons = new Set(await csp2.listAddonsSubscriptionIds(ctx.requester, serviceName, parentSubscriptionId));
-    candidates = candidates.filter((s) => addons.has(s.id));
-  }
+  const candidates = await ofParent(ctx, serviceName, subscriptions.filter((s) => s.licenseId === licenseId), parentSubscriptionId);
   return candidates.map((s) => ({ id: s.id, licenseId: s.licenseId, quantity: s.quantity, creationDate: s.creationDate, status: s.status }));
 }
 
@@ -318,10 +317,13 @@ async function findNewSubscription(ctx: OperationContext, serviceName: string, t
   const fresh = (await groupSubscriptions(ctx.requester, serviceName, (id) => !target.before.has(id))).filter(
     (s) => !target.before.has(s.id) && s.licenseId === target.licenseId && !isTerminalStatus(s.status),
   );
-  let candidates = fresh;
-  if (target.parentSubscriptionId !== undefined && fresh.length > 0) {
-    const addons = new Set(await csp2.listAddonsSubscriptionIds(ctx.requester, serviceName, target.parentSubscriptionId));
-    candidates = fresh.filter((s) => addons.has(s.id));
-  }
-  return candidates.sort((a, b) => b.id - a.id)[0];
+  if (fresh.length === 0) return undefined;
+  return (await ofParent(ctx, serviceName, fresh, target.parentSubscriptionId)).sort((a, b) => b.id - a.id)[0];
+}
+
+/** The add-ons of the parent among these subscriptions; all of them when there is no parent. */
+async function ofParent(ctx: OperationContext, serviceName: string, subscriptions: OfficeSubscription[], parentSubscriptionId?: number): Promise<OfficeSubscription[]> {
+  if (parentSubscriptionId === undefined) return subscriptions;
+  const addons = new Set(await csp2.listAddonsSubscriptionIds(ctx.requester, serviceName, parentSubscriptionId));
+  return subscriptions.filter((s) => addons.has(s.id));
 }
