@@ -1,28 +1,22 @@
 import { listAll } from "../ovh/list-mode";
 import type { OvhRequester } from "../ovh/types";
 import { Csp2InputError, LicenseResolutionError, SeatChangeError, describeValue } from "./errors";
-import { byId, groupListQuery } from "./listing";
+import { byId, groupFetchListOptions, groupListQuery, type GroupFetchOptions } from "./listing";
 import type { OfficeLicence } from "./models";
 import { getOrderableLicense } from "./tenant";
 
-export interface FetchOrderableLicencesOptions {
-  /** Only the licences with these ids; in the fallback only these are read, one GET each. */
-  only?: (licenseId: number) => boolean;
-  /** Told how many licences are read one GET each (0 in list mode), before they are: for progress. */
-  onListed?: (readsOneByOne: number) => void;
-}
+export type FetchOrderableLicencesOptions = GroupFetchOptions;
 
 /**
  * The licences the group can order, read live (`Pragma: no-cache`), sorted by id: in list mode one call, else the ids
  * and one GET per licence (`only` narrows those), leaving out any that OVH stopped offering in between.
  */
 export async function fetchOrderableLicences(requester: OvhRequester, serviceName: string, options: FetchOrderableLicencesOptions = {}): Promise<OfficeLicence[]> {
-  const { only, onListed } = options;
   const licences = await listAll<OfficeLicence>(
     requester,
     groupListQuery("GET /saas/csp2/{serviceName}/orderableLicenses", { path: { serviceName } }),
     (id) => getOrderableLicense(requester, serviceName, Number(id)),
-    { select: only && ((id) => only(Number(id))), onListed },
+    groupFetchListOptions(options),
   );
   return byId(licences);
 }

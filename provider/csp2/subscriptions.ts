@@ -3,7 +3,7 @@ import { listAll, listModeSupported, listObjects } from "../ovh/list-mode";
 import type { OvhRequester } from "../ovh/types";
 import { call } from "./call";
 import { Csp2InputError } from "./errors";
-import { byId, groupListQuery, routeOf } from "./listing";
+import { byId, groupFetchListOptions, groupListQuery, routeOf, type GroupFetchOptions } from "./listing";
 import type {
   OfficeSubscription,
   OfficeTask,
@@ -23,12 +23,7 @@ export function getSubscription(requester: OvhRequester, serviceName: string, su
 
 const SUBSCRIPTION_LIST = "GET /saas/csp2/{serviceName}/subscription";
 
-export interface FetchSubscriptionsOptions {
-  /** Only the subscriptions with these ids; in the fallback only these are read, one GET each. */
-  only?: (subscriptionId: number) => boolean;
-  /** Told how many subscriptions are read one GET each (0 in list mode), before they are: for progress. */
-  onListed?: (readsOneByOne: number) => void;
-}
+export type FetchSubscriptionsOptions = GroupFetchOptions;
 
 /**
  * The group's subscriptions, read live (`Pragma: no-cache`), sorted by id: in list mode one call (per 5000), else the
@@ -37,12 +32,11 @@ export interface FetchSubscriptionsOptions {
  * confirm with `findSubscription` before acting on it.
  */
 export async function fetchSubscriptions(requester: OvhRequester, serviceName: string, options: FetchSubscriptionsOptions = {}): Promise<OfficeSubscription[]> {
-  const { only, onListed } = options;
   const subscriptions = await listAll<OfficeSubscription>(
     requester,
     groupListQuery(SUBSCRIPTION_LIST, { path: { serviceName } }),
     (id) => getSubscription(requester, serviceName, Number(id)),
-    { select: only && ((id) => only(Number(id))), onListed },
+    groupFetchListOptions(options),
   );
   return byId(subscriptions);
 }

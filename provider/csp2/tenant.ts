@@ -1,7 +1,7 @@
-import { listAll, type ListQuery } from "../ovh/list-mode";
+import { listAll } from "../ovh/list-mode";
 import type { OvhRequester } from "../ovh/types";
-import { call, operationRequest, writableBody } from "./call";
-import { routeOf } from "./listing";
+import { call, writableBody } from "./call";
+import { groupListQuery } from "./listing";
 import {
   OfficeTenantWritableKeys,
   ServicesServiceWritableKeys,
@@ -36,7 +36,7 @@ export interface FetchLicenceGroupsOptions {
  * one call (per 5000), else the serviceNames and one GET per group, leaving out any terminated in between.
  */
 export async function fetchLicenceGroups(requester: OvhRequester, options: FetchLicenceGroupsOptions = {}): Promise<OfficeTenantWithIAM[]> {
-  const query: ListQuery = { path: operationRequest(LICENCE_GROUP_LIST, {}).path, route: routeOf(LICENCE_GROUP_LIST), idField: "serviceName", noCache: true };
+  const query = { ...groupListQuery(LICENCE_GROUP_LIST, {}), idField: "serviceName" };
   const tenants = await listAll<OfficeTenantWithIAM>(requester, query, (serviceName) => getTenant(requester, String(serviceName)), { onListed: options.onListed });
   return tenants.sort((a, b) => a.serviceName.localeCompare(b.serviceName));
 }
