@@ -19,6 +19,11 @@ export function isTlsCertificateError(code: string | undefined): code is string 
   return code !== undefined && !isNotTlsAnswer(code) && /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|^ERR_TLS_|^ERR_SSL_/.test(code);
 }
 
+/** The attempt waited its whole timeout for an answer: axios's ETIMEDOUT, or ECONNABORTED without clarifyTimeoutError. */
+export function isTimeoutCode(code: string | undefined): boolean {
+  return code === "ETIMEDOUT" || code === "ECONNABORTED";
+}
+
 /**
  * The TLS handshake read something that is not TLS, typically a plain HTTP answer to an https:// URL: OpenSSL's
  * "wrong version number" (Node's EPROTO, or ERR_SSL_WRONG_VERSION_NUMBER) or "packet length too long".

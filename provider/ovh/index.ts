@@ -13,7 +13,7 @@ export {
 } from "./credentials";
 export { resolveEndpoint, isLoopbackHost, OVH_ENDPOINTS, DEFAULT_OVH_ENDPOINT, type OvhEndpointName, type ResolvedEndpoint } from "./endpoints";
 export { computeSignature, type SignatureInput } from "./signature";
-export { OvhTlsError, isNotTlsAnswer } from "./failures";
+export { OvhTlsError, isNotTlsAnswer, isTimeoutCode } from "./failures";
 export { OvhApiError, OvhConfigError, OvhNetworkError, type OvhErrorBody } from "./errors";
 export type { HttpMethod, OvhRequest, OvhRequester, OvhResponse, QueryValue } from "./types";
 export {

@@ -1,4 +1,4 @@
-import { isNotTlsAnswer, OvhTlsError, type OvhApiError, type OvhNetworkError, type OvhRetryEvent, type ResolvedEndpoint } from "../../ovh";
+import { isNotTlsAnswer, isTimeoutCode, OvhTlsError, type OvhApiError, type OvhNetworkError, type OvhRetryEvent, type ResolvedEndpoint } from "../../ovh";
 
 /**
  * The sentences the CLI prints for a failure: what happened first, then what to do, each a sentence of its own.
@@ -60,9 +60,6 @@ export function attemptedUrl(endpoint: ResolvedEndpoint, request: { method: stri
   return endpoint.baseUrl;
 }
 
-/** Codes of an attempt that waited its whole timeout for an answer. */
-const TIMEOUT_CODES: ReadonlySet<string | undefined> = new Set(["ETIMEDOUT", "ECONNABORTED"]);
-
 /** A duration as a person reads it: "800 ms", "2 s", "2.5 s", "17 s", "2 min 36 s". */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -79,7 +76,7 @@ export function formatDuration(ms: number): string {
  */
 export function unreachableSentences(error: OvhNetworkError, url?: string, requestTimeoutMs?: number): string[] {
   if (error instanceof OvhTlsError || error.code === undefined) return [error.message];
-  const timedOut = TIMEOUT_CODES.has(error.code) && requestTimeoutMs !== undefined;
+  const timedOut = isTimeoutCode(error.code) && requestTimeoutMs !== undefined;
   return [
     `${error.method} ${error.path} got no answer (${error.code}).`,
     ...(error.attempts !== undefined && error.attempts > 1 && error.elapsedMs !== undefined
@@ -111,7 +108,7 @@ function protocolHint(code: string, url: string | undefined): string[] {
 export function retryProgressLine(event: OvhRetryEvent, url: string): string {
   const again = `trying again (attempt ${event.nextAttempt} of ${event.maxAttempts})…`;
   if (event.status !== undefined) return `OVH answered ${event.status} to ${event.method} ${event.path}; ${again}`;
-  if (TIMEOUT_CODES.has(event.networkErrorCode)) return `No answer from ${url} after ${formatDuration(event.requestTimeoutMs)}; ${again}`;
+  if (isTimeoutCode(event.networkErrorCode)) return `No answer from ${url} after ${formatDuration(event.requestTimeoutMs)}; ${again}`;
   return `${event.method} ${event.path} to ${url} got no answer (${event.networkErrorCode ?? "unknown error"}); ${again}`;
 }
 
