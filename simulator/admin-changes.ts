@@ -72,24 +72,28 @@ export function deleteSubscription(runtime: SimulatorRuntime, serviceName: strin
   });
 }
 
-export function addSubscription(
-  runtime: SimulatorRuntime,
-  serviceName: string,
-  request: { license: string | number; seats: number; parentSubscriptionId?: number; ageHours?: number },
-): AdminSubscription {
-  positiveInteger(request.seats, "seats");
+export type NewSubscriptionRequest = {
+  license: string | number;
+  seats: number;
+  parentSubscriptionId?: number;
+  /** How long ago it was created (and its seats last increased). */
+  ageHours?: number;
+};
+
+/** Inserts a subscription created `ageHours` ago, its seats and age checked first. */
+function insertAgedSubscription(account: Account, group: LicenceGroupState, request: NewSubscriptionRequest): SubscriptionState {
+  const quantity = positiveInteger(request.seats, "seats");
   const ageHours = nonNegative(request.ageHours ?? 0, "ageHours");
+  const licenseId = adminLicenceId(account, request.license);
+  return insertSubscription(account.state, group, { licenseId, quantity, parentSubscriptionId: request.parentSubscriptionId ?? null }, account.now() - ageHours * HOUR_MS);
+}
+
+export function addSubscription(runtime: SimulatorRuntime, serviceName: string, request: NewSubscriptionRequest): AdminSubscription {
   return runtime.transact(() => {
     const account = runtime.account;
     const group = adminGroup(account, serviceName);
     if (request.parentSubscriptionId !== undefined) liveAdminSubscription(group, request.parentSubscriptionId);
-    const at = account.now() - ageHours * HOUR_MS;
-    const subscription = insertSubscription(
-      account.state,
-      group,
-      { licenseId: adminLicenceId(account, request.license), quantity: request.seats, parentSubscriptionId: request.parentSubscriptionId ?? null },
-      at,
-    );
+    const subscription = insertAgedSubscription(account, group, request);
     account.markChanged();
     return subscriptionSnapshot(account, group, subscription);
   });
@@ -179,10 +183,8 @@ export function addLicenceGroup(runtime: SimulatorRuntime, request: AddLicenceGr
     if (state.groups[serviceName]) throw new SimulatorAdminError(`A licence group named ${serviceName} already exists`, 409);
     const group = addGroup(state, serviceName, request.tenant ?? {}, account.now() - 30 * DAY_MS);
     for (const s of request.subscriptions ?? []) {
-      const base = insertSubscription(state, group, { licenseId: adminLicenceId(account, s.license), quantity: positiveInteger(s.seats, "seats"), parentSubscriptionId: null }, account.now() - (s.ageHours ?? 0) * HOUR_MS);
-      for (const addon of s.addons ?? []) {
-        insertSubscription(state, group, { licenseId: adminLicenceId(account, addon.license), quantity: positiveInteger(addon.seats, "seats"), parentSubscriptionId: base.id }, account.now() - (addon.ageHours ?? 0) * HOUR_MS);
-      }
+      const base = insertAgedSubscription(account, group, s);
+      for (const addon of s.addons ?? []) insertAgedSubscription(account, group, { ...addon, parentSubscriptionId: base.id });
     }
     account.markChanged();
     return serviceName;

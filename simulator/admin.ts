@@ -68,7 +68,7 @@ export class SimulatorAdmin {
     changes.deleteSubscription(this.runtime, serviceName, subscriptionId);
   }
 
-  addSubscription(serviceName: string, request: { license: string | number; seats: number; parentSubscriptionId?: number; ageHours?: number }): AdminSubscription {
+  addSubscription(serviceName: string, request: changes.NewSubscriptionRequest): AdminSubscription {
     return changes.addSubscription(this.runtime, serviceName, request);
   }
 
