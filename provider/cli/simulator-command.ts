@@ -40,6 +40,9 @@ interface SimulatorCommandOptions {
   mpnIdRequired?: boolean;
   groupOrderConfigurations?: VariantSettings["groupOrderConfigurations"];
   listMode?: VariantSettings["listMode"];
+  seatChangeLag?: number;
+  newSubscriptionLag?: number;
+  deletedSubscriptionLag?: number;
   logRequests?: boolean;
 }
 
@@ -178,6 +181,24 @@ export function registerSimulatorCommand(program: Command): Command {
         .choices(LIST_MODES)
         .default(DEFAULT_VARIANTS.listMode),
     )
+    .addOption(
+      new Option("--seat-change-lag <ms>", "reads show a subscription's old seat count for this long after its seat change is done")
+        .env("OVH_SIMULATOR_SEAT_CHANGE_LAG")
+        .default(DEFAULT_VARIANTS.seatChangeLagMs)
+        .argParser(nonNegativeInteger("--seat-change-lag")),
+    )
+    .addOption(
+      new Option("--new-subscription-lag <ms>", "a new subscription is listed and readable only this long after its creation task is done")
+        .env("OVH_SIMULATOR_NEW_SUBSCRIPTION_LAG")
+        .default(DEFAULT_VARIANTS.newSubscriptionLagMs)
+        .argParser(nonNegativeInteger("--new-subscription-lag")),
+    )
+    .addOption(
+      new Option("--deleted-subscription-lag <ms>", "a deleted subscription is still listed as it was for this long after its deletion task is done")
+        .env("OVH_SIMULATOR_DELETED_SUBSCRIPTION_LAG")
+        .default(DEFAULT_VARIANTS.deletedSubscriptionLagMs)
+        .argParser(nonNegativeInteger("--deleted-subscription-lag")),
+    )
     .option("--log-requests", "print one line per API request")
     .action(async (options: SimulatorCommandOptions) => {
       try {
@@ -204,6 +225,9 @@ function variantOptions(options: SimulatorCommandOptions, refuse: (message: stri
     mpnIdRequired: options.mpnIdRequired === true || booleanFromEnv("OVH_SIMULATOR_MPN_ID_REQUIRED", refuse),
     groupOrderConfigurations: options.groupOrderConfigurations,
     listMode: options.listMode,
+    seatChangeLagMs: options.seatChangeLag,
+    newSubscriptionLagMs: options.newSubscriptionLag,
+    deletedSubscriptionLagMs: options.deletedSubscriptionLag,
   };
 }
 

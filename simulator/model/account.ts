@@ -1,5 +1,6 @@
 import { deliverDueOrders } from "./orders";
 import { dropExpiredLingering, insertSubscription, removeSubscription, setSubscriptionQuantity } from "./groups";
+import { dropExpiredLags, lagReads } from "./read-lag";
 import { isLingering, isTaskEnded, type LicenceGroupState, type SimulatorState, type SubscriptionState, type TaskFunction, type TaskOutcome, type TaskState, type TaskStatus } from "./state";
 import type { VariantSettings } from "./variants";
 
@@ -77,7 +78,10 @@ export class Account {
     }
     due.sort((a, b) => (a.task.endDate as number) - (b.task.endDate as number) || a.task.id - b.task.id);
     for (const { group, task } of due) this.endTask(group, task, task.outcome, task.endDate as number);
-    for (const group of Object.values(this.state.groups)) if (dropExpiredLingering(group, now)) this.changed = true;
+    for (const group of Object.values(this.state.groups)) {
+      if (dropExpiredLingering(group, now)) this.changed = true;
+      if (dropExpiredLags(group, now)) this.changed = true;
+    }
     if (deliverDueOrders(this, now)) this.changed = true;
   }
 
@@ -152,17 +156,28 @@ export class Account {
           at,
         );
         task.createdSubscriptionId = created.id;
+        this.lagReadsAfter(group, created.id, null, at, this.settings.newSubscriptionLagMs);
         return true;
       }
       case "changeQuantity":
         if (!target) return false;
+        this.lagReadsAfter(group, target.id, target, at, this.settings.seatChangeLagMs);
         setSubscriptionQuantity(group, target, task.quantity as number, at);
         return true;
       case "deleteSubscription":
         if (!target) return false;
+        // Its add-ons go with it, and are read as they were for as long.
+        for (const deleted of [target, ...Object.values(group.subscriptions).filter((s) => s.parentSubscriptionId === target.id && !isLingering(s))]) {
+          this.lagReadsAfter(group, deleted.id, deleted, at, this.settings.deletedSubscriptionLagMs);
+        }
         this.deleteSubscription(group, target.id, at);
         return true;
     }
+  }
+
+  /** Under a lag variant, reads go on showing `before` (null: nothing) for `lagMs` after a task's change at `at`. */
+  private lagReadsAfter(group: LicenceGroupState, subscriptionId: number, before: SubscriptionState | null, at: number, lagMs: number): void {
+    if (lagMs > 0) lagReads(group, subscriptionId, before, at + lagMs);
   }
 
   addTaskFault(rule: TaskFaultRule): string {

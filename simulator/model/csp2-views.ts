@@ -3,6 +3,7 @@ import { objectNotFound } from "../ovh-errors";
 import { formatDate, formatDatetime, formatNullableDatetime } from "../time";
 import type { Account } from "./account";
 import { activeGroup, findLicence, refreshExpiration } from "./groups";
+import { shownSubscriptions } from "./read-lag";
 import { isTaskEnded, type LicenceGroupState, type LicenceState, type SubscriptionState, type TaskState } from "./state";
 
 export function tenantView(account: Account, serviceName: string): Record<string, unknown> {
@@ -75,9 +76,7 @@ export function licenceView(account: Account, serviceName: string, licenseId: nu
 }
 
 export function subscriptionIds(account: Account, serviceName: string): number[] {
-  return Object.values(activeGroup(account.state, serviceName).subscriptions)
-    .map((s) => s.id)
-    .sort((a, b) => a - b);
+  return [...shownSubscriptions(activeGroup(account.state, serviceName), account.now()).keys()].sort((a, b) => a - b);
 }
 
 export function subscriptionOf(group: LicenceGroupState, id: number): SubscriptionState {
@@ -88,7 +87,8 @@ export function subscriptionOf(group: LicenceGroupState, id: number): Subscripti
 
 export function subscriptionView(account: Account, serviceName: string, id: number): Record<string, unknown> {
   const group = activeGroup(account.state, serviceName);
-  const s = subscriptionOf(group, id);
+  const s = shownSubscriptions(group, account.now()).get(id);
+  if (!s) throw objectNotFound("id", id);
   return {
     creationDate: formatDatetime(s.creationDate),
     id: s.id,
@@ -102,8 +102,9 @@ export function subscriptionView(account: Account, serviceName: string, id: numb
 
 export function addonSubscriptionIds(account: Account, serviceName: string, id: number): number[] {
   const group = activeGroup(account.state, serviceName);
-  subscriptionOf(group, id);
-  return Object.values(group.subscriptions)
+  const shown = shownSubscriptions(group, account.now());
+  if (!shown.has(id)) throw objectNotFound("id", id);
+  return [...shown.values()]
     .filter((s) => s.parentSubscriptionId === id)
     .map((s) => s.id)
     .sort((a, b) => a - b);

@@ -102,6 +102,14 @@ export interface LicenceGroupState {
   /** Ids of tasks not ended yet, oldest first. */
   pendingTaskIds: number[];
   seatEvents: SeatEvent[];
+  /** Subscriptions that reads show as they were before a task changed them (the `…LagMs` variants), by id. */
+  laggedViews?: Record<string, LaggedView>;
+}
+
+/** What reads show of a subscription until `until`: a copy of it from before the change, or nothing (a new one). */
+export interface LaggedView {
+  until: number;
+  view: SubscriptionState | null;
 }
 
 export interface CartItemState {

@@ -23,6 +23,12 @@ export interface VariantSettings {
   groupOrderConfigurations: "none" | "required";
   /** How the gateway treats list mode (`X-Pagination-Mode: CachedObjectList-Pages`): see list-mode.ts. */
   listMode: ListMode;
+  /** For how long after a seat-change task is done reads still show the subscription's old seat count. */
+  seatChangeLagMs: number;
+  /** For how long after its creation task is done a new subscription is neither listed nor readable (404). */
+  newSubscriptionLagMs: number;
+  /** For how long after its deletion task is done a deleted subscription is still listed and read as it was. */
+  deletedSubscriptionLagMs: number;
 }
 
 export const DEFAULT_VARIANTS: Readonly<VariantSettings> = {
@@ -35,6 +41,9 @@ export const DEFAULT_VARIANTS: Readonly<VariantSettings> = {
   mpnIdRequired: false,
   groupOrderConfigurations: "none",
   listMode: "honoured",
+  seatChangeLagMs: 0,
+  newSubscriptionLagMs: 0,
+  deletedSubscriptionLagMs: 0,
 };
 
 export type VariantName = keyof VariantSettings;
@@ -52,19 +61,24 @@ function oneOf(values: readonly (string | number)[]): VariantRule {
   };
 }
 
+const milliseconds: VariantRule = {
+  accepts: (value) => typeof value === "number" && Number.isSafeInteger(value) && value >= 0,
+  allowed: "a whole number of milliseconds, 0 or more",
+};
+
 const RULES: Readonly<Record<VariantName, VariantRule>> = {
   finishedTasks: oneOf(["kept", "vanish"]),
   pendingTaskRefusal: oneOf([409, 400, 403]),
   deletedSubscriptions: oneOf(["vanish", "linger"]),
   deletedSubscriptionStatus: { accepts: (value) => typeof value === "string" && value.trim() !== "", allowed: "a non-empty string" },
-  deletedSubscriptionLingerMs: {
-    accepts: (value) => typeof value === "number" && Number.isSafeInteger(value) && value >= 0,
-    allowed: "a whole number of milliseconds, 0 or more",
-  },
+  deletedSubscriptionLingerMs: milliseconds,
   seatDecreaseRefusal: oneOf(["immediate", "taskError"]),
   mpnIdRequired: { accepts: (value) => typeof value === "boolean", allowed: "true or false" },
   groupOrderConfigurations: oneOf(["none", "required"]),
   listMode: oneOf(LIST_MODES),
+  seatChangeLagMs: milliseconds,
+  newSubscriptionLagMs: milliseconds,
+  deletedSubscriptionLagMs: milliseconds,
 };
 
 export const VARIANT_NAMES: readonly VariantName[] = Object.keys(DEFAULT_VARIANTS) as VariantName[];

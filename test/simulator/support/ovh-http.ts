@@ -60,6 +60,8 @@ export interface SignedCall {
   signedUrl?: string;
   /** Skip authentication headers entirely. */
   anonymous?: boolean;
+  /** Extra headers, not signed (as OVH's list-mode headers). */
+  headers?: Record<string, string>;
 }
 
 /** A request signed with application key, secret and consumer key, as OVH's clients do. */
@@ -67,7 +69,7 @@ export function ovhCall(sim: RunningSimulator, call: SignedCall): Promise<HttpAn
   const method = call.method ?? "GET";
   const url = `${sim.endpoint}${call.path}`;
   const body = call.body === undefined ? "" : JSON.stringify(call.body);
-  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  const headers: Record<string, string> = { "Content-Type": "application/json", ...call.headers };
   if (!call.anonymous) {
     const c = { ...sim.credentials, ...call.credentials };
     const timestamp = call.timestamp ?? Math.round(Date.now() / 1000);
