@@ -14,7 +14,22 @@ export interface OperationContext {
   polling?: Omit<PollingOptions, "timeoutMs">;
   /** Wall-clock time in ms since the epoch, compared with OVH's creation dates. Default `Date.now`. */
   now?: () => number;
+  /**
+   * How long a confirmation reads again, with backoff, when OVH says a change has ended but the resource does not show
+   * it yet (reads may lag writes). Default `defaultSettleMs`; each wait is also bounded by the operation's task timeout.
+   */
+  settleMs?: number;
+  /**
+   * How long after an order whose subscription has not shown up no other order of it is sent (it may still appear).
+   * Default `defaultOrderListingGraceMs`.
+   */
+  orderListingGraceMs?: number;
 }
+
+/** The settle window a person would choose: reads seen lagging writes by seconds, read again for a minute. */
+export const defaultSettleMs = 60_000;
+/** Generous beside the seconds reads have been seen to lag: an hour before an order that never showed is sent again. */
+export const defaultOrderListingGraceMs = 60 * 60_000;
 
 export function pause(ctx: OperationContext, ms: number): Promise<void> {
   return ctx.polling?.sleep ? ctx.polling.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms));
@@ -22,4 +37,13 @@ export function pause(ctx: OperationContext, ms: number): Promise<void> {
 
 export function wallClock(ctx: OperationContext): number {
   return (ctx.now ?? Date.now)();
+}
+
+/** The settle window of one wait: the configured one, never longer than the operation's task timeout. */
+export function settleWindowMs(ctx: OperationContext, timeoutMs: number): number {
+  return Math.max(0, Math.min(ctx.settleMs ?? defaultSettleMs, timeoutMs));
+}
+
+export function orderListingGraceMs(ctx: Pick<OperationContext, "orderListingGraceMs">): number {
+  return ctx.orderListingGraceMs ?? defaultOrderListingGraceMs;
 }

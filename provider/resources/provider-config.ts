@@ -20,6 +20,8 @@ const stackConfigKeys = {
   maxRequestsPerSecond: "ovh-office365:maxRequestsPerSecond",
   maxConcurrentRequests: "ovh-office365:maxConcurrentRequests",
   allowDeletes: allowDeletesConfigKey,
+  readSettleSeconds: "ovh-office365:readSettleSeconds",
+  orderListingGraceMinutes: "ovh-office365:orderListingGraceMinutes",
 } as const;
 type StackConfigKey = keyof typeof stackConfigKeys;
 
@@ -29,15 +31,53 @@ export async function configureFromStack(req: pulumi.dynamic.ConfigureRequest): 
     const value = req.config.get(name);
     if (value !== undefined && value !== "") next[key] = value;
   }
-  // A malformed allowance fails the run before anything is called, not at the first delete.
+  // A malformed setting fails the run before anything is called, not at the first delete or the first wait.
   parseDeletionAllowance(next.allowDeletes);
+  waitSettings(next, process.env);
   stackConfig = next;
 }
 
-/** What one operation works with: the OVH client built from the stack config, and progress lines for the user. */
+/**
+ * What one operation works with: the OVH client built from the stack config, progress lines for the user, and how
+ * long to wait for OVH's reads to show a change (stack config, else `OVH_READ_SETTLE_SECONDS` and
+ * `OVH_ORDER_LISTING_GRACE_MINUTES`).
+ */
 export function operationContext(): OperationContext {
-  return { requester: ovhClient(), tell };
+  return { requester: ovhClient(), tell, ...configuredWaits() };
 }
+
+/** The wait settings this run was configured with, without building a client (a preview may have no credentials). */
+export function configuredWaits(): Pick<OperationContext, "settleMs" | "orderListingGraceMs"> {
+  return waitSettings(stackConfig, process.env);
+}
+
+/** Environment variables the wait settings fall back on. */
+const waitSettingVariables = { readSettleSeconds: "OVH_READ_SETTLE_SECONDS", orderListingGraceMinutes: "OVH_ORDER_LISTING_GRACE_MINUTES" } as const;
+
+/** The settle window and the order listing grace, from the stack config, else the environment; unset: the defaults. */
+export function waitSettings(config: Partial<Record<StackConfigKey, string>>, env: NodeJS.ProcessEnv): Pick<OperationContext, "settleMs" | "orderListingGraceMs"> {
+  const setting = (key: keyof typeof waitSettingVariables, max: number): number | undefined => {
+    const fromConfig = config[key];
+    const raw = fromConfig ?? env[waitSettingVariables[key]];
+    if (raw === undefined || raw.trim() === "") return undefined;
+    const value = Number(raw);
+    if (!/^\s*\d+(\.\d+)?\s*$/.test(raw) || value > max) {
+      const where = fromConfig !== undefined ? `Stack config ${stackConfigKeys[key]}` : `Environment variable ${waitSettingVariables[key]}`;
+      throw new Error(`${where} must be a number from 0 to ${max}, got "${raw}": fix it with \`pulumi config set ${stackConfigKeys[key]} <n>\`.`);
+    }
+    return value;
+  };
+  const settleSeconds = setting("readSettleSeconds", maxReadSettleSeconds);
+  const graceMinutes = setting("orderListingGraceMinutes", maxOrderListingGraceMinutes);
+  return {
+    ...(settleSeconds === undefined ? {} : { settleMs: Math.round(settleSeconds * 1000) }),
+    ...(graceMinutes === undefined ? {} : { orderListingGraceMs: Math.round(graceMinutes * 60_000) }),
+  };
+}
+
+/** A settle window past an hour would only hide a real failure; a grace past a week would block an order for good. */
+const maxReadSettleSeconds = 3600;
+const maxOrderListingGraceMinutes = 7 * 24 * 60;
 
 /** What this run may delete at OVH, from the stack config. */
 export function deletionAllowance(): DeletionAllowance {

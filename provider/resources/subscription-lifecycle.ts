@@ -1,27 +1,31 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as csp2 from "../csp2";
-import type { OfficeSubscription, PendingTask } from "../csp2";
+import { formatDuration, type OfficeLicence, type OfficeSubscription, type PendingTask } from "../csp2";
 import { licenseById, orderCheckFailures, resolveDeclaredLicense } from "./catalogue";
 import { allowDeletesConfigKey, deletionAdvice, isDeletionAllowed } from "./deletion-intent";
 import { changingGroup, readSubscription } from "./group-listings";
 import { withLock } from "./locks";
-import type { OperationContext } from "./operation-context";
+import { orderListingGraceMs, wallClock, type OperationContext } from "./operation-context";
+import { withPartialState } from "./partial-state";
 import { pendingTasksOf } from "./pending-tasks";
-import { configureFromStack, deletionAllowance, operationContext, tell } from "./provider-config";
-import type { SubscriptionInputs, SubscriptionOutputs } from "./subscription-types";
+import { configuredWaits, configureFromStack, deletionAllowance, operationContext, tell } from "./provider-config";
+import type { PendingOrderOutputs, StoredSubscription, SubscriptionInputs, SubscriptionOutputs } from "./subscription-types";
 import { deleteSubscription } from "./subscription-deletion";
-import { orderSubscription, type SubscriptionClaims } from "./subscription-ordering";
+import { findEarlierOrderResult, OrderNotShownError, orderSubscription, type SubscriptionClaims } from "./subscription-ordering";
 import {
   checkSubscriptionInputs,
   diffSubscription,
   hasPendingTask,
   inputsFromOutputs,
   isTerminalStatus,
-  parseSubscriptionResourceId,
+  pendingOrderResourceId,
   subscriptionResourceId,
+  subscriptionTarget,
   taskTimeoutMs,
+  type SubscriptionTarget,
 } from "./subscription-rules";
 import { convergeSeats } from "./subscription-seats";
+import { deletedMeanwhile, findSubscriptionInUse } from "./subscription-state";
 
 /**
  * The Subscription resource's operations against OVH: the CRUD entry points. The provider object in subscription.ts
@@ -57,13 +61,18 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   return { inputs: checked.inputs, failures: await orderCheckFailures(() => operationContext().requester, olds, news) };
 }
 
-export async function diff(id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<pulumi.dynamic.DiffResult> {
-  if (hasPendingTask(olds)) {
-    const tasks = (olds.pendingTasks ?? []).map((task) => `${task.id} (${task.function}, ${task.status})`).join(", ");
-    tell(id, `OVH task ${tasks || olds.taskPendingId} is pending: the update will wait for it`);
+export async function diff(id: string, olds: StoredSubscription, news: SubscriptionInputs): Promise<pulumi.dynamic.DiffResult> {
+  const target = subscriptionTarget(id, olds);
+  if (target.kind === "pendingOrder") {
+    tell(id, `${describeOrder(target.state)} has not shown up at OVH yet: the update looks for it first, and orders again only after ${graceEnd(target.state)} if it has not appeared`);
+  } else if (hasPendingTask(olds as SubscriptionOutputs)) {
+    const { pendingTasks, taskPendingId } = olds as SubscriptionOutputs;
+    const tasks = (pendingTasks ?? []).map((task) => `${task.id} (${task.function}, ${task.status})`).join(", ");
+    tell(id, `OVH task ${tasks || taskPendingId} is pending: the update will wait for it`);
   }
   const result = diffSubscription(olds, news);
-  const { serviceName, subscriptionId } = parseSubscriptionResourceId(id);
+  const { serviceName } = target;
+  const subscriptionId = target.kind === "subscription" ? target.subscriptionId : undefined;
   const replaces = result.replaces ?? [];
   if (replaces.length === 0) return result;
   // A replacement orders the new subscription, then deletes this one: refuse it now, before anything is ordered.
@@ -85,32 +94,88 @@ export async function create(inputs: SubscriptionInputs): Promise<pulumi.dynamic
 
 async function createIn(ctx: OperationContext, declared: SubscriptionInputs): Promise<pulumi.dynamic.CreateResult> {
   const subject = `${declared.serviceName}/${declared.license ?? declared.licenseId ?? declared.subscriptionId}`;
-  let live: OfficeSubscription;
-  let adopted: boolean;
   if (declared.subscriptionId !== undefined) {
-    live = await adoptSubscription(ctx, declared, declared.subscriptionId);
-    adopted = true;
-  } else {
-    const licence = await resolveDeclaredLicense(ctx.requester, declared.serviceName, declared);
-    live = await orderSubscription(ctx, { declared, licence, subject, claims });
-    adopted = false;
+    const live = await adoptSubscription(ctx, declared, declared.subscriptionId);
+    const id = subscriptionResourceId(declared.serviceName, live.id);
+    return { id, outs: await convergeRecorded(ctx, { id, declared, live, adopted: true }) };
   }
+  const licence = await resolveDeclaredLicense(ctx.requester, declared.serviceName, declared);
+  const live = await orderRecorded(ctx, { declared, licence, subject, recordedAs: (order) => pendingOrderResourceId(declared.serviceName, order) });
   const id = subscriptionResourceId(declared.serviceName, live.id);
-  try {
-    const fresh = live;
-    live = await withLock(id, () => convergeSeats(ctx, declared, fresh.id, id, fresh));
-  } catch (error) {
-    // The subscription exists: record it in state (a partial create) so the next run updates it, never reorders it,
-    // even when OVH cannot be asked for the licence's name or the pending task now.
-    const properties = await outputsFor(ctx, declared, live, adopted).catch(() => outputsFrom(declared, live, adopted, `licence ${live.licenseId}`, []));
-    throw Object.assign(error instanceof Error ? error : new Error(String(error)), { id, properties });
-  }
-  return { id, outs: await outputsFor(ctx, declared, live, adopted) };
+  return { id, outs: await convergeRecorded(ctx, { id, declared, live, adopted: false }) };
 }
 
-export async function read(id: string, props?: SubscriptionOutputs): Promise<pulumi.dynamic.ReadResult> {
+/**
+ * Orders the subscription. An order whose subscription does not show up is recorded in the state as a pending order
+ * (a partial create, or the outputs of an update), under `recordedAs(order)`, so no later run orders it again before
+ * it could have shown.
+ */
+async function orderRecorded(
+  ctx: OperationContext,
+  order: { declared: SubscriptionInputs; licence: OfficeLicence; subject: string; recordedAs: (order: OrderNotShownError["order"]) => string; earlier?: PendingOrderOutputs },
+): Promise<OfficeSubscription> {
+  const { declared, licence, subject, earlier } = order;
+  try {
+    return await orderSubscription(ctx, { declared, licence, subject, claims, earlier: earlier?.pendingOrder });
+  } catch (error) {
+    if (!(error instanceof OrderNotShownError)) throw error;
+    throw withPartialState(error, order.recordedAs(error.order), pendingOrderOutputs(declared, licence, error.order), declared);
+  }
+}
+
+/**
+ * Brings the subscription's seats to the declared ones and returns the outputs. When that fails, the subscription
+ * exists all the same: the error records it in the state (a partial create or update), so the next run updates it and
+ * never orders it again, even when OVH cannot be asked for the licence's name or the pending task now.
+ */
+async function convergeRecorded(
+  ctx: OperationContext,
+  change: { id: string; declared: SubscriptionInputs; live: OfficeSubscription; adopted: boolean; fresh?: boolean },
+): Promise<SubscriptionOutputs> {
+  const { id, declared, adopted } = change;
+  let live = change.live;
+  const subject = subscriptionResourceId(declared.serviceName, live.id);
+  try {
+    const first = change.fresh === false ? undefined : live;
+    live = await withLock(subject, () => convergeSeats(ctx, declared, live.id, id, first));
+  } catch (error) {
+    const properties = await outputsFor(ctx, declared, live, adopted).catch(() => outputsFrom(declared, live, adopted, `licence ${live.licenseId}`, []));
+    throw withPartialState(error, id, properties, declared);
+  }
+  return outputsFor(ctx, declared, live, adopted);
+}
+
+/** The state of a resource whose order has not shown up: what was declared, and the order. */
+function pendingOrderOutputs(declared: SubscriptionInputs, licence: OfficeLicence, order: OrderNotShownError["order"]): PendingOrderOutputs {
+  const outputs: PendingOrderOutputs = {
+    serviceName: declared.serviceName,
+    licenseId: licence.id,
+    licenseName: licence.name,
+    seats: declared.seats,
+    adopted: false,
+    pendingOrder: order,
+  };
+  if (declared.license !== undefined) outputs.license = declared.license;
+  if (declared.parentSubscriptionId !== undefined) outputs.parentSubscriptionId = declared.parentSubscriptionId;
+  if (declared.maxSeatChange !== undefined) outputs.maxSeatChange = declared.maxSeatChange;
+  if (declared.taskTimeoutMinutes !== undefined) outputs.taskTimeoutMinutes = declared.taskTimeoutMinutes;
+  return outputs;
+}
+
+function describeOrder(state: PendingOrderOutputs): string {
+  const { pendingOrder: order } = state;
+  return `the order of ${order.seats} seats of "${state.licenseName}" placed at ${order.orderedAt}${order.taskId ? ` (OVH task ${order.taskId})` : ""}`;
+}
+
+function graceEnd(state: PendingOrderOutputs, waits: Pick<OperationContext, "orderListingGraceMs"> = configuredWaits()): string {
+  return new Date(Date.parse(state.pendingOrder.orderedAt) + orderListingGraceMs(waits)).toISOString();
+}
+
+export async function read(id: string, props?: StoredSubscription): Promise<pulumi.dynamic.ReadResult> {
   const ctx = operationContext();
-  const { serviceName, subscriptionId } = parseSubscriptionResourceId(id);
+  const target = subscriptionTarget(id, props);
+  if (target.kind === "pendingOrder") return readPendingOrder(ctx, id, target.state);
+  const { serviceName, subscriptionId } = target;
   const live = await readSubscription(ctx.requester, serviceName, subscriptionId);
   if (!live) {
     tell(id, "no longer exists at OVH (deleted outside this program): it is removed from the state");
@@ -120,7 +185,7 @@ export async function read(id: string, props?: SubscriptionOutputs): Promise<pul
     tell(id, `is "${live.status}" at OVH (deleted outside this program): it is removed from the state`);
     return { id: "", props: {} };
   }
-  const old: Partial<SubscriptionOutputs> = props ?? {};
+  const old: Partial<SubscriptionOutputs> = (props as SubscriptionOutputs | undefined) ?? {};
   const declared: SubscriptionInputs = {
     serviceName,
     seats: live.quantity,
@@ -132,20 +197,66 @@ export async function read(id: string, props?: SubscriptionOutputs): Promise<pul
   };
   const knownName = old.licenseId === live.licenseId ? old.licenseName : undefined;
   const outs = await outputsFor(ctx, declared, live, old.adopted ?? false, knownName);
-  claimed.add(id);
-  return { id, props: outs, inputs: inputsFromOutputs(outs) };
+  const resourceId = subscriptionResourceId(serviceName, subscriptionId);
+  claimed.add(resourceId);
+  // The id of a pending order whose subscription an update found becomes the subscription's now.
+  return { id: resourceId, props: outs, inputs: inputsFromOutputs(outs) };
 }
 
-export async function update(id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<pulumi.dynamic.UpdateResult> {
+/** A refresh of a pending order: its subscription once OVH shows it (the resource then takes its id), else the order. */
+async function readPendingOrder(ctx: OperationContext, id: string, state: PendingOrderOutputs): Promise<pulumi.dynamic.ReadResult> {
+  const { serviceName } = state;
+  const found = await findEarlierOrderResult(ctx, serviceName, state.pendingOrder, claims.inGroup(serviceName));
+  const declared = declaredOf(state);
+  if (!found) {
+    tell(id, `${describeOrder(state)} does not show at OVH yet: the next \`pulumi up\` looks for it again, and orders again only after ${graceEnd(state, ctx)} if it has not appeared`);
+    return { id, props: state, inputs: declared };
+  }
+  const resourceId = subscriptionResourceId(serviceName, found.id);
+  claims.add(resourceId);
+  tell(id, `${describeOrder(state)} shows now as subscription ${found.id}: the resource takes its id`);
+  const outs = await outputsFor(ctx, declared, found, false, state.licenseName);
+  return { id: resourceId, props: outs, inputs: inputsFromOutputs(outs) };
+}
+
+/** What was declared, as a pending order's state keeps it. */
+function declaredOf(state: PendingOrderOutputs): SubscriptionInputs {
+  const declared: SubscriptionInputs = { serviceName: state.serviceName, seats: state.seats };
+  if (state.license !== undefined) declared.license = state.license;
+  else declared.licenseId = state.licenseId;
+  if (state.parentSubscriptionId !== undefined) declared.parentSubscriptionId = state.parentSubscriptionId;
+  if (state.maxSeatChange !== undefined) declared.maxSeatChange = state.maxSeatChange;
+  if (state.taskTimeoutMinutes !== undefined) declared.taskTimeoutMinutes = state.taskTimeoutMinutes;
+  return declared;
+}
+
+export async function update(id: string, olds: StoredSubscription, news: SubscriptionInputs): Promise<pulumi.dynamic.UpdateResult> {
   const ctx = operationContext();
-  const { serviceName, subscriptionId } = parseSubscriptionResourceId(id);
-  const live = await changingGroup(ctx.requester, serviceName, () => withLock(id, () => convergeSeats(ctx, news, subscriptionId, id)));
-  return { outs: await outputsFor(ctx, news, live, olds.adopted ?? news.subscriptionId !== undefined) };
+  const target = subscriptionTarget(id, olds);
+  return { outs: await changingGroup(ctx.requester, target.serviceName, () => updateIn(ctx, id, target, news, olds.adopted ?? news.subscriptionId !== undefined)) };
 }
 
-export async function remove(id: string, props: SubscriptionOutputs): Promise<void> {
-  const { serviceName, subscriptionId } = parseSubscriptionResourceId(id);
-  if (takenOver.has(id)) {
+async function updateIn(ctx: OperationContext, id: string, target: SubscriptionTarget, news: SubscriptionInputs, adopted: boolean): Promise<SubscriptionOutputs> {
+  if (target.kind === "pendingOrder") {
+    // The order kept in the state is looked for first; the id becomes the subscription's at the next refresh.
+    const licence = await resolveDeclaredLicense(ctx.requester, target.serviceName, news);
+    const live = await orderRecorded(ctx, { declared: news, licence, subject: id, recordedAs: () => id, earlier: target.state });
+    return convergeRecorded(ctx, { id, declared: news, live, adopted: false });
+  }
+  const live = await findSubscriptionInUse(ctx.requester, target.serviceName, target.subscriptionId);
+  if (!live) throw deletedMeanwhile(id, target.serviceName, news.subscriptionId !== undefined);
+  return convergeRecorded(ctx, { id, declared: news, live, adopted });
+}
+
+export async function remove(id: string, props: StoredSubscription): Promise<void> {
+  const target = subscriptionTarget(id, props);
+  if (target.kind === "pendingOrder") return removePendingOrder(operationContext(), id, target.state);
+  await removeSubscription(id, target.serviceName, target.subscriptionId, props as SubscriptionOutputs);
+}
+
+async function removeSubscription(id: string, serviceName: string, subscriptionId: number, props: Partial<SubscriptionOutputs>): Promise<void> {
+  const resourceId = subscriptionResourceId(serviceName, subscriptionId);
+  if (takenOver.has(resourceId)) {
     throw new Error(
       `${id}: not deleted: another resource of this program took subscription ${subscriptionId} over in this run (a ` +
         `resource renamed without an alias is created anew, finds the subscription, and the old one is deleted). ` +
@@ -162,9 +273,37 @@ export async function remove(id: string, props: SubscriptionOutputs): Promise<vo
   }
   const ctx = operationContext();
   await changingGroup(ctx.requester, serviceName, () =>
-    withLock(id, () => deleteSubscription(ctx, { serviceName, subscriptionId, subject: id, timeoutMs: taskTimeoutMs(props) })),
+    withLock(resourceId, () => deleteSubscription(ctx, { serviceName, subscriptionId, subject: id, timeoutMs: taskTimeoutMs(props) })),
   );
-  claimed.delete(id);
+  claimed.delete(resourceId);
+}
+
+/**
+ * Removing a pending order: its subscription, once OVH shows it, is deleted like any other (with the stack's allowance);
+ * one another resource of this run took is left to it. While it may still appear, nothing leaves the state: a
+ * subscription that showed up later would be billed and managed by nobody.
+ */
+async function removePendingOrder(ctx: OperationContext, id: string, state: PendingOrderOutputs): Promise<void> {
+  const { serviceName } = state;
+  const found = await findEarlierOrderResult(ctx, serviceName, state.pendingOrder, new Set());
+  if (found) {
+    const resourceId = subscriptionResourceId(serviceName, found.id);
+    if (claimed.has(resourceId)) {
+      tell(id, `${describeOrder(state)} shows as subscription ${found.id}, which another resource of this program manages now: only this record leaves the state`);
+      return;
+    }
+    tell(id, `${describeOrder(state)} shows now as subscription ${found.id}`);
+    return removeSubscription(id, serviceName, found.id, { ...state, licenseName: state.licenseName, seats: found.quantity });
+  }
+  const graceEndsAt = Date.parse(state.pendingOrder.orderedAt) + orderListingGraceMs(ctx);
+  if (wallClock(ctx) < graceEndsAt) {
+    throw new Error(
+      `${id}: not removed. ${describeOrder(state)} does not show at OVH yet, and it may still appear: removed from the ` +
+        `state now, it would be billed and managed by nobody. Run again after ${new Date(graceEndsAt).toISOString()}; or, ` +
+        `if the control panel shows no such subscription, \`pulumi state delete <urn>\` drops it now.`,
+    );
+  }
+  tell(id, `${describeOrder(state)} never showed up at OVH in ${formatDuration(orderListingGraceMs(ctx))}: nothing to delete, it leaves the state`);
 }
 
 async function adoptSubscription(ctx: OperationContext, declared: SubscriptionInputs, subscriptionId: number): Promise<OfficeSubscription> {

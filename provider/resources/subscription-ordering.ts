@@ -1,13 +1,22 @@
 import * as csp2 from "../csp2";
-import type { OfficeLicence, OfficeSubscription, TaskEnd } from "../csp2";
+import { formatDuration, type OfficeLicence, type OfficeSubscription, type TaskEnd } from "../csp2";
 import { OvhApiError } from "../ovh/errors";
 import { orderableLicenses } from "./catalogue";
 import { groupPendingTasks, groupSubscriptions } from "./group-listings";
 import { withLock } from "./locks";
-import { pause, wallClock, type OperationContext } from "./operation-context";
+import { orderListingGraceMs, settleWindowMs, wallClock, type OperationContext } from "./operation-context";
 import { type PendingTask, waitForTaskOutcome } from "./pending-tasks";
-import type { SubscriptionInputs } from "./subscription-types";
-import { decideOrder, type ExistingSubscription, isTerminalStatus, maxRefusalsWaitedOut, subscriptionResourceId, taskTimeoutMs } from "./subscription-rules";
+import { settleRead } from "./settling";
+import type { PendingOrder, SubscriptionInputs } from "./subscription-types";
+import {
+  decideOrder,
+  type ExistingSubscription,
+  isActiveStatus,
+  isTerminalStatus,
+  maxRefusalsWaitedOut,
+  subscriptionResourceId,
+  taskTimeoutMs,
+} from "./subscription-rules";
 import { findSubscriptionInUse, isAmbiguous, isRefusal } from "./subscription-state";
 
 /**
@@ -32,11 +41,23 @@ export interface OrderRequest {
   /** How progress and errors name this resource. */
   subject: string;
   claims: SubscriptionClaims;
+  /** An earlier order of this resource whose subscription had not shown up, as the state keeps it. */
+  earlier?: PendingOrder;
 }
 
-/** After an order call with no clear answer: how many looks, and how far apart, before saying it was not placed. */
-const ambiguousOrderChecks = 10;
-const ambiguousOrderCheckIntervalMs = 3000;
+/**
+ * An order was sent, or may have been, and its subscription does not show up: the state keeps `order` (a partial
+ * create, or the resource's outputs after an update), so that no run orders again before it could have shown.
+ */
+export class OrderNotShownError extends Error {
+  constructor(
+    message: string,
+    readonly order: PendingOrder,
+  ) {
+    super(message);
+    this.name = "OrderNotShownError";
+  }
+}
 
 export async function orderSubscription(ctx: OperationContext, request: OrderRequest): Promise<OfficeSubscription> {
   const { declared, licence } = request;
@@ -56,30 +77,64 @@ export async function orderSubscription(ctx: OperationContext, request: OrderReq
 type OrderAttempt = { kind: "ordered"; subscription: OfficeSubscription } | { kind: "retry"; refusal: OvhApiError };
 
 async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<OrderAttempt> {
-  const { declared, licence, subject, claims } = request;
+  const { declared, licence, subject, claims, earlier } = request;
   const { serviceName, parentSubscriptionId, seats } = declared;
   const timeoutMs = taskTimeoutMs(declared);
   // OVH shows an add-on order as a task of its parent: wait for it, so an interrupted order is found, not repeated.
   const parentEnd = parentSubscriptionId === undefined ? undefined : await waitForParentTask(ctx, serviceName, parentSubscriptionId, subject, timeoutMs);
   const settled = await settledGroupSnapshot(ctx, serviceName, subject, timeoutMs);
   const { snapshot } = settled;
-  const unresolved = parentEnd && parentEnd.outcome !== "done" ? [...settled.unresolved, parentEnd] : settled.unresolved;
+  const inUse = new Map(snapshot.subscriptions.map((s) => [s.id, s] as const));
   const matching = await matchingSubscriptions(ctx, serviceName, snapshot.subscriptions, licence.id, parentSubscriptionId);
-  const decision = decideOrder(matching, seats, claims.inGroup(serviceName), wallClock(ctx), `"${licence.name}"`);
+  const claimed = claims.inGroup(serviceName);
+
+  if (earlier) {
+    const shown = earlierOrderResult(earlier, matching, claimed);
+    if (shown) {
+      ctx.tell(subject, `the order placed at ${earlier.orderedAt}${earlier.taskId ? ` (OVH task ${earlier.taskId})` : ""} shows now: subscription ${shown.id}`);
+      claims.takeOver(subscriptionResourceId(serviceName, shown.id));
+      return { kind: "ordered", subscription: inUse.get(shown.id)! };
+    }
+  }
+  const decision = decideOrder(matching, seats, claimed, wallClock(ctx), `"${licence.name}"`);
   if (decision.action === "refuse") throw new Error(`${subject}: ${decision.reason}`);
   if (decision.action === "resume") {
     ctx.tell(subject, `found subscription ${decision.subscriptionId} with ${seats} seats, ordered by an earlier interrupted run: using it instead of ordering again`);
     claims.takeOver(subscriptionResourceId(serviceName, decision.subscriptionId));
-    return { kind: "ordered", subscription: await csp2.getSubscription(ctx.requester, serviceName, decision.subscriptionId) };
+    return { kind: "ordered", subscription: inUse.get(decision.subscriptionId)! };
   }
-  if (unresolved.length > 0) throw unresolvedCreationTasks(subject, serviceName, licence, unresolved);
+  const subscriptionsBefore = snapshot.all.map((s) => s.id);
+  const record = (taskId: number | undefined, orderedAt: number): PendingOrder => ({
+    ...(taskId === undefined ? {} : { taskId }),
+    orderedAt: new Date(orderedAt).toISOString(),
+    licenseId: licence.id,
+    seats,
+    ...(parentSubscriptionId === undefined ? {} : { parentSubscriptionId }),
+    subscriptionsBefore,
+  });
+  if (settled.unaccounted.length > 0) {
+    const taskId = endedTaskId(settled.unaccounted[0]);
+    throw new OrderNotShownError(unaccountedCreationTasks(ctx, subject, serviceName, licence, settled.unaccounted, timeoutMs), record(taskId, wallClock(ctx)));
+  }
+  const failed = parentEnd?.outcome === "failed" ? [...settled.failed, parentEnd] : settled.failed;
+  if (failed.length > 0) throw failedCreationTasks(subject, serviceName, licence, failed);
+  if (earlier) {
+    const graceEndsAt = Date.parse(earlier.orderedAt) + orderListingGraceMs(ctx);
+    if (wallClock(ctx) < graceEndsAt) throw new OrderNotShownError(earlierOrderStillAwaited(subject, serviceName, licence, earlier, graceEndsAt), earlier);
+    ctx.tell(
+      subject,
+      `the order placed at ${earlier.orderedAt}${earlier.taskId ? ` (OVH task ${earlier.taskId})` : ""} has not shown up in ` +
+        `${formatDuration(orderListingGraceMs(ctx))} (ovh-office365:orderListingGraceMinutes): ordering again`,
+    );
+  }
 
   const target: NewSubscription = {
     licenseId: licence.id,
     parentSubscriptionId,
-    before: new Set([...snapshot.all.map((s) => s.id), ...claims.inGroup(serviceName)]),
+    before: new Set([...subscriptionsBefore, ...claimed]),
   };
   const body = { licenseId: licence.id, quantity: seats };
+  const orderedAt = wallClock(ctx);
   let task: Pick<PendingTask, "id" | "function"> | undefined;
   try {
     task =
@@ -94,53 +149,125 @@ async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<
     if (isRefusal(error)) throw await explainOrderRefusal(ctx, serviceName, error);
     if (!isAmbiguous(error)) throw error;
     ctx.tell(subject, "OVH did not confirm the order: checking whether it was placed before going on");
-    task = await findOrderAfterAmbiguousFailure(ctx, serviceName, target, error as Error);
+    const look = await findOrderAfterAmbiguousFailure(ctx, { serviceName, subject, timeoutMs }, target);
+    if (look.subscription) return ordered(serviceName, claims, look.subscription);
+    if (!look.task) {
+      throw new OrderNotShownError(
+        `${(error as Error).message} No task and no new subscription showed in ${serviceName} within ` +
+          `${formatDuration(settleWindowMs(ctx, timeoutMs))}, but OVH's reads may lag its changes, so the order may still ` +
+          `have been placed. ${keptUntil(ctx, orderedAt)}`,
+        record(undefined, orderedAt),
+      );
+    }
+    task = look.task;
   }
-  let end: TaskEnd | undefined;
-  if (task) {
-    ctx.tell(subject, `ordered ${seats} seats of "${licence.name}": OVH task ${task.id} (${task.function})`);
-    end = await waitForTaskOutcome(ctx, serviceName, task.id, subject, timeoutMs);
+  ctx.tell(subject, `ordered ${seats} seats of "${licence.name}": OVH task ${task.id} (${task.function})`);
+  const end = await waitForTaskOutcome(ctx, serviceName, task.id, subject, timeoutMs);
+  if (end.outcome === "failed") {
+    const created = await findNewSubscription(ctx, serviceName, target);
+    if (created) return ordered(serviceName, claims, created);
+    throw failedOrder(subject, serviceName, licence, end);
   }
-  const created = await findNewSubscription(ctx, serviceName, target);
+  const { value: created } = await settleRead(ctx, {
+    subject,
+    awaiting: `the new "${licence.name}" subscription (task ${task.id} has ended)`,
+    read: () => findNewSubscription(ctx, serviceName, target),
+    shows: (found) => found !== undefined,
+    timeoutMs,
+  });
   if (created) {
-    if (end?.outcome === "vanished") ctx.tell(subject, `OVH no longer shows task ${end.taskId}; the new subscription ${created.id} is there`);
-    claims.add(subscriptionResourceId(serviceName, created.id));
-    return { kind: "ordered", subscription: created };
+    if (end.outcome === "vanished") ctx.tell(subject, `OVH no longer shows task ${end.taskId}; the new subscription ${created.id} is there`);
+    return ordered(serviceName, claims, created);
   }
-  throw noNewSubscription(subject, serviceName, licence, end);
-}
-
-function noNewSubscription(subject: string, serviceName: string, licence: OfficeLicence, end: TaskEnd | undefined): Error {
-  if (end?.outcome === "failed") {
-    return new Error(
-      `${subject}: the order task ${end.task.id} (${end.task.function}) ended "${end.task.status}" and no new "${licence.name}" ` +
-        `subscription appeared in ${serviceName}: nothing was created. OVH gives no reason through its API: check the ` +
-        `licence and the tenant (MPN ID, status) in the control panel, then run again.`,
-    );
-  }
-  if (end?.outcome === "vanished") {
-    return new Error(
-      `${subject}: OVH no longer shows the order task ${end.taskId} and no new "${licence.name}" subscription appeared in ` +
-        `${serviceName}, so whether the order succeeded is unknown. Nothing else was ordered. Check \`ovh-office365 status ` +
-        `${serviceName}\` and run again later: the next run orders only if no such subscription shows up.`,
-    );
-  }
-  return new Error(
-    `${subject}: OVH finished the order task but no new "${licence.name}" subscription appeared in ${serviceName}. ` +
-      `Check \`ovh-office365 status ${serviceName}\`; a re-run will not order again if the subscription shows up.`,
+  const how = end.outcome === "vanished" ? "is no longer shown by OVH" : "is done";
+  throw new OrderNotShownError(
+    `${subject}: OVH task ${task.id} ordering ${seats} seats of "${licence.name}" ${how}, but no new subscription of it ` +
+      `shows in ${serviceName} after reading the group again for ${formatDuration(settleWindowMs(ctx, timeoutMs))}. ` +
+      `OVH's reads may lag its changes. ${keptUntil(ctx, orderedAt)}`,
+    record(task.id, orderedAt),
   );
 }
 
-/** Creation tasks that ended without a visible result: one may have been this resource's own order. */
-function unresolvedCreationTasks(subject: string, serviceName: string, licence: OfficeLicence, unresolved: TaskEnd[]): Error {
-  const described = unresolved
-    .map((end) => (end.outcome === "vanished" ? `${end.taskId} (no longer shown by OVH)` : end.outcome === "failed" ? `${end.task.id} (${end.task.function}, "${end.task.status}")` : `${end.task.id}`))
-    .join(", ");
+function ordered(serviceName: string, claims: SubscriptionClaims, created: OfficeSubscription): OrderAttempt {
+  claims.add(subscriptionResourceId(serviceName, created.id));
+  return { kind: "ordered", subscription: created };
+}
+
+/** What a kept order means for the next runs. */
+function keptUntil(ctx: OperationContext, orderedAt: number): string {
+  const graceEndsAt = new Date(orderedAt + orderListingGraceMs(ctx)).toISOString();
+  return (
+    `The order is kept in the stack's state as a pending order: the next run takes its subscription as soon as OVH ` +
+    `shows it, and orders nothing again before ${graceEndsAt} (ovh-office365:orderListingGraceMinutes after the ` +
+    `order). Run \`pulumi up\` again later; \`ovh-office365 status <serviceName>\` shows the group.`
+  );
+}
+
+/** The subscription an earlier order brought, if OVH shows it now (one listing of the group), and `claimed` has not it. */
+export async function findEarlierOrderResult(
+  ctx: OperationContext,
+  serviceName: string,
+  earlier: PendingOrder,
+  claimed: ReadonlySet<number>,
+): Promise<OfficeSubscription | undefined> {
+  const listing = await groupListing(ctx, serviceName);
+  const matching = await matchingSubscriptions(ctx, serviceName, listing.subscriptions, earlier.licenseId, earlier.parentSubscriptionId);
+  const shown = earlierOrderResult(earlier, matching, claimed);
+  return shown && listing.subscriptions.find((s) => s.id === shown.id);
+}
+
+/** The subscription an earlier order brought, once OVH shows it: new since the order, of the licence, in use, unclaimed. */
+function earlierOrderResult(earlier: PendingOrder, matching: ExistingSubscription[], claimed: ReadonlySet<number>): ExistingSubscription | undefined {
+  const before = new Set(earlier.subscriptionsBefore);
+  return newest(matching.filter((s) => !before.has(s.id) && !claimed.has(s.id) && isActiveStatus(s.status)));
+}
+
+function earlierOrderStillAwaited(subject: string, serviceName: string, licence: OfficeLicence, earlier: PendingOrder, graceEndsAt: number): string {
+  const task = earlier.taskId ? ` (OVH task ${earlier.taskId})` : "";
+  return (
+    `${subject}: the order of ${earlier.seats} seats of "${licence.name}" placed at ${earlier.orderedAt}${task} does not ` +
+    `show in ${serviceName} yet. Nothing was ordered: it may still appear (OVH's reads may lag its changes), and a second ` +
+    `order would bill the licence twice. The next run looks again, and orders again only after ` +
+    `${new Date(graceEndsAt).toISOString()} if nothing has appeared. If the control panel shows no such order and you ` +
+    `want it now: \`pulumi config set ovh-office365:orderListingGraceMinutes 0\`, then run again.`
+  );
+}
+
+function failedOrder(subject: string, serviceName: string, licence: OfficeLicence, end: Extract<TaskEnd, { outcome: "failed" }>): Error {
   return new Error(
-    `${subject}: OVH task ${described} in ${serviceName} ended without a new subscription in sight. OVH tasks do not say ` +
-      `which licence they order, so it may have been an order of "${licence.name}" from an earlier run. Nothing was ` +
-      `ordered. Check \`ovh-office365 status ${serviceName}\` and \`ovh-office365 tasks ${serviceName} --all\`, then run ` +
-      `again: the next run orders only if no "${licence.name}" subscription has appeared.`,
+    `${subject}: the order task ${end.task.id} (${end.task.function}) ended "${end.task.status}" and no new "${licence.name}" ` +
+      `subscription appeared in ${serviceName}: nothing was created. OVH gives no reason through its API: check the ` +
+      `licence and the tenant (MPN ID, status) in the control panel, then run again.`,
+  );
+}
+
+function endedTaskId(end: TaskEnd): number {
+  return end.outcome === "vanished" ? end.taskId : end.task.id;
+}
+
+function describeEnds(ends: TaskEnd[]): string {
+  return ends
+    .map((end) => (end.outcome === "vanished" ? `${end.taskId} (no longer shown by OVH)` : `${end.task.id} (${end.task.function}, "${end.task.status}")`))
+    .join(", ");
+}
+
+/** Creation tasks that ended in failure: nothing came of them, and one may have been this resource's earlier order. */
+function failedCreationTasks(subject: string, serviceName: string, licence: OfficeLicence, failed: TaskEnd[]): Error {
+  return new Error(
+    `${subject}: OVH task ${describeEnds(failed)} in ${serviceName} ended without a new subscription in sight. OVH tasks ` +
+      `do not say which licence they order, so it may have been an order of "${licence.name}" from an earlier run. ` +
+      `Nothing was ordered. Check \`ovh-office365 status ${serviceName}\` and \`ovh-office365 tasks ${serviceName} --all\`, ` +
+      `then run again: the next run orders only if no "${licence.name}" subscription has appeared.`,
+  );
+}
+
+/** Creation tasks done (or no longer shown) whose subscriptions do not show: one may be this resource's earlier order. */
+function unaccountedCreationTasks(ctx: OperationContext, subject: string, serviceName: string, licence: OfficeLicence, ends: TaskEnd[], timeoutMs: number): string {
+  return (
+    `${subject}: OVH task ${describeEnds(ends)} in ${serviceName} has ended, but no new subscription from it shows after ` +
+    `reading the group again for ${formatDuration(settleWindowMs(ctx, timeoutMs))}. OVH tasks do not say which licence ` +
+    `they order, so it may have been an order of "${licence.name}" from an earlier run whose subscription OVH does not ` +
+    `list yet. Nothing was ordered. ${keptUntil(ctx, wallClock(ctx))}`
   );
 }
 
@@ -182,30 +309,39 @@ async function explainOrderRefusal(ctx: OperationContext, serviceName: string, e
   return error;
 }
 
-/** After an order call with no clear answer: look for its task or its subscription for a while before deciding. */
+/** What one look for an unconfirmed order found: its subscription, or a task that may be it. */
+interface OrderLook {
+  subscription?: OfficeSubscription;
+  task?: Pick<PendingTask, "id" | "function">;
+}
+
+/**
+ * After an order call with no clear answer: look for its subscription or its task for the settle window before
+ * deciding. Each look reads what the decision needs: an add-on order shows as a task of its parent; any other as a
+ * running task attached to no subscription, among the group's most recent tasks (the order is the newest).
+ */
 async function findOrderAfterAmbiguousFailure(
   ctx: OperationContext,
-  serviceName: string,
+  wait: { serviceName: string; subject: string; timeoutMs: number },
   target: NewSubscription,
-  failure: Error,
-): Promise<Pick<PendingTask, "id" | "function"> | undefined> {
-  for (let attempt = 0; attempt < ambiguousOrderChecks; attempt++) {
-    // An add-on order shows as a task of its parent; any other as a running task attached to no subscription.
+): Promise<OrderLook> {
+  const { serviceName, subject, timeoutMs } = wait;
+  const look = async (): Promise<OrderLook> => {
     if (target.parentSubscriptionId !== undefined) {
       const taskId = await parentPendingTaskId(ctx, serviceName, target.parentSubscriptionId);
-      if (taskId !== undefined) return { id: taskId, function: "pending on the parent subscription" };
-    } else {
-      const snapshot = await groupSnapshot(ctx, serviceName);
-      if (snapshot.creationTasks.length > 0) return snapshot.creationTasks[snapshot.creationTasks.length - 1];
+      if (taskId !== undefined) return { task: { id: taskId, function: "pending on the parent subscription" } };
+      return { subscription: await findNewSubscription(ctx, serviceName, target) };
     }
-    if (await findNewSubscription(ctx, serviceName, target)) return undefined;
-    await pause(ctx, ambiguousOrderCheckIntervalMs);
-  }
-  throw new Error(
-    `${failure.message} No task and no new subscription appeared in ${serviceName} within ` +
-      `${(ambiguousOrderChecks * ambiguousOrderCheckIntervalMs) / 1000} s, so the order was most likely not placed. ` +
-      `Run \`pulumi up\` again: it looks at the group again before ordering.`,
-  );
+    const running = await csp2.fetchPendingTasks(ctx.requester, serviceName);
+    const subscriptions = await groupSubscriptions(ctx.requester, serviceName);
+    const subscription = newest(newSubscriptions(subscriptions, target));
+    if (subscription) return { subscription };
+    const attached = new Set(subscriptions.filter((s) => !isTerminalStatus(s.status)).map((s) => s.taskPendingId));
+    const creation = running.filter((task) => !attached.has(task.id));
+    return creation.length > 0 ? { task: creation[creation.length - 1] } : {};
+  };
+  const { value } = await settleRead(ctx, { subject, awaiting: "the order's task or its subscription", read: look, shows: (l) => l.subscription !== undefined || l.task !== undefined, timeoutMs });
+  return value;
 }
 
 async function checkAddonPlacement(ctx: OperationContext, serviceName: string, licence: OfficeLicence, parentSubscriptionId?: number) {
@@ -265,32 +401,41 @@ async function groupSnapshot(ctx: OperationContext, serviceName: string): Promis
   return { ...listing, creationTasks: running.filter((task) => !attached.has(task.id)) };
 }
 
+/** The group once the orders in progress have ended, and what came of them. */
+interface SettledGroup {
+  snapshot: GroupListing;
+  /** Creation tasks that ended in failure: nothing came of them. */
+  failed: TaskEnd[];
+  /** Creation tasks done or no longer shown, more than the new subscriptions that showed within the settle window. */
+  unaccounted: TaskEnd[];
+}
+
 /**
- * The group once the orders in progress have ended. A creation task that ended in failure, or that OVH no longer
- * shows, while no new subscription appeared, is returned as unresolved: it may have been this resource's order.
- * A wait that times out throws: nothing may be ordered while an order may still be running.
+ * The group once the orders in progress have ended. Each creation task done or no longer shown should bring a new
+ * subscription: they get the settle window to show. A wait that times out throws: nothing may be ordered while an
+ * order may still be running.
  */
-async function settledGroupSnapshot(
-  ctx: OperationContext,
-  serviceName: string,
-  subject: string,
-  timeoutMs: number,
-): Promise<{ snapshot: GroupListing; unresolved: TaskEnd[] }> {
+async function settledGroupSnapshot(ctx: OperationContext, serviceName: string, subject: string, timeoutMs: number): Promise<SettledGroup> {
   const before = await groupSnapshot(ctx, serviceName);
-  if (before.creationTasks.length === 0) return { snapshot: before, unresolved: [] };
+  if (before.creationTasks.length === 0) return { snapshot: before, failed: [], unaccounted: [] };
   const ends: TaskEnd[] = [];
   for (const task of before.creationTasks) {
     ctx.tell(subject, `OVH task ${task.id} (${task.function}) is still running in the group, maybe an order from an interrupted run: waiting for it`);
     ends.push(await waitForTaskOutcome(ctx, serviceName, task.id, subject, timeoutMs));
   }
+  const failed = ends.filter((end) => end.outcome === "failed");
+  const succeeded = ends.filter((end) => end.outcome !== "failed");
   // The orders waited for have ended: only the subscriptions they brought are looked at now, not the tasks again.
-  const after = await groupListing(ctx, serviceName);
   const known = new Set(before.all.map((s) => s.id));
-  const appeared = after.subscriptions.filter((s) => !known.has(s.id)).length;
-  // A vanished task is explained when as many new subscriptions appeared as tasks vanished; a failed one never is.
-  const vanished = ends.filter((end) => end.outcome === "vanished");
-  const unresolved = [...ends.filter((end) => end.outcome === "failed"), ...(appeared >= vanished.length ? [] : vanished)];
-  return { snapshot: after, unresolved };
+  const appeared = (listing: GroupListing) => listing.subscriptions.filter((s) => !known.has(s.id)).length;
+  const { value: after } = await settleRead(ctx, {
+    subject,
+    awaiting: `the subscriptions of the ${succeeded.length} order task(s) that ended`,
+    read: () => groupListing(ctx, serviceName),
+    shows: (listing) => appeared(listing) >= succeeded.length,
+    timeoutMs,
+  });
+  return { snapshot: after, failed, unaccounted: succeeded.slice(appeared(after)) };
 }
 
 async function matchingSubscriptions(
@@ -314,11 +459,18 @@ interface NewSubscription {
 
 /** The newest subscription in use that the order may have brought. */
 async function findNewSubscription(ctx: OperationContext, serviceName: string, target: NewSubscription): Promise<OfficeSubscription | undefined> {
-  const fresh = (await groupSubscriptions(ctx.requester, serviceName, (id) => !target.before.has(id))).filter(
-    (s) => !target.before.has(s.id) && s.licenseId === target.licenseId && !isTerminalStatus(s.status),
-  );
+  const fresh = newSubscriptions(await groupSubscriptions(ctx.requester, serviceName, (id) => !target.before.has(id)), target);
   if (fresh.length === 0) return undefined;
-  return (await ofParent(ctx, serviceName, fresh, target.parentSubscriptionId)).sort((a, b) => b.id - a.id)[0];
+  return newest(await ofParent(ctx, serviceName, fresh, target.parentSubscriptionId));
+}
+
+/** Those of the listed subscriptions that the order may have brought, the parent aside. */
+function newSubscriptions(listed: OfficeSubscription[], target: NewSubscription): OfficeSubscription[] {
+  return listed.filter((s) => !target.before.has(s.id) && s.licenseId === target.licenseId && !isTerminalStatus(s.status));
+}
+
+function newest<T extends { id: number }>(subscriptions: T[]): T | undefined {
+  return [...subscriptions].sort((a, b) => b.id - a.id)[0];
 }
 
 /** The add-ons of the parent among these subscriptions; all of them when there is no parent. */

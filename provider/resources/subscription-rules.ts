@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { SubscriptionInputs, SubscriptionOutputs } from "./subscription-types";
+import type { PendingOrder, PendingOrderOutputs, StoredSubscription, SubscriptionInputs, SubscriptionOutputs } from "./subscription-types";
 import {
   type CheckFailure,
   isUnknown,
@@ -93,8 +93,9 @@ export function normalizeLicenseName(name: string): string {
   return name.trim().replace(/\s+/g, " ").toLowerCase();
 }
 
-/** `diff`: `olds` are the stored outputs, `news` the checked inputs. */
-export function diffSubscription(olds: SubscriptionOutputs, news: SubscriptionInputs): pulumi.dynamic.DiffResult {
+/** `diff`: `olds` are the stored outputs (or a pending order), `news` the checked inputs. */
+export function diffSubscription(olds: StoredSubscription, news: SubscriptionInputs): pulumi.dynamic.DiffResult {
+  const oldSubscriptionId = "subscriptionId" in olds ? olds.subscriptionId : undefined;
   const replaces: string[] = [];
   if (news.serviceName !== olds.serviceName) replaces.push("serviceName");
   if (news.licenseId !== undefined && news.licenseId !== olds.licenseId) replaces.push("licenseId");
@@ -102,7 +103,7 @@ export function diffSubscription(olds: SubscriptionOutputs, news: SubscriptionIn
     replaces.push("license");
   }
   if ((news.parentSubscriptionId ?? null) !== (olds.parentSubscriptionId ?? null)) replaces.push("parentSubscriptionId");
-  if (news.subscriptionId !== undefined && news.subscriptionId !== olds.subscriptionId) replaces.push("subscriptionId");
+  if (news.subscriptionId !== undefined && news.subscriptionId !== oldSubscriptionId) replaces.push("subscriptionId");
 
   const declaredChanged =
     news.seats !== olds.seats ||
@@ -110,13 +111,14 @@ export function diffSubscription(olds: SubscriptionOutputs, news: SubscriptionIn
     (news.maxSeatChange ?? null) !== (olds.maxSeatChange ?? null) ||
     (news.taskTimeoutMinutes ?? null) !== (olds.taskTimeoutMinutes ?? null);
   return {
-    changes: replaces.length > 0 || declaredChanged || hasPendingTask(olds),
+    // A pending order is a change still to make: its subscription has yet to be found (or ordered again).
+    changes: replaces.length > 0 || declaredChanged || isPendingOrderState(olds) || hasPendingTask(olds as SubscriptionOutputs),
     replaces,
     deleteBeforeReplace: false,
   };
 }
 
-export function hasPendingTask(outputs: Pick<SubscriptionOutputs, "taskPendingId" | "pendingTasks">): boolean {
+export function hasPendingTask(outputs: Partial<Pick<SubscriptionOutputs, "taskPendingId" | "pendingTasks">>): boolean {
   return (outputs.taskPendingId ?? 0) > 0 || (outputs.pendingTasks ?? []).length > 0;
 }
 
@@ -137,6 +139,44 @@ export function inputsFromOutputs(outputs: SubscriptionOutputs): SubscriptionInp
 
 export function subscriptionResourceId(serviceName: string, subscriptionId: number): string {
   return `${serviceName}/${subscriptionId}`;
+}
+
+/**
+ * The id of a resource whose order has not shown up yet: its subscription id is not known. It names the order's task
+ * when one was seen, else when it was ordered.
+ */
+export function pendingOrderResourceId(serviceName: string, order: PendingOrder): string {
+  return `${serviceName}/${pendingOrderIdPrefix}${order.taskId ?? Date.parse(order.orderedAt)}`;
+}
+
+const pendingOrderIdPrefix = "pending-order-";
+
+/** The state holds an order whose subscription has not shown up yet (not one an update has since found). */
+export function isPendingOrderState(state: Partial<StoredSubscription> | undefined): state is PendingOrderOutputs {
+  return state !== undefined && "pendingOrder" in state && state.pendingOrder !== undefined && !("subscriptionId" in state && state.subscriptionId !== undefined);
+}
+
+/** What a resource's id and state point at at OVH: a subscription, or an order whose subscription has not shown up. */
+export type SubscriptionTarget =
+  | { kind: "subscription"; serviceName: string; subscriptionId: number }
+  | { kind: "pendingOrder"; serviceName: string; state: PendingOrderOutputs };
+
+/**
+ * Where the id is a pending order's, the state says the rest: the order, or the subscription an update found for it
+ * (the id itself changes at the next refresh, the only step that may change an id).
+ */
+export function subscriptionTarget(id: string, state?: Partial<StoredSubscription>): SubscriptionTarget {
+  const slash = id.lastIndexOf("/");
+  if (slash > 0 && id.slice(slash + 1).startsWith(pendingOrderIdPrefix)) {
+    const serviceName = id.slice(0, slash);
+    if (isPendingOrderState(state)) return { kind: "pendingOrder", serviceName, state };
+    const found = (state as Partial<SubscriptionOutputs> | undefined)?.subscriptionId;
+    if (typeof found === "number" && Number.isSafeInteger(found) && found > 0 && !serviceNameProblem(serviceName)) {
+      return { kind: "subscription", serviceName, subscriptionId: found };
+    }
+    throw new Error(`Subscription id ${JSON.stringify(id)} names a pending order, but the state holds neither the order nor its subscription: the state was edited by hand or is corrupt.`);
+  }
+  return { kind: "subscription", ...parseSubscriptionResourceId(id) };
 }
 
 export function parseSubscriptionResourceId(id: string): { serviceName: string; subscriptionId: number } {

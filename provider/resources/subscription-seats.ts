@@ -1,9 +1,10 @@
 import * as csp2 from "../csp2";
-import type { OfficeSubscription, TaskEnd } from "../csp2";
+import { formatDuration, type OfficeSubscription, type TaskEnd } from "../csp2";
 import { OvhApiError } from "../ovh/errors";
 import { licenseById } from "./catalogue";
-import type { OperationContext } from "./operation-context";
+import { settleWindowMs, type OperationContext } from "./operation-context";
 import { waitForPendingTask, waitForTaskOutcome } from "./pending-tasks";
+import { settleRead } from "./settling";
 import type { SubscriptionInputs } from "./subscription-types";
 import { isActiveStatus, maxRefusalsWaitedOut, seatGuardProblem, taskTimeoutMs } from "./subscription-rules";
 import { changedBetween, deletedMeanwhile, findSubscriptionInUse, isAmbiguous, isRefusal } from "./subscription-state";
@@ -43,9 +44,12 @@ export async function convergeSeats(
   const reread = async () => inUse(await findSubscriptionInUse(ctx.requester, serviceName, subscriptionId));
 
   let first: OfficeSubscription | undefined = fresh;
+  // Once a task has ended on the subscription in this operation, a read may not show its result yet.
+  let taskEnded = false;
   for (let refusals = 0; ; ) {
     const current = first ?? (await reread());
     first = undefined;
+    taskEnded ||= current.taskPendingId > 0;
     const live = inUse(await waitForPendingTask(ctx, serviceName, current, subject, timeoutMs));
     if (live.quantity === seats) return live;
 
@@ -54,7 +58,7 @@ export async function convergeSeats(
     const licence = await licenseById(ctx.requester, serviceName, live.licenseId);
     if (licence) csp2.checkSeatChange(licence, live.quantity, seats);
 
-    const request = await requestSeatChange(ctx, serviceName, live, seats, subject, reread);
+    const request = await requestSeatChange(ctx, { serviceName, live, seats, subject, timeoutMs, taskEnded }, reread);
     if (request.kind === "applied") return request.live;
     if (request.kind === "retry") {
       refusals += 1;
@@ -63,18 +67,24 @@ export async function convergeSeats(
     }
     ctx.tell(subject, `seats ${live.quantity} => ${seats}: OVH task ${request.taskId} (${request.taskFunction})`);
     const end = await waitForTaskOutcome(ctx, serviceName, request.taskId, subject, timeoutMs);
-    return confirmSeats(ctx, end, { serviceName, before: live, seats, subject }, reread);
+    return confirmSeats(ctx, end, { serviceName, before: live, seats, subject, timeoutMs }, reread);
   }
 }
 
-async function requestSeatChange(
-  ctx: OperationContext,
-  serviceName: string,
-  live: OfficeSubscription,
-  seats: number,
-  subject: string,
-  reread: () => Promise<OfficeSubscription>,
-): Promise<SeatRequest> {
+/** One seat change about to be requested. */
+interface SeatChange {
+  serviceName: string;
+  /** The subscription as read just before. */
+  live: OfficeSubscription;
+  seats: number;
+  subject: string;
+  timeoutMs: number;
+  /** A task ended on the subscription in this operation: reads may not show its result yet. */
+  taskEnded: boolean;
+}
+
+async function requestSeatChange(ctx: OperationContext, change: SeatChange, reread: () => Promise<OfficeSubscription>): Promise<SeatRequest> {
+  const { serviceName, live, seats, subject, timeoutMs } = change;
   try {
     const task = await csp2.changeQuantity(ctx.requester, serviceName, live.id, { quantity: seats });
     return { kind: "task", taskId: task.id, taskFunction: task.function };
@@ -85,14 +95,25 @@ async function requestSeatChange(
     }
     if (isAmbiguous(error)) {
       ctx.tell(subject, "OVH did not confirm the seat change: checking what happened");
-      const after = await reread();
+      const { value: after } = await settleRead(ctx, {
+        subject,
+        awaiting: "a task or the declared seats on the subscription",
+        read: reread,
+        shows: (s) => s.taskPendingId > 0 || s.quantity === seats,
+        timeoutMs,
+      });
       if (after.taskPendingId > 0) return { kind: "task", taskId: after.taskPendingId, taskFunction: "pending on the subscription" };
       if (after.quantity === seats) return { kind: "applied", live: after };
       // No task and no change: the request did not reach OVH's task queue. Sending it again is for the next run.
       throw error;
     }
     if (!isRefusal(error)) throw error;
-    const after = await reread();
+    const explained = (s: OfficeSubscription) => s.taskPendingId > 0 || changedBetween(live, s);
+    let after = await reread();
+    if (!explained(after) && change.taskEnded) {
+      // The refusal may come from the result of the task that just ended, which reads do not show yet.
+      ({ value: after } = await settleRead(ctx, { subject, awaiting: "the result of the task that ended on it", read: reread, shows: explained, timeoutMs, first: after }));
+    }
     if (after.taskPendingId > 0) {
       ctx.tell(subject, `OVH refused the seat change (${error.status}) while task ${after.taskPendingId} runs on the subscription: waiting for it, then trying again`);
       return { kind: "retry", refusal: error };
@@ -105,34 +126,47 @@ async function requestSeatChange(
   }
 }
 
-/** After the task: the declared seats are confirmed from the subscription, whatever OVH shows of the task. */
+/**
+ * After the task: the declared seats are confirmed from the subscription, whatever OVH shows of the task. A task done
+ * or no longer shown gets the settle window to show in the subscription; only then is anything decided.
+ */
 async function confirmSeats(
   ctx: OperationContext,
   end: TaskEnd,
-  change: { serviceName: string; before: OfficeSubscription; seats: number; subject: string },
+  change: { serviceName: string; before: OfficeSubscription; seats: number; subject: string; timeoutMs: number },
   reread: () => Promise<OfficeSubscription>,
 ): Promise<OfficeSubscription> {
-  const { serviceName, before, seats, subject } = change;
-  const live = await reread();
+  const { serviceName, before, seats, subject, timeoutMs } = change;
   const taskId = end.outcome === "vanished" ? end.taskId : end.task.id;
-  if (live.quantity === seats) {
+  const hasSeats = (s: OfficeSubscription) => s.quantity === seats;
+  const { value: live } =
+    end.outcome === "failed"
+      ? { value: await reread() }
+      : await settleRead(ctx, { subject, awaiting: `the declared ${seats} seats (task ${taskId} has ended)`, read: reread, shows: hasSeats, timeoutMs });
+  if (hasSeats(live)) {
     if (end.outcome === "vanished") ctx.tell(subject, `OVH no longer shows task ${taskId}; the subscription has the declared ${seats} seats`);
     return live;
   }
-  if (end.outcome === "done") {
+  const task = `OVH task ${taskId} (changeQuantity ${before.quantity} => ${seats})`;
+  const how = end.outcome === "failed" ? `ended "${end.task.status}"` : end.outcome === "done" ? "is done" : "is no longer shown by OVH";
+  if (live.quantity !== before.quantity) {
     throw new Error(
-      `${subject}: OVH finished the seat change but the subscription has ${live.quantity} seats, not ${seats}. ` +
-        `Someone may have changed it meanwhile: run \`pulumi refresh\` and try again.`,
+      `${subject}: ${task} ${how}, but the subscription has ${live.quantity} seats, neither the ${before.quantity} before ` +
+        `it nor the declared ${seats}: someone else changed the seats meanwhile (in the control panel, or another task). ` +
+        `Nothing else was changed. Check \`ovh-office365 tasks ${serviceName} --all\`, then run \`pulumi up\` again to set ` +
+        `${seats} seats, or declare ${live.quantity}.`,
     );
   }
-  const how = end.outcome === "failed" ? `ended "${end.task.status}"` : "is no longer shown by OVH";
-  const decrease = seats < before.quantity;
+  const waited = end.outcome === "failed" ? "" : ` after reading it again for ${formatDuration(settleWindowMs(ctx, timeoutMs))}`;
   throw new Error(
-    `${subject}: OVH task ${taskId} (changeQuantity ${before.quantity} => ${seats}) ${how} and the subscription still has ` +
-      `${live.quantity} seats: the change did not happen. ` +
-      (decrease
+    `${subject}: ${task} ${how} and the subscription still has ${live.quantity} seats${waited}: the change did not ` +
+      `happen. Nothing else was sent. ` +
+      // A refused decrease is Microsoft's window, unless OVH said the task was done.
+      (seats < before.quantity && end.outcome !== "done"
         ? decreaseWindowAdvice(before.quantity, seats)
-        : `OVH gives no reason through its API: check the group's tasks (\`ovh-office365 tasks ${serviceName} --all\`) and the licence, then run again.`),
+        : `OVH gives no reason through its API: check the group's tasks (\`ovh-office365 tasks ${serviceName} --all\`) and ` +
+          `the licence, then run \`pulumi up\` again: it reads the subscription first and sends the change only if the ` +
+          `seats still differ.`),
   );
 }
 

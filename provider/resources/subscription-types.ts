@@ -38,6 +38,23 @@ export interface SubscriptionInputs {
   taskTimeoutMinutes?: number;
 }
 
+/**
+ * An order sent to OVH (or that may have been sent) whose subscription did not show up before the run ended. The state
+ * keeps it, so that no later run orders the licence again before the subscription could have shown.
+ */
+export interface PendingOrder {
+  /** OVH's task for the order, when one was seen. */
+  taskId?: number;
+  /** When it was ordered, or first seen, by this machine's clock (ISO 8601). */
+  orderedAt: string;
+  licenseId: number;
+  /** The seats ordered. */
+  seats: number;
+  parentSubscriptionId?: number;
+  /** The group's subscriptions before the order: the one it brings is not among them. */
+  subscriptionsBefore: number[];
+}
+
 /** Everything stored in state: the declared inputs plus the live subscription. */
 export interface SubscriptionOutputs {
   serviceName: string;
@@ -63,3 +80,21 @@ export interface SubscriptionOutputs {
   taskPendingId: number;
   pendingTasks: PendingTask[];
 }
+
+/** What the state holds while an order's subscription has not shown up at OVH: the declared inputs and the order. */
+export interface PendingOrderOutputs {
+  serviceName: string;
+  license?: string;
+  licenseId: number;
+  licenseName: string;
+  /** The declared seat count. */
+  seats: number;
+  parentSubscriptionId?: number;
+  adopted: false;
+  maxSeatChange?: number;
+  taskTimeoutMinutes?: number;
+  pendingOrder: PendingOrder;
+}
+
+/** A Subscription's state: its live subscription, or an order that has not shown up yet. */
+export type StoredSubscription = SubscriptionOutputs | PendingOrderOutputs;

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PendingTask } from "../csp2";
 import * as lifecycle from "./subscription-lifecycle";
-import type { SubscriptionArgs } from "./subscription-types";
+import type { PendingOrder, SubscriptionArgs } from "./subscription-types";
 
-export type { SubscriptionArgs, SubscriptionInputs, SubscriptionOutputs } from "./subscription-types";
+export type { PendingOrder, SubscriptionArgs, SubscriptionInputs, SubscriptionOutputs } from "./subscription-types";
 
 /**
  * The dynamic provider. Each method is a one-line delegate: the serialized provider stored in state is then a small
@@ -36,6 +36,8 @@ export class Subscription extends pulumi.dynamic.Resource {
   declare readonly lastUpdate: pulumi.Output<string | null>;
   declare readonly taskPendingId: pulumi.Output<number>;
   declare readonly pendingTasks: pulumi.Output<PendingTask[]>;
+  /** An order whose subscription OVH did not show before the run ended; the next run takes it as soon as it shows. */
+  declare readonly pendingOrder: pulumi.Output<PendingOrder | undefined>;
 
   constructor(name: string, args: SubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
     super(subscriptionProvider, name, { ...outputPlaceholders, ...args }, opts, "ovh-office365", "Subscription");
@@ -59,4 +61,5 @@ const outputPlaceholders = {
   lastUpdate: undefined,
   taskPendingId: undefined,
   pendingTasks: undefined,
+  pendingOrder: undefined,
 };

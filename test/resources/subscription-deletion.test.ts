@@ -32,8 +32,12 @@ describe("deleteSubscription", () => {
       .on(g.key("GET", SUB), subscription(5, 10))
       .on(g.key("DELETE", SUB), task(61, "todo", "deleteSubscription"))
       .on(g.key("GET", "/task/61"), fails(notFound("GET", "/task/61")));
-    await expect(remove(g)).rejects.toThrow(/OVH deletion task 61 is no longer shown by OVH, but the subscription is still there \(10 seats, status "ok"\)/);
+    await expect(remove(g)).rejects.toThrow(
+      /OVH deletion task 61 is no longer shown by OVH, but the subscription is still there after reading it again for 60 s \(10 seats, status "ok"\)/,
+    );
     expect(g.count("DELETE", SUB)).toBe(1);
+    // Decided only once the settle window has passed.
+    expect(g.clock.now()).toBeGreaterThanOrEqual(60_000);
   });
 
   it.each([409, 400, 403])("waits out a deletion refused with %i while a task runs on the subscription, then deletes", async (status) => {

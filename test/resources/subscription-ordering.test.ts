@@ -1,6 +1,6 @@
 import { TaskTimeoutError } from "../../provider/csp2";
 import { OvhApiError, OvhNetworkError } from "../../provider/ovh/errors";
-import { orderSubscription, type SubscriptionClaims } from "../../provider/resources/subscription-ordering";
+import { OrderNotShownError, orderSubscription, type SubscriptionClaims } from "../../provider/resources/subscription-ordering";
 import { LICENCE, fails, notFound, ovhError, scriptedGroup, subscription, task, type ScriptedGroup } from "./operation-fakes";
 
 /**
@@ -76,20 +76,46 @@ describe("orderSubscription", () => {
     expect(g.count("POST", ORDER)).toBe(0);
   });
 
-  it.each([
-    ["vanished", fails(notFound("GET", "/task/84")), /84 \(no longer shown by OVH\)/],
-    ["ended in error", task(84, "error"), /84 \(addSubscription, "error"\)/],
-  ])("stops, ordering nothing, when a creation task %s and no subscription appeared", async (_how, end, named) => {
+  it("stops, ordering nothing, when a creation task ended in error and no subscription appeared", async () => {
     const g = scriptedGroup();
     listings(g, [[84], []], [[], []]);
-    g.requester.on(g.key("GET", "/task/84"), task(84, "doing"), end);
+    g.requester.on(g.key("GET", "/task/84"), task(84, "doing"), task(84, "error"));
     const error = (await order(g).catch((e: unknown) => e)) as Error;
-    expect(error.message).toMatch(named);
+    expect(error.message).toMatch(/84 \(addSubscription, "error"\)/);
     expect(error.message).toContain("ended without a new subscription in sight");
     expect(error.message).toContain("Nothing was ordered");
+    expect(error).not.toBeInstanceOf(OrderNotShownError);
     expect(g.count("POST", ORDER)).toBe(0);
   });
 
+  it.each([
+    ["vanished", fails(notFound("GET", "/task/84"))],
+    ["is done", task(84, "done")],
+  ])("keeps a pending order, ordering nothing, when a creation task %s and no subscription shows within the settle window", async (_how, end) => {
+    const g = scriptedGroup();
+    listings(g, [[84], []], [[3]]);
+    g.requester.on(g.key("GET", "/task/84"), task(84, "doing"), end).on(g.key("GET", "/subscription/3"), subscription(3, 2, { licenseId: 1 }));
+    const error = (await order(g).catch((e: unknown) => e)) as OrderNotShownError;
+    expect(error).toBeInstanceOf(OrderNotShownError);
+    expect(error.message).toContain("may have been an order of \"Microsoft 365 Business Basic\" from an earlier run");
+    expect(error.message).toContain("Nothing was ordered");
+    expect(error.message).toContain("kept in the stack's state as a pending order");
+    expect(error.order).toEqual({ taskId: 84, orderedAt: "2026-11-30T12:00:00.000Z", licenseId: LICENCE.id, seats: 5, subscriptionsBefore: [3] });
+    expect(g.count("POST", ORDER)).toBe(0);
+    expect(g.clock.now()).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it("resumes, ordering nothing, with the subscription of an earlier run's order that is done but listed only later", async () => {
+    const g = scriptedGroup();
+    // The task is done; the group's list shows its subscription only at the third read after that.
+    listings(g, [[84], []], [[], [], [], [9]]);
+    g.requester
+      .on(g.key("GET", "/task/84"), task(84, "doing"), task(84, "done"))
+      .on(g.key("GET", "/subscription/9"), subscription(9, 5, { creationDate: recent }));
+    expect((await order(g)).id).toBe(9);
+    expect(g.count("POST", ORDER)).toBe(0);
+    expect(g.lines.join("\n")).toMatch(/OVH does not show the subscriptions of the 1 order task\(s\) that ended yet: reading again for at most 60 s/);
+  });
   it("returns the new subscription when OVH no longer shows the order task", async () => {
     const g = scriptedGroup();
     listings(g, [[]], [[], [9]]);
@@ -101,15 +127,100 @@ describe("orderSubscription", () => {
     expect(g.lines.join("\n")).toContain("OVH no longer shows task 85; the new subscription 9 is there");
   });
 
-  it.each([
-    ["vanished", fails(notFound("GET", "/task/86")), "whether the order succeeded is unknown"],
-    ["ended in error", task(86, "error"), "nothing was created"],
-  ])("stops after one order when the order task %s and no subscription appeared", async (_how, end, says) => {
+  it("stops after one order when the order task ended in error and no subscription appeared", async () => {
     const g = scriptedGroup();
     listings(g, [[]], [[], []]);
-    g.requester.on(g.key("POST", ORDER), task(86, "todo")).on(g.key("GET", "/task/86"), end);
-    await expect(order(g)).rejects.toThrow(says);
+    g.requester.on(g.key("POST", ORDER), task(86, "todo")).on(g.key("GET", "/task/86"), task(86, "error"));
+    await expect(order(g)).rejects.toThrow("nothing was created");
     expect(g.count("POST", ORDER)).toBe(1);
+  });
+
+  it.each([
+    ["vanished", fails(notFound("GET", "/task/86")), "is no longer shown by OVH"],
+    ["is done", task(86, "done"), "is done"],
+  ])("keeps the order pending after one order when its task %s and no subscription shows within the settle window", async (_how, end, says) => {
+    const g = scriptedGroup();
+    listings(g, [[]], [[]]);
+    g.requester.on(g.key("POST", ORDER), task(86, "todo")).on(g.key("GET", "/task/86"), end);
+    const error = (await order(g).catch((e: unknown) => e)) as OrderNotShownError;
+    expect(error).toBeInstanceOf(OrderNotShownError);
+    expect(error.message).toContain(`OVH task 86 ordering 5 seats of "Microsoft 365 Business Basic" ${says}, but no new subscription of it shows`);
+    expect(error.message).toContain("after reading the group again for 60 s");
+    expect(error.message).toMatch(/orders nothing again before 2026-11-30T13:00:00\.000Z/);
+    expect(error.order).toEqual({ taskId: 86, orderedAt: "2026-11-30T12:00:00.000Z", licenseId: LICENCE.id, seats: 5, subscriptionsBefore: [] });
+    expect(g.count("POST", ORDER)).toBe(1);
+  });
+
+  it("takes the new subscription when it shows only some reads after its order task is done", async () => {
+    const g = scriptedGroup();
+    listings(g, [[]], [[], [], [], [9]]);
+    g.requester
+      .on(g.key("POST", ORDER), task(85, "todo"))
+      .on(g.key("GET", "/task/85"), task(85, "done"))
+      .on(g.key("GET", "/subscription/9"), subscription(9, 5, { creationDate: recent }));
+    expect((await order(g)).id).toBe(9);
+    expect(g.count("POST", ORDER)).toBe(1);
+    expect(g.lines.join("\n")).toContain('OVH does not show the new "Microsoft 365 Business Basic" subscription (task 85 has ended) yet');
+  });
+
+  it("with no answer to the order and nothing in sight within the settle window, keeps it pending instead of calling it not placed", async () => {
+    const g = scriptedGroup();
+    listings(g, [[]], [[]]);
+    g.requester.on(g.key("POST", ORDER), fails(new OvhNetworkError("POST", `/saas/csp2/${g.serviceName}${ORDER}`, "ECONNRESET", "socket hang up")));
+    const error = (await order(g).catch((e: unknown) => e)) as OrderNotShownError;
+    expect(error).toBeInstanceOf(OrderNotShownError);
+    expect(error.message).toContain("the order may still have been placed");
+    expect(error.order).toEqual({ orderedAt: "2026-11-30T12:00:00.000Z", licenseId: LICENCE.id, seats: 5, subscriptionsBefore: [] });
+    expect(g.count("POST", ORDER)).toBe(1);
+  });
+
+  describe("an earlier order kept in the state", () => {
+    const earlier = (orderedAt: string) => ({ taskId: 70, orderedAt, licenseId: LICENCE.id, seats: 4, subscriptionsBefore: [3] });
+    const orderAgain = (g: ScriptedGroup, orderedAt: string) =>
+      orderSubscription(g.ctx, {
+        declared: { serviceName: g.serviceName, license: LICENCE.name, seats: 5 },
+        licence: LICENCE,
+        subject: `${g.serviceName}/${LICENCE.name}`,
+        claims: claims(),
+        earlier: earlier(orderedAt),
+      });
+
+    it("is taken once its subscription shows, whatever seats are declared now, and nothing is ordered", async () => {
+      const g = scriptedGroup();
+      listings(g, [[]], [[3, 9]]);
+      g.requester
+        .on(g.key("GET", "/subscription/3"), subscription(3, 2, { licenseId: 1 }))
+        .on(g.key("GET", "/subscription/9"), subscription(9, 4, { creationDate: recent }));
+      expect((await orderAgain(g, "2026-11-30T11:50:00.000Z")).id).toBe(9);
+      expect(g.count("POST", ORDER)).toBe(0);
+      expect(g.lines.join("\n")).toContain("the order placed at 2026-11-30T11:50:00.000Z (OVH task 70) shows now: subscription 9");
+    });
+
+    it("blocks another order while its grace lasts, keeping the same order", async () => {
+      const g = scriptedGroup();
+      listings(g, [[]], [[3]]);
+      g.requester.on(g.key("GET", "/subscription/3"), subscription(3, 2, { licenseId: 1 }));
+      const error = (await orderAgain(g, "2026-11-30T11:50:00.000Z").catch((e: unknown) => e)) as OrderNotShownError;
+      expect(error).toBeInstanceOf(OrderNotShownError);
+      expect(error.order).toEqual(earlier("2026-11-30T11:50:00.000Z"));
+      expect(error.message).toContain("does not show in");
+      expect(error.message).toContain("orders again only after 2026-11-30T12:50:00.000Z");
+      expect(error.message).toContain("pulumi config set ovh-office365:orderListingGraceMinutes 0");
+      expect(g.count("POST", ORDER)).toBe(0);
+    });
+
+    it("is ordered again once its grace has passed with nothing in sight, saying why", async () => {
+      const g = scriptedGroup();
+      listings(g, [[]], [[3], [3, 9]]);
+      g.requester
+        .on(g.key("GET", "/subscription/3"), subscription(3, 2, { licenseId: 1 }))
+        .on(g.key("POST", ORDER), task(71, "todo"))
+        .on(g.key("GET", "/task/71"), task(71, "done"))
+        .on(g.key("GET", "/subscription/9"), subscription(9, 5, { creationDate: recent }));
+      expect((await orderAgain(g, "2026-11-30T10:30:00.000Z")).id).toBe(9);
+      expect(g.count("POST", ORDER)).toBe(1);
+      expect(g.lines.join("\n")).toContain("has not shown up in 60 min (ovh-office365:orderListingGraceMinutes): ordering again");
+    });
   });
 
   it("after an order with no answer, finds its task in the group and waits for it instead of ordering again", async () => {

@@ -148,8 +148,13 @@ describe("convergeSeats", () => {
       .on(g.key("GET", SUB), subscription(5, 10))
       .on(g.key("POST", CHANGE), task(78, "todo", "changeQuantity"))
       .on(g.key("GET", "/task/78"), fails(notFound("GET", "/task/78")));
-    await expect(converge(g, 12)).rejects.toThrow(/OVH task 78 .* is no longer shown by OVH and the subscription still has 10 seats: the change did not happen/);
+    await expect(converge(g, 12)).rejects.toThrow(
+      /OVH task 78 .* is no longer shown by OVH and the subscription still has 10 seats after reading it again for 60 s: the change did not happen/,
+    );
     expect(g.count("POST", CHANGE)).toBe(1);
+    // Decided only once the settle window has passed, reading the subscription again on the way.
+    expect(g.clock.now()).toBeGreaterThanOrEqual(60_000);
+    expect(g.count("GET", SUB)).toBeGreaterThan(5);
   });
 
   it("a wait that ends without an outcome stops with the task named, and sends nothing", async () => {
