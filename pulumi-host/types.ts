@@ -12,6 +12,11 @@ export interface ResourceState {
   id: string;
   outputs: PropertyMap;
   inputs: PropertyMap;
+  /**
+   * Why the last create or update failed after the resource came to exist (a partial create or update): the next
+   * `up` updates the resource even when diff finds no change, and a refresh that succeeds clears them.
+   */
+  initErrors?: string[];
 }
 
 export type Operation = "configure" | "check" | "diff" | "create" | "read" | "update" | "delete" | "getPluginInfo";
@@ -57,6 +62,12 @@ export class ProviderOperationError extends Error {
     super(message);
     this.name = "ProviderOperationError";
   }
+
+  /**
+   * Set by the engine steps (`up`): what the engine keeps in state for the resource after this failure, undefined when
+   * it keeps nothing.
+   */
+  recorded?: ResourceState;
 }
 
 export interface StartProviderHostOptions {

@@ -243,10 +243,25 @@ const orderDeadEnds: Partial<Record<OrderStatusEnum, string>> = {
 
 /**
  * Polls the order's status until `delivered`, then returns the serviceName of the licence group it delivered
- * (the `domain` of its details). Throws `OrderFailedError` for a cancelled order or one waiting for documents,
- * `OrderTimeoutError` after `timeoutMs`.
+ * (the `domain` of its details). Throws `OrderFailedError` for a cancelled order or one waiting for documents, or
+ * delivered without a recognisable service, `OrderTimeoutError` after `timeoutMs`.
  */
 export async function waitForOrderDelivery(requester: OvhRequester, orderId: number, options: WaitForOrderOptions = {}): Promise<string> {
+  await waitForOrderDelivered(requester, orderId, options);
+  const serviceName = await deliveredServiceName(requester, orderId, options.planCode);
+  if (serviceName === undefined) throw new OrderFailedError(orderId, "delivered", noServiceNamed);
+  return serviceName;
+}
+
+/** The explanation of an order delivered whose details name no service. */
+export const noServiceNamed =
+  "it is delivered but none of its details names a service: find the new licence group with `GET /saas/csp2` and adopt it by serviceName.";
+
+/**
+ * Polls the order's status until `delivered`. Throws `OrderFailedError` for a cancelled order or one waiting for
+ * documents, `OrderTimeoutError` after `timeoutMs`.
+ */
+export async function waitForOrderDelivered(requester: OvhRequester, orderId: number, options: WaitForOrderOptions = {}): Promise<void> {
   let last: OrderStatusEnum = "unknown";
   await pollUntil(
     async ({ polls, elapsedMs }) => {
@@ -261,26 +276,25 @@ export async function waitForOrderDelivery(requester: OvhRequester, orderId: num
     options,
     defaultOrderTimeoutMs,
   );
-  return deliveredServiceName(requester, orderId, options.planCode);
 }
 
-const notAServiceName = new Set(["", "*"]);
+// The simulator, like OVH's own order details, names an undelivered service "*001".
+const notAServiceName = (domain: string) => domain === "" || domain.startsWith("*");
 
-async function deliveredServiceName(requester: OvhRequester, orderId: number, planCode: string | undefined): Promise<string> {
+/**
+ * The serviceName of the licence group a delivered order brought (the `domain` of its details), or undefined while no
+ * detail names one (OVH may fill them in after the status says delivered). Throws `OrderFailedError` when its
+ * details name several services and the plan code does not tell which.
+ */
+export async function deliveredServiceName(requester: OvhRequester, orderId: number, planCode: string | undefined): Promise<string | undefined> {
   const ids = await listOrderDetails(requester, orderId);
   const details = await Promise.all(ids.map((id) => getOrderDetail(requester, orderId, id)));
-  let candidates = details.filter((detail) => !detail.cancelled && !notAServiceName.has(detail.domain.trim()));
+  let candidates = details.filter((detail) => !detail.cancelled && !notAServiceName(detail.domain.trim()));
   if (new Set(candidates.map((detail) => detail.domain)).size > 1 && planCode !== undefined) {
     const extensions = await Promise.all(candidates.map((detail) => getOrderDetailExtension(requester, orderId, detail.orderDetailId)));
     candidates = candidates.filter((_, index) => extensions[index].order.plan.code === planCode);
   }
   const names = [...new Set(candidates.map((detail) => detail.domain))];
-  if (names.length === 1) return names[0];
-  throw new OrderFailedError(
-    orderId,
-    "delivered",
-    names.length === 0
-      ? "it is delivered but none of its details names a service: find the new licence group with `GET /saas/csp2` and adopt it by serviceName."
-      : `it is delivered but its details name several services (${names.join(", ")}): adopt the licence group by serviceName.`,
-  );
+  if (names.length <= 1) return names[0];
+  throw new OrderFailedError(orderId, "delivered", `it is delivered but its details name several services (${names.join(", ")}): adopt the licence group by serviceName.`);
 }

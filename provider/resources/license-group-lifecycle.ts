@@ -17,7 +17,10 @@ import {
 import { licenseGroupNotFound } from "./catalogue";
 import { pendingTasksOf } from "./pending-tasks";
 import { deletionAdvice, isDeletionAllowed } from "./deletion-intent";
-import { configureFromStack, deletionAllowance, ovhClient, tell } from "./provider-config";
+import { settleWindowMs, type OperationContext } from "./operation-context";
+import { withPartialState } from "./partial-state";
+import { configureFromStack, deletionAllowance, operationContext, ovhClient, tell } from "./provider-config";
+import { settleRead } from "./settling";
 
 /**
  * The LicenseGroup resource's operations against OVH: the CRUD entry points. The provider object in license-group.ts
@@ -40,18 +43,45 @@ export async function diff(id: string, olds: LicenseGroupOutputs, news: LicenseG
 }
 
 export async function create(inputs: LicenseGroupInputs): Promise<pulumi.dynamic.CreateResult> {
-  const requester = ovhClient();
+  const ctx = operationContext();
+  const { requester } = ctx;
+  const adopted = inputs.serviceName !== undefined;
   let serviceName: string;
   let orderId: number | undefined;
-  if (inputs.serviceName !== undefined) {
-    serviceName = inputs.serviceName;
+  if (adopted) {
+    serviceName = inputs.serviceName as string;
     await getTenantOrExplain(requester, serviceName);
     tell(serviceName, "adopted");
   } else {
-    ({ serviceName, orderId } = await orderGroup(requester, inputs.displayName ?? "", inputs.order as LicenseGroupOrder));
+    try {
+      ({ serviceName, orderId } = await orderGroup(ctx, inputs.displayName ?? "", inputs.order as LicenseGroupOrder));
+    } catch (error) {
+      if (!(error instanceof DeliveredGroupNotShownError)) throw error;
+      throw withPartialState(error, error.serviceName, knownOutputs(error.serviceName, inputs, false, error.orderId), inputs);
+    }
   }
-  await applyTenantChanges(requester, serviceName, inputs);
-  return { id: serviceName, outs: await outputsFor(requester, serviceName, inputs, inputs.serviceName !== undefined, orderId) };
+  try {
+    await applyTenantChanges(requester, serviceName, inputs);
+    return { id: serviceName, outs: await outputsFor(requester, serviceName, inputs, adopted, orderId) };
+  } catch (error) {
+    // The group exists: record it in the state (a partial create), so the next run updates it and never orders it again.
+    const properties = await outputsFor(requester, serviceName, inputs, adopted, orderId).catch(() => knownOutputs(serviceName, inputs, adopted, orderId));
+    throw withPartialState(error, serviceName, properties, inputs);
+  }
+}
+
+/** What is known of a group OVH cannot be asked about now: what was declared, and how it came to be managed. */
+function knownOutputs(serviceName: string, declared: LicenseGroupInputs, adopted: boolean, orderId: number | undefined): Partial<LicenseGroupOutputs> {
+  return {
+    serviceName,
+    adopted,
+    ...(orderId === undefined ? {} : { orderId }),
+    ...(declared.order === undefined ? {} : { order: declared.order }),
+    ...(declared.displayName === undefined ? {} : { displayName: declared.displayName }),
+    ...(declared.contact === undefined ? {} : { contact: declared.contact }),
+    ...(declared.terminateOnDelete === undefined ? {} : { terminateOnDelete: declared.terminateOnDelete }),
+    pendingTasks: [],
+  };
 }
 
 export async function read(id: string, props?: LicenseGroupOutputs): Promise<pulumi.dynamic.ReadResult> {
@@ -114,7 +144,8 @@ export async function remove(id: string, props: LicenseGroupOutputs): Promise<vo
   );
 }
 
-async function orderGroup(requester: OvhRequester, displayName: string, order: LicenseGroupOrder): Promise<{ serviceName: string; orderId: number }> {
+async function orderGroup(ctx: OperationContext, displayName: string, order: LicenseGroupOrder): Promise<{ serviceName: string; orderId: number }> {
+  const { requester } = ctx;
   const mark = orderMark(displayName, order);
   for (const cartId of await csp2.listCarts(requester, { description: mark })) {
     const cart = await csp2.getCart(requester, cartId);
@@ -142,13 +173,61 @@ async function orderGroup(requester: OvhRequester, displayName: string, order: L
     (step) => tell(subject, step),
   );
   tell(subject, `ordered: OVH order ${orderId}, waiting for delivery`);
-  const serviceName = await csp2.waitForOrderDelivery(requester, orderId, {
-    planCode: order.planCode,
-    timeoutMs: (order.deliveryTimeoutMinutes ?? 60) * 60_000,
+  const timeoutMs = (order.deliveryTimeoutMinutes ?? 60) * 60_000;
+  await csp2.waitForOrderDelivered(requester, orderId, {
+    timeoutMs,
     onProgress: (progress) => tell(subject, `order ${orderId}: ${progress.status}, ${Math.round(progress.elapsedMs / 1000)} s`),
   });
+  // OVH may show the order delivered before its details name the group, and the group before it can be read.
+  const named = await settleRead(ctx, {
+    subject,
+    awaiting: `the licence group order ${orderId} delivered`,
+    read: () => csp2.deliveredServiceName(requester, orderId, order.planCode),
+    shows: (name) => name !== undefined,
+    timeoutMs,
+  });
+  if (named.value === undefined) throw new csp2.OrderFailedError(orderId, "delivered", csp2.noServiceNamed);
+  const serviceName = named.value;
+  const readable = await settleRead(ctx, {
+    subject,
+    awaiting: `the delivered licence group ${serviceName}`,
+    read: () => findTenant(requester, serviceName),
+    shows: (tenant) => tenant !== undefined,
+    timeoutMs,
+  });
+  if (readable.value === undefined) {
+    throw new DeliveredGroupNotShownError(
+      `${subject}: OVH delivered order ${orderId} as licence group ${serviceName}, but does not show that group yet after ` +
+        `reading it again for ${csp2.formatDuration(settleWindowMs(ctx, timeoutMs))}. It is kept in the stack's state: run ` +
+        `\`pulumi up\` again later to apply its display name and contact (nothing is ordered again).`,
+      serviceName,
+      orderId,
+    );
+  }
   tell(subject, `delivered as ${serviceName}`);
   return { serviceName, orderId };
+}
+
+/** A group delivered by its order that OVH does not show yet: it exists, and the state must keep it. */
+class DeliveredGroupNotShownError extends Error {
+  constructor(
+    message: string,
+    readonly serviceName: string,
+    readonly orderId: number,
+  ) {
+    super(message);
+    this.name = "DeliveredGroupNotShownError";
+  }
+}
+
+/** The group's tenant, or undefined while OVH answers 404 for it. */
+async function findTenant(requester: OvhRequester, serviceName: string): Promise<OfficeTenantWithIAM | undefined> {
+  try {
+    return await csp2.getTenant(requester, serviceName);
+  } catch (error) {
+    if (error instanceof OvhApiError && error.isNotFound) return undefined;
+    throw error;
+  }
 }
 
 /** `csp2.orderLicenseGroup`, with its input errors naming the resource's input (`order.planCode`, …). */

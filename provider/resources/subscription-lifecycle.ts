@@ -130,19 +130,19 @@ async function orderRecorded(
  */
 async function convergeRecorded(
   ctx: OperationContext,
-  change: { id: string; declared: SubscriptionInputs; live: OfficeSubscription; adopted: boolean; fresh?: boolean },
+  change: { id: string; declared: SubscriptionInputs; live: OfficeSubscription; adopted: boolean },
 ): Promise<SubscriptionOutputs> {
   const { id, declared, adopted } = change;
   let live = change.live;
   const subject = subscriptionResourceId(declared.serviceName, live.id);
   try {
-    const first = change.fresh === false ? undefined : live;
-    live = await withLock(subject, () => convergeSeats(ctx, declared, live.id, id, first));
+    const first = live;
+    live = await withLock(subject, () => convergeSeats(ctx, declared, first.id, id, first));
+    return await outputsFor(ctx, declared, live, adopted);
   } catch (error) {
     const properties = await outputsFor(ctx, declared, live, adopted).catch(() => outputsFrom(declared, live, adopted, `licence ${live.licenseId}`, []));
     throw withPartialState(error, id, properties, declared);
   }
-  return outputsFor(ctx, declared, live, adopted);
 }
 
 /** The state of a resource whose order has not shown up: what was declared, and the order. */
@@ -298,7 +298,7 @@ async function removePendingOrder(ctx: OperationContext, id: string, state: Pend
   const graceEndsAt = Date.parse(state.pendingOrder.orderedAt) + orderListingGraceMs(ctx);
   if (wallClock(ctx) < graceEndsAt) {
     throw new Error(
-      `${id}: not removed. ${describeOrder(state)} does not show at OVH yet, and it may still appear: removed from the ` +
+      `${id}: not removed: ${describeOrder(state)} does not show at OVH yet, and it may still appear; removed from the ` +
         `state now, it would be billed and managed by nobody. Run again after ${new Date(graceEndsAt).toISOString()}; or, ` +
         `if the control panel shows no such subscription, \`pulumi state delete <urn>\` drops it now.`,
     );

@@ -92,8 +92,8 @@ async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<
     const shown = earlierOrderResult(earlier, matching, claimed);
     if (shown) {
       ctx.tell(subject, `the order placed at ${earlier.orderedAt}${earlier.taskId ? ` (OVH task ${earlier.taskId})` : ""} shows now: subscription ${shown.id}`);
-      claims.takeOver(subscriptionResourceId(serviceName, shown.id));
-      return { kind: "ordered", subscription: inUse.get(shown.id)! };
+      // This resource's own order: not one taken over from another resource.
+      return ordered(serviceName, claims, inUse.get(shown.id)!);
     }
   }
   const decision = decideOrder(matching, seats, claimed, wallClock(ctx), `"${licence.name}"`);
