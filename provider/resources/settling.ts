@@ -55,3 +55,9 @@ export async function settleRead<T>(ctx: OperationContext, request: SettleReques
     throw error;
   }
 }
+
+/** " after reading <what> again for 60 s", for a decision taken once the settle window passed; "" with no window. */
+export function readAgainFor(ctx: OperationContext, timeoutMs: number, what = "it"): string {
+  const windowMs = settleWindowMs(ctx, timeoutMs);
+  return windowMs === 0 ? "" : ` after reading ${what} again for ${formatDuration(windowMs)}`;
+}

@@ -1,10 +1,10 @@
 import * as csp2 from "../csp2";
-import { formatDuration, type OfficeSubscription, type TaskEnd } from "../csp2";
+import type { OfficeSubscription, TaskEnd } from "../csp2";
 import { OvhApiError } from "../ovh/errors";
-import { settleWindowMs, type OperationContext } from "./operation-context";
+import type { OperationContext } from "./operation-context";
 import { isTerminalStatus, maxRefusalsWaitedOut } from "./subscription-rules";
 import { waitForPendingTask, waitForTaskOutcome } from "./pending-tasks";
-import { settleRead } from "./settling";
+import { readAgainFor, settleRead } from "./settling";
 import { changedBetween, findSubscriptionInUse, isAmbiguous, isRefusal } from "./subscription-state";
 
 /**
@@ -119,7 +119,7 @@ async function confirmDeleted(ctx: OperationContext, deletion: Deletion, before:
     return;
   }
   const how = end.outcome === "failed" ? `ended "${end.task.status}"` : end.outcome === "vanished" ? "is no longer shown by OVH" : "is done";
-  const waited = end.outcome === "failed" ? "" : ` after reading it again for ${formatDuration(settleWindowMs(ctx, timeoutMs))}`;
+  const waited = end.outcome === "failed" ? "" : readAgainFor(ctx, timeoutMs);
   throw new Error(
     `${subject}: OVH deletion task ${taskId} ${how}, but the subscription is still there${waited} (${after.quantity} seats, ` +
       `status "${after.status}"). Nothing else was done. Check \`ovh-office365 status ${serviceName}\` and run again.`,

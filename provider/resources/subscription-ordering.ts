@@ -6,7 +6,7 @@ import { groupPendingTasks, groupSubscriptions } from "./group-listings";
 import { withLock } from "./locks";
 import { orderListingGraceMs, settleWindowMs, wallClock, type OperationContext } from "./operation-context";
 import { type PendingTask, waitForTaskOutcome } from "./pending-tasks";
-import { settleRead } from "./settling";
+import { readAgainFor, settleRead } from "./settling";
 import type { PendingOrder, SubscriptionInputs } from "./subscription-types";
 import {
   decideOrder,
@@ -182,7 +182,7 @@ async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<
   const how = end.outcome === "vanished" ? "is no longer shown by OVH" : "is done";
   throw new OrderNotShownError(
     `${subject}: OVH task ${task.id} ordering ${seats} seats of "${licence.name}" ${how}, but no new subscription of it ` +
-      `shows in ${serviceName} after reading the group again for ${formatDuration(settleWindowMs(ctx, timeoutMs))}. ` +
+      `shows in ${serviceName}${readAgainFor(ctx, timeoutMs, "the group")}. ` +
       `OVH's reads may lag its changes. ${keptUntil(ctx, orderedAt)}`,
     record(task.id, orderedAt),
   );
@@ -264,8 +264,8 @@ function failedCreationTasks(subject: string, serviceName: string, licence: Offi
 /** Creation tasks done (or no longer shown) whose subscriptions do not show: one may be this resource's earlier order. */
 function unaccountedCreationTasks(ctx: OperationContext, subject: string, serviceName: string, licence: OfficeLicence, ends: TaskEnd[], timeoutMs: number): string {
   return (
-    `${subject}: OVH task ${describeEnds(ends)} in ${serviceName} has ended, but no new subscription from it shows after ` +
-    `reading the group again for ${formatDuration(settleWindowMs(ctx, timeoutMs))}. OVH tasks do not say which licence ` +
+    `${subject}: OVH task ${describeEnds(ends)} in ${serviceName} has ended, but no new subscription from it shows` +
+    `${readAgainFor(ctx, timeoutMs, "the group")}. OVH tasks do not say which licence ` +
     `they order, so it may have been an order of "${licence.name}" from an earlier run whose subscription OVH does not ` +
     `list yet. Nothing was ordered. ${keptUntil(ctx, wallClock(ctx))}`
   );

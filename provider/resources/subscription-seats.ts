@@ -1,10 +1,10 @@
 import * as csp2 from "../csp2";
-import { formatDuration, type OfficeSubscription, type TaskEnd } from "../csp2";
+import type { OfficeSubscription, TaskEnd } from "../csp2";
 import { OvhApiError } from "../ovh/errors";
 import { licenseById } from "./catalogue";
-import { settleWindowMs, type OperationContext } from "./operation-context";
+import type { OperationContext } from "./operation-context";
 import { waitForPendingTask, waitForTaskOutcome } from "./pending-tasks";
-import { settleRead } from "./settling";
+import { readAgainFor, settleRead } from "./settling";
 import type { SubscriptionInputs } from "./subscription-types";
 import { isActiveStatus, maxRefusalsWaitedOut, seatGuardProblem, taskTimeoutMs } from "./subscription-rules";
 import { changedBetween, deletedMeanwhile, findSubscriptionInUse, isAmbiguous, isRefusal } from "./subscription-state";
@@ -157,7 +157,7 @@ async function confirmSeats(
         `${seats} seats, or declare ${live.quantity}.`,
     );
   }
-  const waited = end.outcome === "failed" ? "" : ` after reading it again for ${formatDuration(settleWindowMs(ctx, timeoutMs))}`;
+  const waited = end.outcome === "failed" ? "" : readAgainFor(ctx, timeoutMs);
   throw new Error(
     `${subject}: ${task} ${how} and the subscription still has ${live.quantity} seats${waited}: the change did not ` +
       `happen. Nothing else was sent. ` +

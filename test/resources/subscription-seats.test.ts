@@ -176,4 +176,78 @@ describe("convergeSeats", () => {
     await expect(converge(g, 12)).rejects.toThrow(/the subscription was deleted at OVH .* Run `pulumi refresh`/);
     expect(g.count("POST", CHANGE)).toBe(0);
   });
+
+  describe("reads that lag the change", () => {
+    it("reads again until the declared seats show after the task is done, sending one change", async () => {
+      const g = scriptedGroup();
+      g.requester
+        .on(g.key("GET", SUB), subscription(5, 10), subscription(5, 10), subscription(5, 10), subscription(5, 12))
+        .on(g.key("POST", CHANGE), task(90, "todo", "changeQuantity"))
+        .on(g.key("GET", "/task/90"), task(90, "done", "changeQuantity"));
+      expect((await converge(g, 12)).quantity).toBe(12);
+      expect(g.count("POST", CHANGE)).toBe(1);
+      expect(g.lines.join("\n")).toContain("OVH does not show the declared 12 seats (task 90 has ended) yet: reading again for at most 60 s");
+    });
+
+    it("says the change did not happen when the seats from before still show once the window has passed", async () => {
+      const g = scriptedGroup();
+      g.requester
+        .on(g.key("GET", SUB), subscription(5, 10))
+        .on(g.key("POST", CHANGE), task(91, "todo", "changeQuantity"))
+        .on(g.key("GET", "/task/91"), task(91, "done", "changeQuantity"));
+      const error = (await converge(g, 12).catch((e: unknown) => e)) as Error;
+      expect(error.message).toContain("OVH task 91 (changeQuantity 10 => 12) is done and the subscription still has 10 seats after reading it again for 60 s: the change did not happen");
+      expect(error.message).toContain("sends the change only if the seats still differ");
+      expect(g.count("POST", CHANGE)).toBe(1);
+      expect(g.clock.now()).toBeGreaterThanOrEqual(60_000);
+    });
+
+    it("names a third seat count with both values: someone else changed the seats meanwhile", async () => {
+      const g = scriptedGroup();
+      g.requester
+        .on(g.key("GET", SUB), subscription(5, 10), subscription(5, 9))
+        .on(g.key("POST", CHANGE), task(92, "todo", "changeQuantity"))
+        .on(g.key("GET", "/task/92"), task(92, "done", "changeQuantity"));
+      const error = (await converge(g, 12).catch((e: unknown) => e)) as Error;
+      expect(error.message).toContain("the subscription has 9 seats, neither the 10 before it nor the declared 12: someone else changed the seats meanwhile");
+      expect(g.count("POST", CHANGE)).toBe(1);
+    });
+
+    it("decides from one read when the settle window is 0", async () => {
+      const g = scriptedGroup();
+      g.ctx.settleMs = 0;
+      g.requester
+        .on(g.key("GET", SUB), subscription(5, 10), subscription(5, 10), subscription(5, 12))
+        .on(g.key("POST", CHANGE), task(93, "todo", "changeQuantity"))
+        .on(g.key("GET", "/task/93"), task(93, "done", "changeQuantity"));
+      await expect(converge(g, 12)).rejects.toThrow("is done and the subscription still has 10 seats: the change did not happen");
+      expect(g.count("GET", SUB)).toBe(2);
+    });
+
+    it("after waiting out another task, reads again when OVH refuses a change the stale read made look needed", async () => {
+      const g = scriptedGroup();
+      g.requester
+        .on(
+          g.key("GET", SUB),
+          // A control-panel task sets 12 seats; once it ends, reads still show 10 for a while.
+          subscription(5, 10, { taskPendingId: 94 }),
+          subscription(5, 10),
+          subscription(5, 10),
+          subscription(5, 10),
+          subscription(5, 12, { lastUpdate: "2026-11-30T12:00:00+01:00" }),
+        )
+        .on(g.key("GET", "/task/94"), task(94, "done", "changeQuantity"))
+        .on(g.key("POST", CHANGE), fails(ovhError(400, "POST", CHANGE, "Client::BadRequest", "[quantity] Subscription 5 already has 12 seats")));
+      expect((await converge(g, 12)).quantity).toBe(12);
+      expect(g.count("POST", CHANGE)).toBe(1);
+      expect(g.lines.join("\n")).toContain("OVH does not show the result of the task that ended on it yet");
+    });
+
+    it("without a task ended in the operation, a refusal that nothing explains is reported at once", async () => {
+      const g = scriptedGroup();
+      g.requester.on(g.key("GET", SUB), subscription(5, 10)).on(g.key("POST", CHANGE), fails(ovhError(403, "POST", CHANGE, "Client::Forbidden", "Action not allowed")));
+      await expect(converge(g, 8)).rejects.toThrow("Lowering seats (10 => 8) was refused");
+      expect(g.clock.now()).toBe(0);
+    });
+  });
 });
