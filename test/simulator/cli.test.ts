@@ -94,8 +94,9 @@ describe("ovh-office365 simulator", () => {
         "--deleted-subscription-status", "inactive",
         "--seat-decrease-refusal", "taskError",
         "--mpn-id-required",
+        "--seat-change-lag", "1500",
       ],
-      { OVH_SIMULATOR_DELETED_SUBSCRIPTION_LINGER: "2500", OVH_SIMULATOR_GROUP_ORDER_CONFIGURATIONS: "required" },
+      { OVH_SIMULATOR_DELETED_SUBSCRIPTION_LINGER: "2500", OVH_SIMULATOR_GROUP_ORDER_CONFIGURATIONS: "required", OVH_SIMULATOR_NEW_SUBSCRIPTION_LAG: "2000" },
     );
     try {
       const settings = await rawRequest(`${endpoint.replace(/\/1\.0$/, "")}/_simulator/settings`);
@@ -108,6 +109,9 @@ describe("ovh-office365 simulator", () => {
         seatDecreaseRefusal: "taskError",
         mpnIdRequired: true,
         groupOrderConfigurations: "required",
+        seatChangeLagMs: 1500,
+        newSubscriptionLagMs: 2000,
+        deletedSubscriptionLagMs: 0,
       });
       expect(output()).toContain("unpublished OVH behaviour chosen: finishedTasks=vanish, pendingTaskRefusal=403, deletedSubscriptions=linger,");
     } finally {
@@ -127,6 +131,7 @@ describe("ovh-office365 simulator", () => {
   it.each([
     [["--finished-tasks", "gone"], {}, "Allowed choices are kept, vanish"],
     [["--deleted-subscription-linger", "soon"], {}, "--deleted-subscription-linger must be a whole number"],
+    [["--deleted-subscription-lag", "-3"], {}, "--deleted-subscription-lag must be a whole number"],
     [[], { OVH_SIMULATOR_PENDING_TASK_REFUSAL: "500" }, "Allowed choices are 409, 400, 403"],
     [[], { OVH_SIMULATOR_MPN_ID_REQUIRED: "maybe" }, 'OVH_SIMULATOR_MPN_ID_REQUIRED must be 1, true, yes, on or 0, false, no, off, got "maybe"'],
   ])("refuses a bad variant setting %j %j as a usage error (exit 2) naming it and its values", async (args, env, expected) => {
