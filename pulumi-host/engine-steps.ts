@@ -1,9 +1,10 @@
 import { withProvider } from "./property-struct";
-import { ProviderOperationError, type PropertyMap, type ProviderHost, type ResourceInitFailure, type ResourceState } from "./types";
+import { ProviderOperationError, type DiffResult, type PropertyMap, type ProviderHost, type ResourceInitFailure, type ResourceState } from "./types";
 
 /**
- * The steps `pulumi up`, `pulumi refresh` and `pulumi destroy` take for one resource, driven through the real
- * dynamic-provider host: check, then diff, then create / update / replace; read; delete.
+ * The steps `pulumi up`, `pulumi refresh`, `pulumi preview`, `pulumi import` and `pulumi destroy` take for one
+ * resource, driven through a real provider (the dynamic-provider host, or a resource plugin): check, then diff, then
+ * create / update / replace; read; delete.
  */
 
 export type UpStep = "create" | "update" | "replace" | "same";
@@ -28,9 +29,14 @@ export class CheckFailedError extends Error {
 export interface UpOptions {
   /** The program's inputs, without `__provider`. */
   inputs: PropertyMap;
-  /** The serialized provider (`__provider`) the resource class would register. */
-  providerText: string;
+  /** The serialized provider (`__provider`) a dynamic resource class registers; none for a resource plugin. */
+  providerText?: string;
   previous?: ResourceState;
+}
+
+/** The inputs as the program registers them: with the serialized provider for a dynamic resource. */
+function registered(options: Pick<UpOptions, "inputs" | "providerText">): PropertyMap {
+  return options.providerText === undefined ? { ...options.inputs } : withProvider(options.providerText, options.inputs);
 }
 
 /**
@@ -39,7 +45,7 @@ export interface UpOptions {
  */
 export async function up(host: ProviderHost, urn: string, options: UpOptions): Promise<UpResult> {
   const { previous } = options;
-  const news = withProvider(options.providerText, options.inputs);
+  const news = registered(options);
   const checked = await host.check(urn, previous?.inputs ?? {}, news);
   if (checked.failures.length > 0) throw new CheckFailedError(urn, checked.failures);
   const create = () =>
@@ -90,13 +96,56 @@ export async function refresh(host: ProviderHost, state: ResourceState): Promise
   return { urn: state.urn, id: read.id, outputs: read.props, inputs: read.inputs ?? state.inputs };
 }
 
-/** What `pulumi preview` would do for one resource against its current state. */
-export async function preview(host: ProviderHost, state: ResourceState, options: Omit<UpOptions, "previous">): Promise<{ changes: boolean; replaces: string[] }> {
-  const news = withProvider(options.providerText, options.inputs);
-  const checked = await host.check(state.urn, state.inputs, news);
-  if (checked.failures.length > 0) throw new CheckFailedError(state.urn, checked.failures);
-  const diff = await host.diff(state.id, state.urn, state.outputs, checked.inputs, { oldInputs: state.inputs });
-  return { changes: diff.changes !== "none" || diff.replaces.length > 0, replaces: diff.replaces };
+export interface PreviewResult {
+  changes: boolean;
+  replaces: string[];
+  /** With `planned`: what the provider says the create or update would return (values not known yet included). */
+  planned?: PropertyMap;
+  /** Per property, when the provider sent a detailed diff. */
+  detailedDiff?: DiffResult["detailedDiff"];
+}
+
+export interface PreviewOptions extends Omit<UpOptions, "previous"> {
+  /**
+   * Also ask the provider what the create or update would return, as the engine does for a provider that supports
+   * previews (a resource plugin): a create or update call with `preview: true`.
+   */
+  planned?: boolean;
+}
+
+/** What `pulumi preview` would do for one resource against its current state (none: a resource to create). */
+export async function preview(host: ProviderHost, state: ResourceState | undefined, options: PreviewOptions & { urn?: string }): Promise<PreviewResult> {
+  const urn = state?.urn ?? options.urn;
+  if (urn === undefined) throw new TypeError("preview of a resource not in the state yet needs its urn");
+  const checked = await host.check(urn, state?.inputs ?? {}, registered(options));
+  if (checked.failures.length > 0) throw new CheckFailedError(urn, checked.failures);
+  if (!state) {
+    const planned = options.planned ? (await host.create(urn, checked.inputs, { preview: true })).outs : undefined;
+    return { changes: true, replaces: [], ...(planned ? { planned } : {}) };
+  }
+  const diff = await host.diff(state.id, urn, state.outputs, checked.inputs, { oldInputs: state.inputs });
+  const changes = diff.changes !== "none" || diff.replaces.length > 0;
+  const result: PreviewResult = { changes, replaces: diff.replaces };
+  if (diff.hasDetailedDiff) result.detailedDiff = diff.detailedDiff;
+  if (options.planned && changes) {
+    result.planned =
+      diff.replaces.length > 0
+        ? (await host.create(urn, checked.inputs, { preview: true })).outs
+        : (await host.update(state.id, urn, state.outputs, checked.inputs, { oldInputs: state.inputs, preview: true })).outs;
+  }
+  return result;
+}
+
+/**
+ * One resource's `pulumi import <type> <name> <id>`: a read with the id alone, whose inputs become the resource's,
+ * then a check of them. Undefined when the provider finds no such resource.
+ */
+export async function importResource(host: ProviderHost, urn: string, id: string): Promise<(ResourceState & { failures: CheckFailedError["failures"] }) | undefined> {
+  const read = await host.read(id, urn, {});
+  if (read.id === "") return undefined;
+  if (!read.inputs) throw new TypeError(`${urn}: the provider read ${id} but returned no inputs: it cannot import`);
+  const checked = await host.check(urn, read.inputs, read.inputs);
+  return { urn, id: read.id, outputs: read.props, inputs: read.inputs, failures: checked.failures };
 }
 
 /** One resource's `pulumi destroy`. */

@@ -3,18 +3,21 @@ import * as readline from "node:readline";
 import { ProviderHostError, type HostExit, type OutputLine, type OutputMatch } from "./types";
 
 /**
- * The dynamic-provider host as a process, started as the engine starts it
- * (`node <sdk>/cmd/dynamic-provider/index.js <engine-address>`, in the program's directory): its port, the lines it
- * prints, and how it ends.
+ * A provider plugin as a process, started as the engine starts one (`<command> <engine-address>`, in the program's
+ * directory): the dynamic-provider host (`node <sdk>/cmd/dynamic-provider/index.js`) or a resource plugin. Its port,
+ * the lines it prints, the messages it logs to the engine, and how it ends.
  */
 
-// The host must be told where the engine listens but never calls it (3.248.0): nothing has to listen there.
-const ENGINE_ADDRESS = "127.0.0.1:0";
+// The dynamic-provider host must be told where the engine listens but never calls it (3.248.0): nothing has to
+// listen there. A resource plugin logs to the engine: it is given a fake engine's address (./engine-server).
+const UNUSED_ENGINE_ADDRESS = "127.0.0.1:0";
 const KEPT_OUTPUT_LINES = 5000;
 
 export interface HostProcessOptions {
-  /** The SDK's `cmd/dynamic-provider/index.js`. */
-  hostScript: string;
+  /** The program and the arguments before the engine's address, e.g. `[node, <sdk>/cmd/dynamic-provider/index.js]`. */
+  command: readonly string[];
+  /** Where the engine listens; by default an address nothing listens on. */
+  engineAddress?: string;
   /** Program directory, where the host runs. */
   cwd: string;
   project: string;
@@ -24,7 +27,8 @@ export interface HostProcessOptions {
 
 /** Starts the host process; {@link HostProcess.readPort} then waits for the port it serves on. */
 export function spawnHostProcess(options: HostProcessOptions): HostProcess {
-  const child = spawn(process.execPath, [options.hostScript, ENGINE_ADDRESS], {
+  const [program, ...args] = options.command;
+  const child = spawn(program, [...args, options.engineAddress ?? UNUSED_ENGINE_ADDRESS], {
     cwd: options.cwd,
     // As the engine: the project name (the host's Config.get("key") reads "<project>:key"), and PULUMI_CONFIG
     // holding only "pulumi-nodejs:*" keys, so stack config reaches the provider through configure() alone.
@@ -123,9 +127,14 @@ export class HostProcess {
     });
   }
 
-  /** Lines printed so far (the most recent {@link KEPT_OUTPUT_LINES}). */
+  /** Lines printed so far, and messages logged to the engine (the most recent {@link KEPT_OUTPUT_LINES}). */
   output(): readonly OutputLine[] {
     return [...this.lines];
+  }
+
+  /** Takes a message the process logged to the engine, as a line of its output. */
+  engineMessage(text: string): void {
+    this.record({ stream: "engine", text });
   }
 
   /** Resolves with the first line, printed already or later, that matches. */

@@ -7,7 +7,7 @@
  * It speaks to the host only, never to the provider's modules: nothing here imports from provider/.
  */
 
-export { startProviderHost } from "./provider-host";
+export { startProviderHost, startProviderPlugin } from "./provider-host";
 export { PROVIDER_KEY, UNKNOWN_VALUE, withProvider } from "./property-struct";
 export { DYNAMIC_RESOURCE_TYPE, dynamicResourceType, makeUrn, type UrnScope } from "./urns";
 export {
@@ -24,15 +24,31 @@ export {
   type Operation,
   type OutputLine,
   type OutputMatch,
+  type PreviewOption,
+  type PropertyChangeKind,
   type PropertyMap,
   type ProviderHost,
+  type ProviderPlugin,
+  type StartProviderPluginOptions,
   type ReadResult,
   type ResourceInitFailure,
   type ResourceState,
   type StartProviderHostOptions,
   type UpdateResult,
 } from "./types";
-export { CheckFailedError, destroy, preview, refresh, up, type UpOptions, type UpResult, type UpStep } from "./engine-steps";
+export {
+  CheckFailedError,
+  destroy,
+  importResource,
+  preview,
+  refresh,
+  up,
+  type PreviewOptions,
+  type PreviewResult,
+  type UpOptions,
+  type UpResult,
+  type UpStep,
+} from "./engine-steps";
 export {
   PACKAGE_NAME,
   ProgramStageError,

@@ -19,10 +19,23 @@ export interface ResourceState {
   initErrors?: string[];
 }
 
-export type Operation = "configure" | "check" | "diff" | "create" | "read" | "update" | "delete" | "getPluginInfo";
+export type Operation =
+  | "configure"
+  | "check"
+  | "diff"
+  | "create"
+  | "read"
+  | "update"
+  | "delete"
+  | "getPluginInfo"
+  | "checkConfig"
+  | "diffConfig"
+  | "getSchema"
+  | "cancel";
 
 export interface OutputLine {
-  stream: "stdout" | "stderr";
+  /** "engine": a message a resource plugin logged to the engine (what the person running Pulumi sees). */
+  stream: "stdout" | "stderr" | "engine";
   text: string;
 }
 
@@ -88,6 +101,22 @@ export interface StartProviderHostOptions {
 export interface ConfigureOptions {
   /** Config keys whose values the engine marks secret (`pulumi config set --secret`). */
   secretKeys?: readonly string[];
+  /** The provider resource's name: "default" (the stack config's provider), or an explicit `Provider`'s. */
+  providerName?: string;
+}
+
+export interface PreviewOption {
+  /** A `pulumi preview`: the provider must say what it would return, and change nothing. */
+  preview?: boolean;
+}
+
+export interface StartProviderPluginOptions extends Omit<StartProviderHostOptions, "cwd"> {
+  /** Program directory: the plugin runs there, and the gRPC pieces come from its @pulumi/pulumi. */
+  cwd: string;
+  /** The plugin and any arguments before the engine's address, e.g. `[node, <package>/dist/provider/native/main.js]`. */
+  command: readonly string[];
+  /** The package the plugin serves: its provider type is `pulumi:providers:<packageName>`. */
+  packageName: string;
 }
 
 export interface OldInputsOption {
@@ -107,6 +136,9 @@ export interface CheckResult {
 
 export type DiffChanges = "some" | "none" | "unknown";
 
+/** How one property changes, as a detailed diff says (`PropertyDiff.Kind`). */
+export type PropertyChangeKind = "add" | "add-replace" | "delete" | "delete-replace" | "update" | "update-replace";
+
 export interface DiffResult {
   changes: DiffChanges;
   replaces: string[];
@@ -115,6 +147,8 @@ export interface DiffResult {
   stables: string[];
   diffs: string[];
   hasDetailedDiff: boolean;
+  /** Per property path, when the provider sent a detailed diff. */
+  detailedDiff: Record<string, PropertyChangeKind>;
 }
 
 export interface CreateResult {
@@ -156,11 +190,11 @@ export interface ProviderHost {
   /** `olds` are the resource's outputs from state, `news` the checked inputs. */
   diff(id: string, urn: string, olds: PropertyMap, news: PropertyMap, options?: OldInputsOption): Promise<DiffResult>;
   /** `props` are the checked inputs. */
-  create(urn: string, props: PropertyMap): Promise<CreateResult>;
+  create(urn: string, props: PropertyMap, options?: PreviewOption): Promise<CreateResult>;
   /** `props` are the outputs in state, `inputs` the inputs in state (both sent by `pulumi refresh`). */
   read(id: string, urn: string, props: PropertyMap, inputs?: PropertyMap): Promise<ReadResult>;
   /** `olds` are the outputs in state, `news` the checked inputs. */
-  update(id: string, urn: string, olds: PropertyMap, news: PropertyMap, options?: OldInputsOption): Promise<UpdateResult>;
+  update(id: string, urn: string, olds: PropertyMap, news: PropertyMap, options?: OldInputsOption & PreviewOption): Promise<UpdateResult>;
   /** `props` are the outputs in state. */
   delete(id: string, urn: string, props: PropertyMap, options?: OldInputsOption): Promise<void>;
 
@@ -174,4 +208,15 @@ export interface ProviderHost {
   kill(signal?: NodeJS.Signals): Promise<HostExit>;
   /** Disconnects and stops the host (SIGTERM, then SIGKILL if it lingers). */
   close(): Promise<HostExit>;
+}
+
+/** A resource provider plugin, driven as the engine drives one: what a provider host does, and the calls on its config. */
+export interface ProviderPlugin extends ProviderHost {
+  /** `olds` and `news` are the provider's configuration (its inputs), as CheckConfig gets them: secrets plain. */
+  checkConfig(olds: PropertyMap, news: PropertyMap, providerName?: string): Promise<CheckResult>;
+  diffConfig(olds: PropertyMap, news: PropertyMap, providerName?: string): Promise<DiffResult>;
+  /** The package schema the plugin serves (GetSchema, version 0). */
+  getSchema(): Promise<Record<string, unknown>>;
+  /** The engine's announcement that it will stop the plugin. */
+  cancel(): Promise<void>;
 }

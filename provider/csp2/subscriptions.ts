@@ -1,5 +1,5 @@
 import { OvhApiError } from "../ovh/errors";
-import { listAll, listModeSupported, listObjects } from "../ovh/list-mode";
+import { fetchEach, listAll, listModeSupported, listObjects } from "../ovh/list-mode";
 import type { OvhRequester } from "../ovh/types";
 import { call } from "./call";
 import { Csp2InputError } from "./errors";
@@ -101,6 +101,17 @@ export async function changeQuantity(
 /** Ids of the add-on subscriptions attached to a subscription. */
 export function listAddonsSubscriptionIds(requester: OvhRequester, serviceName: string, subscriptionId: number): Promise<number[]> {
   return call(requester, "GET /saas/csp2/{serviceName}/subscription/{id}/addonsSubscriptionIds", { path: { serviceName, id: subscriptionId } });
+}
+
+/**
+ * Which subscription each add-on belongs to, by add-on id: OVH's subscription has no parent field, only each
+ * subscription's `addonsSubscriptionIds` tells (one GET per subscription asked; one deleted meanwhile is left out).
+ */
+export async function fetchAddonParents(requester: OvhRequester, serviceName: string, subscriptionIds: readonly number[]): Promise<Map<number, number>> {
+  const parents = new Map<number, number>();
+  const lists = await fetchEach(subscriptionIds, async (id) => ({ parent: Number(id), addons: await listAddonsSubscriptionIds(requester, serviceName, Number(id)) }));
+  for (const { parent, addons } of lists) for (const addon of addons) parents.set(addon, parent);
+  return parents;
 }
 
 /** Ids of the licences that can be ordered as add-ons of a subscription. */

@@ -86,9 +86,13 @@ export async function waitForTask(requester: OvhRequester, serviceName: string, 
 
 /** A task not finished yet, as resources show it in their outputs. */
 export interface PendingTask {
+  /** OVH's task id. */
   id: number;
+  /** What the task does, as OVH names it (the names are not published). */
   function: string;
+  /** "todo" or "doing". */
   status: Extract<TaskStatusEnum, "todo" | "doing">;
+  /** When the task was created. */
   todoDate: string;
 }
 

@@ -87,10 +87,12 @@ function knownOutputs(serviceName: string, declared: LicenseGroupInputs, adopted
 export async function read(id: string, props?: LicenseGroupOutputs): Promise<pulumi.dynamic.ReadResult> {
   const requester = ovhClient();
   const old: Partial<LicenseGroupOutputs> = props ?? {};
+  // An import (`pulumi import`) reads with the id alone: it adopts the group, and manages its display name as it is.
+  const importing = props === undefined;
   const declared: LicenseGroupInputs = {
     serviceName: old.adopted === false ? undefined : id,
     order: old.order,
-    displayName: old.displayName,
+    displayName: importing ? (await getTenantOrExplain(requester, id).catch(() => undefined))?.displayName : old.displayName,
     contact: old.contact,
     terminateOnDelete: old.terminateOnDelete,
   };

@@ -1,40 +1,39 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { clientEnvironment, getSharedOvhClient, type OvhClient, type OvhClientOptions } from "../ovh";
-import { allowDeletesConfigKey, type DeletionAllowance, parseDeletionAllowance } from "./deletion-intent";
+import { type DeletionAllowance, parseDeletionAllowance } from "./deletion-intent";
 import type { OperationContext } from "./operation-context";
+import { providerSettingNames, stackConfigKeys, type ProviderSettingName, type SettingTexts } from "./provider-settings";
 
 /**
- * Stack configuration handed to the provider by the engine (`configure`). Kept in this module, never in the
- * provider object, so nothing here is serialized into `__provider` or state.
+ * The provider's settings as the engine handed them over (`configure`): the stack config for the dynamic resources,
+ * the provider's configuration for the native plugin. Kept in this module, never in the provider object, so nothing
+ * here is serialized into `__provider` or state.
  */
-let stackConfig: Partial<Record<StackConfigKey, string>> = {};
-
-const stackConfigKeys = {
-  endpoint: "ovh:endpoint",
-  applicationKey: "ovh:applicationKey",
-  applicationSecret: "ovh:applicationSecret",
-  consumerKey: "ovh:consumerKey",
-  clientId: "ovh:clientId",
-  clientSecret: "ovh:clientSecret",
-  accessToken: "ovh:accessToken",
-  maxRequestsPerSecond: "ovh-office365:maxRequestsPerSecond",
-  maxConcurrentRequests: "ovh-office365:maxConcurrentRequests",
-  allowDeletes: allowDeletesConfigKey,
-  readSettleSeconds: "ovh-office365:readSettleSeconds",
-  orderListingGraceMinutes: "ovh-office365:orderListingGraceMinutes",
-} as const;
-type StackConfigKey = keyof typeof stackConfigKeys;
+let stackConfig: SettingTexts = {};
 
 export async function configureFromStack(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-  const next: Partial<Record<StackConfigKey, string>> = {};
-  for (const [key, name] of Object.entries(stackConfigKeys) as [StackConfigKey, string][]) {
-    const value = req.config.get(name);
-    if (value !== undefined && value !== "") next[key] = value;
+  const next: SettingTexts = {};
+  for (const name of providerSettingNames) {
+    const value = req.config.get(stackConfigKeys[name]);
+    if (value !== undefined && value !== "") next[name] = value;
   }
-  // A malformed setting fails the run before anything is called, not at the first delete or the first wait.
-  parseDeletionAllowance(next.allowDeletes);
-  waitSettings(next, process.env);
-  stackConfig = next;
+  configureSettings(next);
+}
+
+/**
+ * Takes the settings for the operations that follow. A malformed one fails the run before anything is called, not at
+ * the first delete or the first wait.
+ */
+export function configureSettings(settings: SettingTexts): void {
+  checkSettings(settings, process.env);
+  stackConfig = { ...settings };
+}
+
+/** Throws, naming the setting and the fix, when a setting cannot be used. */
+export function checkSettings(settings: SettingTexts, env: NodeJS.ProcessEnv): void {
+  parseDeletionAllowance(settings.allowDeletes);
+  waitSettings(settings, env);
+  clientOptionsFrom(settings, env);
 }
 
 /**
@@ -55,7 +54,7 @@ export function configuredWaits(): Pick<OperationContext, "settleMs" | "orderLis
 const waitSettingVariables = { readSettleSeconds: "OVH_READ_SETTLE_SECONDS", orderListingGraceMinutes: "OVH_ORDER_LISTING_GRACE_MINUTES" } as const;
 
 /** The settle window and the order listing grace, from the stack config, else the environment; unset: the defaults. */
-export function waitSettings(config: Partial<Record<StackConfigKey, string>>, env: NodeJS.ProcessEnv): Pick<OperationContext, "settleMs" | "orderListingGraceMs"> {
+export function waitSettings(config: SettingTexts, env: NodeJS.ProcessEnv): Pick<OperationContext, "settleMs" | "orderListingGraceMs"> {
   const setting = (key: keyof typeof waitSettingVariables, max: number): number | undefined => {
     const fromConfig = config[key];
     const raw = fromConfig ?? env[waitSettingVariables[key]];
@@ -96,13 +95,10 @@ export function ovhClient(): OvhClient {
   return client;
 }
 
-export function clientOptionsFrom(
-  config: Partial<Record<StackConfigKey, string>>,
-  env: NodeJS.ProcessEnv,
-): OvhClientOptions {
-  const credentialKeys: StackConfigKey[] = ["applicationKey", "applicationSecret", "consumerKey", "clientId", "clientSecret", "accessToken"];
+export function clientOptionsFrom(config: SettingTexts, env: NodeJS.ProcessEnv): OvhClientOptions {
+  const credentialKeys: ProviderSettingName[] = ["applicationKey", "applicationSecret", "consumerKey", "clientId", "clientSecret", "accessToken"];
   const stackHasCredentials = credentialKeys.some((key) => config[key] !== undefined);
-  const numberOption = (key: StackConfigKey): number | undefined => {
+  const numberOption = (key: ProviderSettingName): number | undefined => {
     const raw = config[key];
     if (raw === undefined) return undefined;
     const value = Number(raw);
@@ -131,7 +127,17 @@ export function clientOptionsFrom(
   };
 }
 
-/** Progress and notices for the person running Pulumi: the host forwards the provider's stdout to them. */
+/**
+ * Where progress lines go: stdout for the dynamic-provider host, which forwards it to the person running Pulumi; the
+ * engine's log for the native plugin, whose stdout carries its port alone.
+ */
+let progressSink: (line: string) => void = (line) => console.log(line);
+
+export function setProgressSink(sink: (line: string) => void): void {
+  progressSink = sink;
+}
+
+/** Progress and notices for the person running Pulumi. */
 export function tell(subject: string, message: string): void {
-  console.log(`ovh-office365: ${subject}: ${message}`);
+  progressSink(`ovh-office365: ${subject}: ${message}`);
 }

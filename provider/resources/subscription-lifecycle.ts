@@ -1,9 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as csp2 from "../csp2";
 import { formatDuration, type OfficeLicence, type OfficeSubscription, type PendingTask } from "../csp2";
-import { licenseById, orderCheckFailures, resolveDeclaredLicense } from "./catalogue";
+import { licenseById, orderableLicenses, orderCheckFailures, resolveDeclaredLicense } from "./catalogue";
 import { allowDeletesConfigKey, deletionAdvice, isDeletionAllowed } from "./deletion-intent";
-import { changingGroup, readSubscription } from "./group-listings";
+import { changingGroup, groupSubscriptions, readSubscription } from "./group-listings";
 import { withLock } from "./locks";
 import { orderListingGraceMs, wallClock, type OperationContext } from "./operation-context";
 import { withPartialState } from "./partial-state";
@@ -185,22 +185,45 @@ export async function read(id: string, props?: StoredSubscription): Promise<pulu
     tell(id, `is "${live.status}" at OVH (deleted outside this program): it is removed from the state`);
     return { id: "", props: {} };
   }
+  // An import (`pulumi import`) reads with the id alone: it adopts the subscription, declared as a program would.
+  const importing = props === undefined;
   const old: Partial<SubscriptionOutputs> = (props as SubscriptionOutputs | undefined) ?? {};
-  const declared: SubscriptionInputs = {
-    serviceName,
-    seats: live.quantity,
-    license: old.license,
-    licenseId: old.license === undefined ? live.licenseId : undefined,
-    parentSubscriptionId: old.parentSubscriptionId,
-    maxSeatChange: old.maxSeatChange,
-    taskTimeoutMinutes: old.taskTimeoutMinutes,
-  };
+  const declared: SubscriptionInputs = importing
+    ? await importedDeclaration(ctx, serviceName, live)
+    : {
+        serviceName,
+        seats: live.quantity,
+        license: old.license,
+        licenseId: old.license === undefined ? live.licenseId : undefined,
+        parentSubscriptionId: old.parentSubscriptionId,
+        maxSeatChange: old.maxSeatChange,
+        taskTimeoutMinutes: old.taskTimeoutMinutes,
+      };
   const knownName = old.licenseId === live.licenseId ? old.licenseName : undefined;
-  const outs = await outputsFor(ctx, declared, live, old.adopted ?? false, knownName);
+  const outs = await outputsFor(ctx, declared, live, importing || (old.adopted ?? false), knownName);
   const resourceId = subscriptionResourceId(serviceName, subscriptionId);
   claimed.add(resourceId);
   // The id of a pending order whose subscription an update found becomes the subscription's now.
   return { id: resourceId, props: outs, inputs: inputsFromOutputs(outs) };
+}
+
+/**
+ * What a program declares to adopt this subscription: its licence by name (by id when the group no longer offers it),
+ * its seats, its id, and for an add-on the subscription it belongs to (OVH tells only through each subscription's
+ * add-on list: one read per base subscription of the group).
+ */
+async function importedDeclaration(ctx: OperationContext, serviceName: string, live: OfficeSubscription): Promise<SubscriptionInputs> {
+  const declared: SubscriptionInputs = { serviceName, seats: live.quantity, subscriptionId: live.id };
+  const licence = await licenseById(ctx.requester, serviceName, live.licenseId);
+  if (licence) declared.license = licence.name;
+  else declared.licenseId = live.licenseId;
+  if (licence?.licenceType === "ADDON") {
+    const addonLicences = new Set((await orderableLicenses(ctx.requester, serviceName)).filter((l) => l.licenceType === "ADDON").map((l) => l.id));
+    const bases = (await groupSubscriptions(ctx.requester, serviceName)).filter((s) => s.id !== live.id && !isTerminalStatus(s.status) && !addonLicences.has(s.licenseId));
+    const parent = (await csp2.fetchAddonParents(ctx.requester, serviceName, bases.map((s) => s.id))).get(live.id);
+    if (parent !== undefined) declared.parentSubscriptionId = parent;
+  }
+  return declared;
 }
 
 /** A refresh of a pending order: its subscription once OVH shows it (the resource then takes its id), else the order. */

@@ -47,9 +47,11 @@ export interface PendingOrder {
   taskId?: number;
   /** When it was ordered, or first seen, by this machine's clock (ISO 8601). */
   orderedAt: string;
+  /** The licence ordered. */
   licenseId: number;
   /** The seats ordered. */
   seats: number;
+  /** The subscription the order is an add-on of. */
   parentSubscriptionId?: number;
   /** The group's subscriptions before the order: the one it brings is not among them. */
   subscriptionsBefore: number[];
@@ -57,6 +59,7 @@ export interface PendingOrder {
 
 /** Everything stored in state: the declared inputs plus the live subscription. */
 export interface SubscriptionOutputs {
+  /** The licence group the subscription belongs to. */
   serviceName: string;
   /** The licence name as declared (only when declared by name). */
   license?: string;
@@ -66,19 +69,31 @@ export interface SubscriptionOutputs {
   licenseName: string;
   /** The live seat count. */
   seats: number;
+  /** The subscription this one is an add-on of, as declared. */
   parentSubscriptionId?: number;
   /** The live subscription id. */
   subscriptionId: number;
   /** True when the subscription was adopted through `subscriptionId` rather than ordered by this resource. */
   adopted: boolean;
+  /** The guard rail, as declared: the largest seat change one run may make. */
   maxSeatChange?: number;
+  /** How long to wait for one OVH task, as declared. */
   taskTimeoutMinutes?: number;
+  /** The subscription's status at OVH (OVH does not publish its values; "ok" in use). */
   status: string;
+  /** When the subscription was created. */
   creationDate: string;
+  /** When the subscription last changed, if OVH says. */
   lastUpdate: string | null;
   /** OVH's pending task id on this subscription, 0 when none. */
   taskPendingId: number;
+  /** OVH tasks on this subscription not finished yet. */
   pendingTasks: PendingTask[];
+  /**
+   * An order whose subscription OVH did not show before the run ended: the resource's id is then a pending order's
+   * (`<serviceName>/pending-order-<task id>`), and the next run takes the subscription once OVH shows it.
+   */
+  pendingOrder?: PendingOrder;
 }
 
 /** What the state holds while an order's subscription has not shown up at OVH: the declared inputs and the order. */

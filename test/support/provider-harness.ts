@@ -1,12 +1,15 @@
+import * as path from "node:path";
 import {
   PACKAGE_NAME,
   serializeProvider,
   stageProgram,
   startProviderHost,
+  startProviderPlugin,
   withProvider,
   type OutputLine,
   type PropertyMap,
   type ProviderHost,
+  type ProviderPlugin,
 } from "../../pulumi-host";
 import { ensurePackageBuilt } from "./build";
 import { REPO_ROOT, makeProgramDir, removeDir } from "./paths";
@@ -27,6 +30,11 @@ export interface ProviderHarnessOptions {
   project?: string;
   env?: NodeJS.ProcessEnv;
   onOutput?: (line: OutputLine) => void;
+  /**
+   * Start the package's resource provider plugin (ovh-office365) as the engine would, instead of the dynamic-provider
+   * host; `config` then holds the provider's settings as the engine sends them to it (un-namespaced keys).
+   */
+  plugin?: boolean;
 }
 
 export interface ProviderHarness {
@@ -35,6 +43,8 @@ export interface ProviderHarness {
   readonly providers: Readonly<Record<string, string>>;
   /** The running host (a new one after {@link restart}). */
   readonly host: ProviderHost;
+  /** The running plugin, with the `plugin` option (a new one after {@link restart}). */
+  readonly plugin: ProviderPlugin;
   /** Program inputs with the export's `__provider`, as `pulumi.dynamic.Resource` registers them. */
   inputs(exportName: string, inputs: PropertyMap): PropertyMap;
   /**
@@ -56,11 +66,12 @@ export async function openProviderHarness(options: ProviderHarnessOptions): Prom
   const packageName = options.packageName ?? PACKAGE_NAME;
   let programDir = makeProgramDir(options.label);
   const createdDir = programDir;
+  let packageDir = REPO_ROOT;
   let host: ProviderHost | undefined;
   try {
     if (packageName === PACKAGE_NAME) {
       await ensurePackageBuilt();
-      ({ programDir } = await stageProgram({ packageRoot: REPO_ROOT, programDir }));
+      ({ programDir, packageDir } = await stageProgram({ packageRoot: REPO_ROOT, programDir }));
     }
     await options.prepare?.(programDir);
     const texts = await Promise.all(
@@ -72,16 +83,19 @@ export async function openProviderHarness(options: ProviderHarnessOptions): Prom
     let config = options.config ?? {};
     const start = async (): Promise<ProviderHost> => {
       // Swept: every resource call's arguments, results and errors, and every line the host prints.
+      const common = {
+        cwd: programDir,
+        project: options.project,
+        env: options.env,
+        onOutput: (line: OutputLine) => {
+          secretSweep.line(line);
+          options.onOutput?.(line);
+        },
+      };
       const started = secretSweep.host(
-        await startProviderHost({
-          cwd: programDir,
-          project: options.project,
-          env: options.env,
-          onOutput: (line) => {
-            secretSweep.line(line);
-            options.onOutput?.(line);
-          },
-        }),
+        options.plugin
+          ? await startProviderPlugin({ ...common, packageName: "ovh-office365", command: [process.execPath, path.join(packageDir, "dist", "provider", "native", "main.js")] })
+          : await startProviderHost(common),
       );
       await started.configure(config, { secretKeys: options.secretKeys });
       return started;
@@ -93,6 +107,10 @@ export async function openProviderHarness(options: ProviderHarnessOptions): Prom
       providers,
       get host(): ProviderHost {
         return host!;
+      },
+      get plugin(): ProviderPlugin {
+        if (!options.plugin) throw new Error("this harness runs the dynamic-provider host: open it with plugin: true for a plugin");
+        return host as ProviderPlugin;
       },
       inputs(exportName, inputs) {
         const text = providers[exportName];

@@ -1,12 +1,30 @@
 import { startSimulator, type RunningSimulator, type SeedSpec } from "../../simulator";
 import { openProviderHarness, type ProviderHarness } from "./provider-harness";
-import type { OutputLine } from "../../pulumi-host";
+import { dynamicResourceType, type OutputLine } from "../../pulumi-host";
 
-/** The simulator plus the real provider host configured against it through stack config, as a stack would be. */
+/**
+ * How a program reaches the resources: the dynamic resources (Node.js, through Pulumi's dynamic-provider host), or the
+ * native provider plugin (every language).
+ */
+export type ProviderFlavor = "dynamic" | "plugin";
+
+/** What a program registers for one resource type: its type token, and the serialized provider a dynamic one carries. */
+export interface ResourceType {
+  type: string;
+  /** `__provider` for a dynamic resource; none for the plugin's. */
+  providerText?: string;
+}
+
+/** The simulator plus a real provider configured against it through stack config, as a stack would be. */
 export interface ResourceStack {
+  flavor: ProviderFlavor;
   simulator: RunningSimulator;
   harness: ProviderHarness;
   lines: OutputLine[];
+  subscription: ResourceType;
+  licenseGroup: ResourceType;
+  /** The stack config the provider was configured with, as `harness.restart(config)` takes it. */
+  config: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -18,6 +36,8 @@ export interface ResourceStackOptions {
   config?: Record<string, string>;
   /** Extra environment for the host, e.g. `OVH_REQUEST_TIMEOUT_MS`. */
   env?: NodeJS.ProcessEnv;
+  /** The dynamic resources (the default) or the native plugin. Config keys are given as for the dynamic ones. */
+  flavor?: ProviderFlavor;
 }
 
 /** Stack config keys `pulumi config set --secret` would keep encrypted. */
@@ -38,23 +58,40 @@ export function simulatorStackConfig(simulator: RunningSimulator): Record<string
   };
 }
 
+/**
+ * The stack config of the dynamic resources as the plugin gets its settings: the `ovh-office365` provider's own keys,
+ * without their namespace (`ovh:endpoint` and `ovh-office365:allowDeletes` are its `endpoint` and `allowDeletes`).
+ */
+export function pluginConfig(config: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key.slice(key.indexOf(":") + 1), value]));
+}
+
 export async function openResourceStack(label: string, options: ResourceStackOptions = {}): Promise<ResourceStack> {
   const taskDurationMs = options.taskDurationMs ?? 300;
+  const flavor = options.flavor ?? "dynamic";
   const simulator = await startSimulator({ seed: options.seed, taskDurationMs, orderDurationMs: taskDurationMs });
   const lines: OutputLine[] = [];
   try {
+    const stackConfig = { ...simulatorStackConfig(simulator), ...options.config };
+    const plugin = flavor === "plugin";
+    const config = plugin ? pluginConfig(stackConfig) : stackConfig;
     const harness = await openProviderHarness({
       label,
-      exportNames: ["subscriptionProvider", "licenseGroupProvider"],
-      config: { ...simulatorStackConfig(simulator), ...options.config },
-      secretKeys: SECRET_STACK_CONFIG_KEYS,
+      exportNames: plugin ? [] : ["subscriptionProvider", "licenseGroupProvider"],
+      config,
+      secretKeys: plugin ? Object.keys(pluginConfig(Object.fromEntries(SECRET_STACK_CONFIG_KEYS.map((key) => [key, ""])))) : SECRET_STACK_CONFIG_KEYS,
       env: options.env,
       onOutput: (line) => lines.push(line),
+      plugin,
     });
     return {
+      flavor,
       simulator,
       harness,
       lines,
+      config,
+      subscription: plugin ? { type: "ovh-office365:index:Subscription" } : { type: dynamicResourceType("Subscription", "ovh-office365"), providerText: harness.providers.subscriptionProvider },
+      licenseGroup: plugin ? { type: "ovh-office365:index:LicenseGroup" } : { type: dynamicResourceType("LicenseGroup", "ovh-office365"), providerText: harness.providers.licenseGroupProvider },
       async close() {
         await harness.close();
         await simulator.close();

@@ -13,7 +13,7 @@ const { SWEEP_DIR_ENV, SWEEP_KEY_ENV, findDigests, issuedTokens, mergeOverlaps, 
  * the figures per surface and fails the run (getLastError) on any occurrence of a known secret.
  */
 
-const SURFACE_ORDER = ["__provider", "inputs", "outputs", "errors", "stdout", "stderr", "files", "test console", "test failures"];
+const SURFACE_ORDER = ["__provider", "inputs", "outputs", "errors", "stdout", "stderr", "engine log", "files", "test console", "test failures"];
 const LISTED_FINDINGS = 20;
 
 class SecretSweepReporter {

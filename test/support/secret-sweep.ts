@@ -29,7 +29,7 @@ import {
  * prints the figures and fails the run on any occurrence.
  */
 
-export const SWEEP_SURFACES = ["__provider", "inputs", "outputs", "errors", "stdout", "stderr", "files"] as const;
+export const SWEEP_SURFACES = ["__provider", "inputs", "outputs", "errors", "stdout", "stderr", "engine log", "files"] as const;
 export type SweepSurface = (typeof SWEEP_SURFACES)[number];
 
 /** An occurrence of a secret. Holds the secret's name and form, never its value. */
@@ -186,7 +186,7 @@ export class SecretSweep {
 
   /** Searches a line the provider host printed, on the stream it printed it to. */
   line(line: OutputLine): SweepFinding[] {
-    return this.text(line.stream, line.text);
+    return this.text(line.stream === "engine" ? "engine log" : line.stream, line.text);
   }
 
   /**
