@@ -2,7 +2,7 @@ import { destroy, preview, ProviderOperationError, refresh, up, type PropertyMap
 import type { SimulatorSettings } from "../../simulator";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 import { waitFor } from "../support/wait-for";
-import { describeVariant, emptyFigures, runLifecycle, SUBSCRIPTION, type Variant } from "./support/variant-scenario";
+import { describeVariant, emptyFigures, runLifecycle, type Variant } from "./support/variant-scenario";
 
 /**
  * Reads that lag writes (docs/ovh-assumptions.md, "Reads that lag writes"), through the real provider host: each lag
@@ -32,8 +32,8 @@ afterAll(async () => {
 });
 
 const host = () => stack.harness.host;
-const providerText = () => stack.harness.providers.subscriptionProvider;
-const urn = (name: string) => host().makeUrn(SUBSCRIPTION, name);
+const providerText = () => stack.subscription.providerText;
+const urn = (name: string) => host().makeUrn(stack.subscription.type, name);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A new licence group with a tenant that may order, and the first licence every group can order. */

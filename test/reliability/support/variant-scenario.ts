@@ -1,4 +1,4 @@
-import { destroy, refresh, up, type ResourceState, dynamicResourceType, type PropertyMap } from "../../../pulumi-host";
+import { destroy, refresh, up, type ResourceState, type PropertyMap } from "../../../pulumi-host";
 import { isTerminalStatus } from "../../../provider/resources/subscription-rules";
 import type { AdminTask, SimulatorSettings } from "../../../simulator";
 import type { ResourceStack } from "../../support/resource-stack";
@@ -12,7 +12,6 @@ import { waitFor } from "../../support/wait-for";
  * that needs a person.
  */
 
-export const SUBSCRIPTION = dynamicResourceType("Subscription", "ovh-office365");
 export type Variant = Partial<SimulatorSettings>;
 
 export interface ScenarioFigures {
@@ -48,8 +47,8 @@ export async function runLifecycle(stack: ResourceStack, variant: Variant, optio
     const [license, second] = admin.licences().filter((l) => l.licenceType !== "ADDON" && l.newSubscriptionsAllowed && l.newSeatsAllowed);
     const group = `/saas/csp2/${serviceName}`;
     const host = () => stack.harness.host;
-    const providerText = () => stack.harness.providers.subscriptionProvider;
-    const urn = (name: string) => host().makeUrn(SUBSCRIPTION, name);
+    const providerText = () => stack.subscription.providerText;
+    const urn = (name: string) => host().makeUrn(stack.subscription.type, name);
     const inputs = (seats: number, name = license.name): PropertyMap => ({ serviceName, license: name, seats });
     const orders = () => requestLog.entries({ method: "POST", apiPath: `${group}/subscription` }).filter((e) => e.status === 200).length;
     // The simulator shows a subscription in use as "ok"; a deleted one that lingers shows the variant's status.
