@@ -1,4 +1,3 @@
-import { deliverDueOrders } from "./orders";
 import { dropExpiredLingering, insertSubscription, removeSubscription, setSubscriptionQuantity } from "./groups";
 import { isLingering, isTaskEnded, type LicenceGroupState, type SimulatorState, type SubscriptionState, type TaskFunction, type TaskOutcome, type TaskState, type TaskStatus } from "./state";
 import type { VariantSettings } from "./variants";
@@ -29,9 +28,9 @@ export interface TaskRequest {
 }
 
 /**
- * The account state plus the clock that moves tasks and orders forward. Time advances lazily: every
- * request (and every admin call) first ends the tasks and delivers the orders whose time has come, in
- * the order they were due, so every answer sees one consistent state.
+ * The account state plus the clock that moves tasks forward. Time advances lazily: every request (and every admin
+ * call) first ends the tasks whose time has come, in the order they were due, then delivers the orders that are due
+ * (orders.ts, which builds on this module), so every answer sees one consistent state.
  */
 export class Account {
   state: SimulatorState;
@@ -66,7 +65,8 @@ export class Account {
     this.state = state;
   }
 
-  advance(): void {
+  /** Ends the tasks whose time has come, in the order they were due, and drops the lingering deletions that expired. */
+  endDueTasks(): void {
     const now = this.now();
     const due: { group: LicenceGroupState; task: TaskState }[] = [];
     for (const group of Object.values(this.state.groups)) {
@@ -78,7 +78,6 @@ export class Account {
     due.sort((a, b) => (a.task.endDate as number) - (b.task.endDate as number) || a.task.id - b.task.id);
     for (const { group, task } of due) this.endTask(group, task, task.outcome, task.endDate as number);
     for (const group of Object.values(this.state.groups)) if (dropExpiredLingering(group, now)) this.changed = true;
-    if (deliverDueOrders(this, now)) this.changed = true;
   }
 
   taskStatus(task: TaskState): TaskStatus {
