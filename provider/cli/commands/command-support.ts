@@ -78,15 +78,12 @@ export class UnknownLicenceGroupError extends Error {
 export class EndpointUnreachableError extends Error {
   readonly url: string;
   readonly networkError: OvhNetworkError;
-  /** How long each attempt waited for an answer, in ms. */
-  readonly requestTimeoutMs?: number;
 
-  constructor(url: string, source: string, networkError: OvhNetworkError, requestTimeoutMs?: number) {
+  constructor(url: string, source: string, networkError: OvhNetworkError) {
     super(`Could not reach OVH at ${url} (${source}).`);
     this.name = "EndpointUnreachableError";
     this.url = url;
     this.networkError = networkError;
-    this.requestTimeoutMs = requestTimeoutMs;
   }
 }
 
@@ -127,7 +124,7 @@ export function connect(options: ConnectionOptions = {}): OvhRequester {
       return await exchange(ovh);
     } catch (error) {
       if (error instanceof OvhNetworkError) {
-        throw new EndpointUnreachableError(attemptedUrl(ovh.endpoint, error), describeEndpointSource(source), error, ovh.requestTimeoutMs);
+        throw new EndpointUnreachableError(attemptedUrl(ovh.endpoint, error), describeEndpointSource(source), error);
       }
       throw error;
     }
@@ -257,7 +254,7 @@ export function describeFailure(error: unknown): FailureReport {
     return failureReport(ExitCode.ovhError, "ovhApi", answer.sentences, answer.fields);
   }
   if (error instanceof EndpointUnreachableError) {
-    const sentences = unreachableSentences(error.networkError, error.url, error.requestTimeoutMs);
+    const sentences = unreachableSentences(error.networkError, error.url);
     return failureReport(ExitCode.ovhError, "network", [error.message, ...sentences], { endpoint: error.url });
   }
   if (error instanceof OvhNetworkError) return failureReport(ExitCode.ovhError, "network", [error.message]);

@@ -71,11 +71,11 @@ export function formatDuration(ms: number): string {
 /**
  * Why a request got no answer, how often and for how long it was tried, then what to do. Every CLI command only
  * reads, so running it again is always safe; a refused TLS certificate keeps the client's own explanation
- * (NODE_EXTRA_CA_CERTS for a private authority). `url` is where the request went, `requestTimeoutMs` how long each
- * attempt waited.
+ * (NODE_EXTRA_CA_CERTS for a private authority). `url` is where the request went.
  */
-export function unreachableSentences(error: OvhNetworkError, url?: string, requestTimeoutMs?: number): string[] {
+export function unreachableSentences(error: OvhNetworkError, url?: string): string[] {
   if (error instanceof OvhTlsError || error.code === undefined) return [error.message];
+  const { requestTimeoutMs } = error;
   const timedOut = isTimeoutCode(error.code) && requestTimeoutMs !== undefined;
   return [
     `${error.method} ${error.path} got no answer (${error.code}).`,
@@ -104,11 +104,14 @@ function protocolHint(code: string, url: string | undefined): string[] {
   return [];
 }
 
-/** The progress line while a failed attempt is sent again: what failed, and which attempt comes next. */
+/**
+ * The progress line while a failed attempt is sent again: what failed (for an attempt that timed out, how long it
+ * waited), and which attempt comes next.
+ */
 export function retryProgressLine(event: OvhRetryEvent, url: string): string {
   const again = `trying again (attempt ${event.nextAttempt} of ${event.maxAttempts})…`;
   if (event.status !== undefined) return `OVH answered ${event.status} to ${event.method} ${event.path}; ${again}`;
-  if (isTimeoutCode(event.networkErrorCode)) return `No answer from ${url} after ${formatDuration(event.requestTimeoutMs)}; ${again}`;
+  if (isTimeoutCode(event.networkErrorCode)) return `No answer from ${url} after ${formatDuration(event.durationMs)}; ${again}`;
   return `${event.method} ${event.path} to ${url} got no answer (${event.networkErrorCode ?? "unknown error"}); ${again}`;
 }
 
