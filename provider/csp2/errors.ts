@@ -1,3 +1,4 @@
+import { formatDuration } from "../durations";
 import type { OfficeTask, OrderStatusEnum, TaskStatusEnum } from "./models";
 
 /** Base of the errors the csp2 layer raises itself; answers from OVH stay `OvhApiError`. */
@@ -150,11 +151,4 @@ export class OrderTimeoutError extends Csp2Error {
     this.elapsedMs = elapsedMs;
     this.timeoutMs = timeoutMs;
   }
-}
-
-export function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 120) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  return seconds % 60 === 0 ? `${minutes} min` : `${minutes} min ${seconds % 60} s`;
 }

@@ -6,11 +6,12 @@ import {
   attemptedUrl,
   endpointSource,
   forCliEndpoint,
-  formatDuration,
   hasCredentialVariable,
   ovhAnswerSentence,
   retryProgressLine,
 } from "../../provider/cli/commands/failure-text";
+import { TaskTimeoutError } from "../../provider/csp2";
+import { formatDuration } from "../../provider/durations";
 import { OvhApiError, OvhConfigError, OvhNetworkError, OvhTlsError, resolveEndpoint, type OvhRetryEvent } from "../../provider/ovh";
 
 function apiError(status: number, body: { errorCode?: string; class?: string; message?: string }, queryId?: string): OvhApiError {
@@ -178,9 +179,18 @@ describe("requests that got no answer", () => {
     [2000, "2 s"],
     [2500, "2.5 s"],
     [17_240, "17 s"],
+    [60_200, "1 min"],
+    [90_000, "1 min 30 s"],
+    [120_000, "2 min"],
     [156_400, "2 min 36 s"],
-  ])("formatDuration(%i) => %j", (ms, text) => {
+  ])("formatDuration(%i) => %j, the one format of every duration the package prints", (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+
+  it("a task timeout prints its duration as a retry line does", () => {
+    const task = { id: 7, function: "changeQuantity", status: "doing" } as const;
+    expect(new TaskTimeoutError("csp2-a", task, 2_500, 60_000).message).toContain('is still "doing" after 2.5 s.');
+    expect(new TaskTimeoutError("csp2-a", task, 90_000, 60_000).message).toContain('is still "doing" after 1 min 30 s.');
   });
 
   it("keep the explanation of a refused TLS certificate", () => {

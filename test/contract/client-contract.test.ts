@@ -293,7 +293,6 @@ const sendsNothing = new Set([
   "checkRequiredConfigurations",
   "checkSeatChange",
   "describeValue",
-  "formatDuration",
   "nextPollDelay",
   "subscriptionsInOneCall",
   "normalizeLicenseName",

@@ -1,3 +1,4 @@
+import { formatDuration } from "../../durations";
 import { isNotTlsAnswer, isTimeoutCode, OvhTlsError, type OvhApiError, type OvhNetworkError, type OvhRetryEvent, type ResolvedEndpoint } from "../../ovh";
 
 /**
@@ -58,14 +59,6 @@ export function attemptedUrl(endpoint: ResolvedEndpoint, request: { method: stri
     return endpoint.oauth2TokenUrl;
   }
   return endpoint.baseUrl;
-}
-
-/** A duration as a person reads it: "800 ms", "2 s", "2.5 s", "17 s", "2 min 36 s". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`;
-  const seconds = Math.round(ms / 1000);
-  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
 /**
