@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as csp2 from "../csp2";
 import type { OfficeSubscription, PendingTask } from "../csp2";
 import { licenseById, orderCheckFailures, resolveDeclaredLicense } from "./catalogue";
-import { allowDeletesConfigKey, deletionAdvice, isDeletionAllowed } from "./deletion-intent";
+import { allowDeleteAdvice, deletionAdvice, isDeletionAllowed } from "./deletion-intent";
 import { changingGroup, readSubscription } from "./group-listings";
 import { withLock } from "./locks";
 import type { OperationContext } from "./operation-context";
@@ -71,8 +71,8 @@ export async function diff(id: string, olds: SubscriptionOutputs, news: Subscrip
     throw new Error(
       `${id}: changing ${replaces.join(", ")} replaces the subscription: a new one is ordered and this one ` +
         `(${olds.seats} seats of "${olds.licenseName}") is deleted at OVH, and this stack does not allow that delete. ` +
-        `To replace it, allow the delete in the same change: \`pulumi config set ${allowDeletesConfigKey} ${id}\` ` +
-        `(or the group, ${serviceName}). To keep this subscription, keep ${replaces.join(" and ")} as ${replaces.length > 1 ? "they were" : "it was"}.`,
+        `${allowDeleteAdvice("replace", serviceName, subscriptionId)} ` +
+        `To keep this subscription, keep ${replaces.join(" and ")} as ${replaces.length > 1 ? "they were" : "it was"}.`,
     );
   }
   return result;

@@ -63,6 +63,9 @@ it("a licence change that would replace the subscription is refused at preview, 
   const changed = { inputs: { serviceName, license: second.name, seats: 2 }, providerText: providers().subscriptionProvider };
   await expect(preview(host(), created.state, changed)).rejects.toThrow(/changing license replaces the subscription: a new one is ordered and this one \(2 seats of/);
   await expect(up(host(), created.state.urn, { ...changed, previous: created.state })).rejects.toThrow("this stack does not allow that delete");
+  await expect(preview(host(), created.state, changed)).rejects.toThrow(
+    `To replace it, allow the delete in the same change: \`pulumi config set ovh-office365:allowDeletes ${created.state.id}\` (or the whole group, ${serviceName}; "*" allows every delete).`,
+  );
   expect(mutating(serviceName)).toBe(before);
 
   await nextRun(serviceName);
