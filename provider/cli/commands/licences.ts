@@ -1,18 +1,8 @@
 import type { Command } from "commander";
 import { fetchOrderableLicences, type OfficeLicence } from "../../csp2";
 import type { OvhRequester } from "../../ovh/types";
-import {
-  checkServiceName,
-  connect,
-  defineCommand,
-  onLicenceGroup,
-  readsReporter,
-  runReported,
-  type CommandDefinition,
-  type CommonOptions,
-  type ExitCode,
-} from "./command-support";
-import { processWriter, renderJson, renderTable, yesNo, type CliWriter } from "./output";
+import { checkServiceName, defineCommand, onLicenceGroup, printReport, readsReporter, type CommonOptions, type ExitCode } from "./command-support";
+import { renderTable, yesNo, type CliWriter } from "./output";
 
 /** What `licences --json` prints. `limit` is null when OVH sets none. */
 export interface LicencesReport {
@@ -54,19 +44,14 @@ export function renderLicences(report: LicencesReport): string {
 
 /** `ovh-office365 licences <serviceName>`: the licences a group can order. Resolves to the exit code. */
 export function runLicences(requester: OvhRequester, writer: CliWriter, serviceName: string, options: CommonOptions = {}): Promise<ExitCode> {
-  return runReported(writer, options, async () => {
-    const report = await readLicences(requester, writer, serviceName);
-    writer.out(options.json ? renderJson(report) : renderLicences(report));
-  });
+  return printReport(writer, options, () => readLicences(requester, writer, serviceName), renderLicences);
 }
 
-/**
- * `licences`, and `licenses` (the OVH API's spelling) as the same command, which the program's help does not list
- * a second time. Returns the `licences` command.
- */
+/** `licences`, with `licenses` (the OVH API's spelling) as its alias: one command, listed once in the help. */
 export function registerLicencesCommand(program: Command): Command {
-  const definition: CommandDefinition = {
+  return defineCommand(program, {
     name: "licences",
+    aliases: ["licenses"],
     argument: { syntax: "<serviceName>", description: "the licence group's service name (see `ovh-office365 groups`)" },
     summary: "List the licences a group can order",
     description:
@@ -75,12 +60,6 @@ export function registerLicencesCommand(program: Command): Command {
       "allowed. A Subscription resource takes the name (license) or the id (licenseId). " +
       "`licences` and `licenses` are the same command.",
     examples: ["ovh-office365 licences csp2-1f4a7c92", "ovh-office365 licences csp2-1f4a7c92 --json | jq '.licences[] | {id, name}'"],
-  };
-  const action = async (serviceName: string, options: CommonOptions) => {
-    const writer = processWriter();
-    process.exitCode = await runLicences(connect({ ...options, progress: writer }), writer, serviceName, options);
-  };
-  const command = defineCommand(program, definition).action(action);
-  defineCommand(program, { ...definition, name: "licenses", hidden: true }).action(action);
-  return command;
+    run: (requester, writer, [serviceName], options) => runLicences(requester, writer, serviceName, options),
+  });
 }

@@ -16,8 +16,8 @@ import {
 import { fetchEach, listModeSupported } from "../../ovh/list-mode";
 import type { OvhRequester } from "../../ovh/types";
 import { microsoftAdminPortalUrl, tutorialUrl } from "../../resources/license-group-rules";
-import { checkServiceName, connect, defineCommand, onLicenceGroup, readsReporter, runReported, type CommonOptions, type ExitCode } from "./command-support";
-import { formatDateTime, processWriter, renderFields, renderJson, renderTable, type CliWriter } from "./output";
+import { checkServiceName, defineCommand, onLicenceGroup, printReport, readsReporter, type CommonOptions, type ExitCode } from "./command-support";
+import { formatDateTime, renderFields, renderTable, type CliWriter } from "./output";
 
 export interface SubscriptionLine {
   id: number;
@@ -161,10 +161,7 @@ export function renderStatus(report: StatusReport): string {
 
 /** `ovh-office365 status <serviceName>`: the control panel's view of a group. Resolves to the exit code. */
 export function runStatus(requester: OvhRequester, writer: CliWriter, serviceName: string, options: CommonOptions = {}): Promise<ExitCode> {
-  return runReported(writer, options, async () => {
-    const report = await readStatus(requester, writer, serviceName);
-    writer.out(options.json ? renderJson(report) : renderStatus(report));
-  });
+  return printReport(writer, options, () => readStatus(requester, writer, serviceName), renderStatus);
 }
 
 export function registerStatusCommand(program: Command): Command {
@@ -177,8 +174,6 @@ export function registerStatusCommand(program: Command): Command {
       "creation date, expiration and renewal, the Microsoft admin portal and online tutorials), the " +
       "subscriptions (id, status, licence, seats, creation date, last update) and the tasks in progress.",
     examples: ["ovh-office365 status csp2-1f4a7c92", "ovh-office365 status csp2-1f4a7c92 --json | jq '.subscriptions[] | {id, seats}'"],
-  }).action(async (serviceName: string, options: CommonOptions) => {
-    const writer = processWriter();
-    process.exitCode = await runStatus(connect({ ...options, progress: writer }), writer, serviceName, options);
+    run: (requester, writer, [serviceName], options) => runStatus(requester, writer, serviceName, options),
   });
 }
