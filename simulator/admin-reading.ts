@@ -103,34 +103,49 @@ export function taskSnapshot(account: Account, t: TaskState): AdminTask {
   };
 }
 
-/** A deep copy of the whole account. */
-export function accountState(runtime: SimulatorRuntime): SimulatorState {
-  return runtime.transact(() => JSON.parse(JSON.stringify(runtime.account.state)) as SimulatorState);
-}
+/** The admin API's reading calls: what a person sees of the account in the control panel, and more. */
+export class AdminReading {
+  protected readonly runtime: SimulatorRuntime;
 
-export function licenceGroups(runtime: SimulatorRuntime): string[] {
-  return runtime.transact(() => serviceNames(runtime.account));
-}
+  constructor(runtime: SimulatorRuntime) {
+    this.runtime = runtime;
+  }
 
-export function subscriptions(runtime: SimulatorRuntime, serviceName: string): AdminSubscription[] {
-  return runtime.transact(() => {
-    const account = runtime.account;
-    const group = adminGroup(account, serviceName);
-    return Object.values(group.subscriptions)
-      .sort((a, b) => a.id - b.id)
-      .map((s) => subscriptionSnapshot(account, group, s));
-  });
-}
+  /** A deep copy of the whole account. */
+  state(): SimulatorState {
+    return this.runtime.transact(() => JSON.parse(JSON.stringify(this.runtime.account.state)) as SimulatorState);
+  }
 
-export function tasks(runtime: SimulatorRuntime, serviceName: string): AdminTask[] {
-  return runtime.transact(() => {
-    const account = runtime.account;
-    return Object.values(adminGroup(account, serviceName).tasks)
-      .sort((a, b) => a.id - b.id)
-      .map((t) => taskSnapshot(account, t));
-  });
-}
+  licenceGroups(): string[] {
+    return this.runtime.transact(() => serviceNames(this.runtime.account));
+  }
 
-export function licences(runtime: SimulatorRuntime): LicenceState[] {
-  return runtime.transact(() => runtime.account.state.licences.map((l) => ({ ...l, addonIds: [...l.addonIds] })));
+  /** The group's subscriptions, lingering deleted ones included (with their status). */
+  subscriptions(serviceName: string): AdminSubscription[] {
+    return this.runtime.transact(() => {
+      const account = this.runtime.account;
+      const group = adminGroup(account, serviceName);
+      return Object.values(group.subscriptions)
+        .sort((a, b) => a.id - b.id)
+        .map((s) => subscriptionSnapshot(account, group, s));
+    });
+  }
+
+  subscription(serviceName: string, id: number): AdminSubscription | undefined {
+    return this.subscriptions(serviceName).find((s) => s.id === id);
+  }
+
+  tasks(serviceName: string): AdminTask[] {
+    return this.runtime.transact(() => {
+      const account = this.runtime.account;
+      return Object.values(adminGroup(account, serviceName).tasks)
+        .sort((a, b) => a.id - b.id)
+        .map((t) => taskSnapshot(account, t));
+    });
+  }
+
+  /** The licence catalogue. */
+  licences(): LicenceState[] {
+    return this.runtime.transact(() => this.runtime.account.state.licences.map((l) => ({ ...l, addonIds: [...l.addonIds] })));
+  }
 }

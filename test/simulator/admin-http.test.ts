@@ -1,4 +1,7 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { DEFAULT_VARIANTS, startSimulator, type RunningSimulator } from "../../simulator";
+import { REPO_ROOT } from "../support/paths";
 import { ovhCall, ovhOk, rawRequest } from "./support/ovh-http";
 
 let sim: RunningSimulator;
@@ -16,6 +19,31 @@ function admin(method: string, path: string, body?: unknown) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
+
+/** The `sim.admin` methods simulator/README.md documents: the names in the first column of its admin API table. */
+function documentedAdminMethods(): string[] {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, "simulator", "README.md"), "utf8");
+  const table = readme.slice(readme.indexOf("| `sim.admin` | HTTP |"), readme.indexOf("### Faults"));
+  const firstCells = table.split("\n").filter((line) => line.startsWith("| `") && !line.startsWith("| `sim.")).map((line) => line.split(" | ")[0]);
+  return [...new Set(firstCells.flatMap((cell) => [...cell.matchAll(/`(\w+)\(/g)].map(([, name]) => name)))].sort();
+}
+
+/** Every method `object` answers to, its classes' included. */
+function methodsOf(object: object): string[] {
+  const names = new Set<string>();
+  for (let proto = Object.getPrototypeOf(object); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const name of Object.getOwnPropertyNames(proto)) if (name !== "constructor" && typeof proto[name] === "function") names.add(name);
+  }
+  return [...names].sort();
+}
+
+describe("sim.admin", () => {
+  it("offers exactly the methods simulator/README.md documents", () => {
+    const documented = documentedAdminMethods();
+    expect(documented.length).toBeGreaterThan(30);
+    expect(methodsOf(sim.admin)).toEqual(documented);
+  });
+});
 
 describe("the admin API over HTTP (/_simulator)", () => {
   it("changes seats and deletes a subscription out of band, as the control panel would", async () => {
