@@ -167,7 +167,8 @@ describe("status", () => {
     const named = JSON.parse((await run((writer) => runStatus(fromCatalogue, writer, serviceName, { json: true }))).stdout) as StatusReport;
     expect(named.subscriptions.find((line) => line.id === subscription.id)?.licenseName).toBe(subscription.licenseName);
     const catalogueReads = fixture.simulator.requestLog.entries().slice(before).filter((entry) => entry.apiPath.includes("/orderableLicenses"));
-    expect(catalogueReads.map((entry) => entry.apiPath)).toEqual([`/saas/csp2/${serviceName}/orderableLicenses/${subscription.licenseId}`]);
+    // Without list mode: the catalogue's ids, then the one entry needed.
+    expect(catalogueReads.map((entry) => entry.apiPath)).toEqual([`/saas/csp2/${serviceName}/orderableLicenses`, `/saas/csp2/${serviceName}/orderableLicenses/${subscription.licenseId}`]);
 
     const nowhere = hideLicenceName(fixture.requester, subscription.licenseId, { alsoFromCatalogue: true });
     const json = JSON.parse((await run((writer) => runStatus(nowhere, writer, serviceName, { json: true }))).stdout) as StatusReport;

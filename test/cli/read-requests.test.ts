@@ -168,13 +168,15 @@ describe("with list mode ignored", () => {
     expect(table.stdout).toBe((await measured(ignored, status(serviceName), oneGetPerObject(ignored.requester))).stdout);
   });
 
-  it("status names a licence without seats this month with one GET of its catalogue entry, as before list mode", async () => {
+  it("status names a licence without seats this month from the catalogue's listing and one GET of its entry only", async () => {
     const { serviceName } = busyGroup(ignored, 3, 0);
     const [subscription] = ignored.simulator.admin.subscriptions(serviceName);
     const run = await measured(ignored, status(serviceName, true), withoutBillingLine(ignored.requester, subscription.licenseId));
     expect((JSON.parse(run.stdout) as StatusReport).subscriptions[0]).toMatchObject({ id: subscription.id, licenseName: subscription.licenseName });
-    expect(run.sent.filter((entry) => entry.route?.includes("/orderableLicenses")).map((entry) => entry.apiPath)).toEqual([
-      `/saas/csp2/${serviceName}/orderableLicenses/${subscription.licenseId}`,
+    expect(ignored.simulator.admin.state().groups[serviceName].licenseIds.length).toBeGreaterThan(2);
+    expect(run.sent.filter((entry) => entry.route?.includes("/orderableLicenses")).map((entry) => [entry.apiPath, entry.pagination?.answered])).toEqual([
+      [`/saas/csp2/${serviceName}/orderableLicenses`, "ids"],
+      [`/saas/csp2/${serviceName}/orderableLicenses/${subscription.licenseId}`, undefined],
     ]);
   });
 

@@ -4,16 +4,13 @@ import {
   fetchPendingTasks,
   fetchSubscriptions,
   getBillingPeriodPeaks,
-  getOrderableLicense,
   getServiceInfos,
   getTenant,
   type Csp2ServiceStateEnum,
-  type OfficeLicence,
   type RenewType,
   type ServiceStateEnum,
   type TaskStatusEnum,
 } from "../../csp2";
-import { fetchEach, listModeSupported } from "../../ovh/list-mode";
 import type { OvhRequester } from "../../ovh/types";
 import { microsoftAdminPortalUrl, tutorialUrl } from "../../resources/license-group-rules";
 import { checkServiceName, defineCommand, onLicenceGroup, printReport, readsReporter, type CommonOptions, type ExitCode } from "./command-support";
@@ -80,8 +77,11 @@ export async function readStatus(requester: OvhRequester, writer: CliWriter, ser
   );
 
   const licenceNames = new Map(billingPeaks.lines.map((line) => [line.licenceId, line.licenceName]));
-  const unnamed = [...new Set(subscriptions.map((subscription) => subscription.licenseId).filter((id) => !licenceNames.has(id)))];
-  for (const licence of await readOrderableLicences(requester, serviceName, unnamed)) licenceNames.set(licence.id, licence.name);
+  const unnamed = new Set(subscriptions.map((subscription) => subscription.licenseId).filter((id) => !licenceNames.has(id)));
+  if (unnamed.size > 0) {
+    // The catalogue names the others (those OVH no longer offers stay unnamed): one list-mode call, or one GET each.
+    for (const licence of await fetchOrderableLicences(requester, serviceName, { only: (id) => unnamed.has(id) })) licenceNames.set(licence.id, licence.name);
+  }
 
   return {
     serviceName: tenant.serviceName,
@@ -103,17 +103,6 @@ export async function readStatus(requester: OvhRequester, writer: CliWriter, ser
     })),
     tasksInProgress: tasksInProgress.map(({ id, function: taskFunction, status, todoDate }) => ({ id, function: taskFunction, status, todoDate })),
   };
-}
-
-/**
- * The catalogue entries of these licences (those OVH no longer offers left out): one list-mode call for the whole
- * catalogue, or one GET each where this endpoint was seen to ignore list mode (the subscription listing just told).
- */
-async function readOrderableLicences(requester: OvhRequester, serviceName: string, licenseIds: readonly number[]): Promise<OfficeLicence[]> {
-  if (licenseIds.length === 0) return [];
-  if (listModeSupported(requester) === false) return fetchEach(licenseIds, (id) => getOrderableLicense(requester, serviceName, Number(id)));
-  const wanted = new Set(licenseIds);
-  return fetchOrderableLicences(requester, serviceName, { only: (id) => wanted.has(id) });
 }
 
 export function describeRenewal(renew: RenewType | null): string {
