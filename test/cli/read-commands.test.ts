@@ -213,7 +213,8 @@ describe("licences", () => {
 
     const json = await run((writer) => runLicences(fixture.requester, writer, serviceName, { json: true }));
     expect(json.exitCode).toBe(ExitCode.ok);
-    expect(JSON.parse(json.stdout) as LicencesReport).toEqual({ serviceName, licences: expected });
+    // The list under the OVH API's spelling, and under the earlier key until 1.0.
+    expect(JSON.parse(json.stdout) as LicencesReport).toEqual({ serviceName, licenses: expected, licences: expected });
 
     const table = await run((writer) => runLicences(fixture.requester, writer, serviceName));
     const rows = rowsOf(tablesIn(table.stdout)[0]);
@@ -235,7 +236,7 @@ describe("licences", () => {
     const [licenseId] = fixture.simulator.admin.state().groups[serviceName].licenseIds;
     fixture.simulator.admin.setLicence(licenseId, { limit: 7, newSeatsAllowed: false });
     const report = JSON.parse((await run((writer) => runLicences(fixture.requester, writer, serviceName, { json: true }))).stdout) as LicencesReport;
-    expect(report.licences.find((licence) => licence.id === licenseId)).toMatchObject({ limit: 7, newSeatsAllowed: false });
+    expect(report.licenses.find((licence) => licence.id === licenseId)).toMatchObject({ limit: 7, newSeatsAllowed: false });
   });
 });
 

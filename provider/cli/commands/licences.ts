@@ -4,10 +4,15 @@ import type { OvhRequester } from "../../ovh/types";
 import { checkServiceName, defineCommand, onLicenceGroup, printReport, readsReporter, type CommonOptions, type ExitCode } from "./command-support";
 import { renderTable, yesNo, type CliWriter } from "./output";
 
-/** What `licences --json` prints. `limit` is null when OVH sets none. */
+/**
+ * What `licences --json` prints. `limit` is null when OVH sets none; `licenceType` is spelt as OVH spells it. The list
+ * is under `licenses`, and under `licences` too, its earlier key, until 1.0.
+ */
 export interface LicencesReport {
   serviceName: string;
+  /** @deprecated The same list as `licenses`, under its earlier key; goes in 1.0. */
   licences: OfficeLicence[];
+  licenses: OfficeLicence[];
 }
 
 /** The licences the group can order, sorted by name then id. */
@@ -24,14 +29,14 @@ export async function readLicences(requester: OvhRequester, writer: CliWriter, s
       newSubscriptionsAllowed,
     }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
-  return { serviceName, licences };
+  return { serviceName, licences, licenses: licences };
 }
 
 export function renderLicences(report: LicencesReport): string {
-  if (report.licences.length === 0) return `Licence group ${report.serviceName} offers no licence to order.\n`;
+  if (report.licenses.length === 0) return `Licence group ${report.serviceName} offers no licence to order.\n`;
   return renderTable(
     ["Id", "Name", "Type", "Limit", "New seats", "New subscriptions"],
-    report.licences.map((licence) => [
+    report.licenses.map((licence) => [
       licence.id,
       licence.name,
       licence.licenceType,
@@ -59,7 +64,7 @@ export function registerLicencesCommand(program: Command): Command {
       "ordered on a base subscription), the seat limit, and whether new seats and new subscriptions are " +
       "allowed. A Subscription resource takes the name (license) or the id (licenseId). " +
       "`licences` and `licenses` are the same command.",
-    examples: ["ovh-office365 licences csp2-1f4a7c92", "ovh-office365 licences csp2-1f4a7c92 --json | jq '.licences[] | {id, name}'"],
+    examples: ["ovh-office365 licences csp2-1f4a7c92", "ovh-office365 licences csp2-1f4a7c92 --json | jq '.licenses[] | {id, name}'"],
     run: (requester, writer, [serviceName], options) => runLicences(requester, writer, serviceName, options),
   });
 }
