@@ -67,6 +67,19 @@ export function renderChanges(serviceName: string, changes: readonly Subscriptio
   return `Control panel of ${serviceName}, subscriptions that changed:\n${indent(table)}`;
 }
 
+/** A refused delete of the demo: the resource's name in the program, and its id. */
+export interface RefusedDelete {
+  name: string;
+  id: string;
+}
+
+/** The line that sums up a refused `pulumi destroy`: how many deletes were refused, naming every one. */
+export function refusedDeletesSummary(refused: readonly RefusedDelete[]): string {
+  const named = refused.map(({ name, id }) => `${name} (${id})`);
+  const list = named.length > 1 ? `${named.slice(0, -1).join(", ")} and ${named[named.length - 1]}` : named.join("");
+  return `pulumi destroy: ${refused.length} ${refused.length === 1 ? "delete" : "deletes"} refused, nothing deleted: ${list} ${refused.length === 1 ? "stays" : "stay"} at OVH.`;
+}
+
 /** The group's subscriptions as they are, for the start of the demo. */
 export function renderHoldings(serviceName: string, displayName: string, snapshot: SubscriptionSnapshot): string {
   if (snapshot.length === 0) return `Licence group ${serviceName} (${displayName}) holds no subscription yet.\n`;

@@ -7,7 +7,7 @@ import { simulatorEnvironment, startSimulator, type RunningSimulator } from "../
 import { createOvhClient } from "../ovh";
 import { CliConfigError } from "./commands/command-support";
 import { readStatus } from "./commands/status";
-import { changedSubscriptions, renderChanges, renderHoldings, type SubscriptionSnapshot } from "./demo-view";
+import { changedSubscriptions, refusedDeletesSummary, renderChanges, renderHoldings, type SubscriptionSnapshot } from "./demo-view";
 import type { CliWriter } from "./commands/output";
 import {
   destroy,
@@ -201,12 +201,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     });
 
     await step("6. pulumi destroy: refused, because deleting at OVH cancels the customer's licences and needs intent", async () => {
-      const refusals = await Promise.all([...subscriptions.values()].map((state) => destroy(h, state).then(() => undefined, (error: Error) => error)));
-      const refused = refusals.filter((error): error is Error => error !== undefined);
+      const outcomes = await Promise.all(
+        [...subscriptions].map(async ([name, state]) => ({ name, id: state.id, error: await destroy(h, state).then(() => undefined, (error: Error) => error) })),
+      );
+      const refused = outcomes.filter((outcome): outcome is typeof outcome & { error: Error } => outcome.error !== undefined);
       if (refused.length !== subscriptions.size) throw new Error(`pulumi destroy deleted ${subscriptions.size - refused.length} subscription(s) without an allowance.`);
-      say(`pulumi destroy: ${refused.length} deletes refused, nothing deleted: ${refused[0].message.split(". ")[0]}.`);
+      say(refusedDeletesSummary(refused));
       say("What the provider said for each, as `pulumi destroy` shows it:");
-      for (const error of refused) say(`  │ ${error.message}`);
+      for (const { error } of refused) say(`  │ ${error.message}`);
     });
 
     await step(

@@ -20,8 +20,8 @@ export interface LicenseFileProblem {
 
 /**
  * A licence file that cannot be used. A `RunError`, so `pulumi up` shows the problems without a stack trace. The
- * message lists every problem as `file:line:column: path: what is wrong and how to fix it`. Its `name` keeps the
- * earlier spelling, "LicenceFileError", which programs may compare against.
+ * message lists every problem as `file:line:column: path: what is wrong and how to fix it`. Its `name` is the class's,
+ * "LicenseFileError"; the deprecated `LicenceFileError` is the same class, so `instanceof` either passes.
  */
 export class LicenseFileError extends pulumi.RunError {
   readonly fileName: string;
@@ -29,7 +29,7 @@ export class LicenseFileError extends pulumi.RunError {
 
   constructor(fileName: string, problems: LicenseFileProblem[]) {
     super(formatProblems(fileName, problems));
-    this.name = "LicenceFileError";
+    this.name = "LicenseFileError";
     this.fileName = fileName;
     this.problems = problems;
   }

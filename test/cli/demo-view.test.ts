@@ -1,4 +1,4 @@
-import { changedSubscriptions, renderChanges, renderHoldings, type SubscriptionSnapshot } from "../../provider/cli/demo-view";
+import { changedSubscriptions, refusedDeletesSummary, renderChanges, renderHoldings, type SubscriptionSnapshot } from "../../provider/cli/demo-view";
 import { rowsOf, tablesIn } from "./tables";
 
 type Line = SubscriptionSnapshot[number];
@@ -68,5 +68,17 @@ describe("rendering", () => {
       { Id: "11", Licence: "Microsoft 365 Business Basic", Seats: "5 (task 77 pending)", Status: "ok" },
     ]);
     expect(renderHoldings("csp2-1", "Contoso", [])).toBe("Licence group csp2-1 (Contoso) holds no subscription yet.\n");
+  });
+});
+
+describe("refusedDeletesSummary", () => {
+  it("names every refused delete, by its resource name and id", () => {
+    const basicDelete = { name: "business-basic", id: "csp2-a/11" };
+    const standardDelete = { name: "business-standard", id: "csp2-a/12" };
+    expect(refusedDeletesSummary([basicDelete, standardDelete])).toBe(
+      "pulumi destroy: 2 deletes refused, nothing deleted: business-basic (csp2-a/11) and business-standard (csp2-a/12) stay at OVH.",
+    );
+    expect(refusedDeletesSummary([basicDelete, standardDelete, { name: "e3", id: "csp2-a/13" }])).toContain("business-basic (csp2-a/11), business-standard (csp2-a/12) and e3 (csp2-a/13) stay");
+    expect(refusedDeletesSummary([basicDelete])).toBe("pulumi destroy: 1 delete refused, nothing deleted: business-basic (csp2-a/11) stays at OVH.");
   });
 });

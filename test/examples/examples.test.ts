@@ -194,7 +194,7 @@ describe("example programs", () => {
       fs.writeFileSync(bad, "groups:\n  csp2-1f4a7c92:\n    licences:\n      Office 365 E1:\n        seat: 2\n");
       const result = await runProgram({ projectDir: path.join(examplesDir, "gitops"), program: compiled("gitops"), config: { licencesFile: "bad-licences.yaml" } });
       expect(result.error).toEqual({
-        name: "LicenceFileError",
+        name: "LicenseFileError",
         runError: true,
         message: 'bad-licences.yaml:5:9: groups.csp2-1f4a7c92.licences."Office 365 E1".seat is not a licence setting: did you mean "seats"?',
       });

@@ -140,7 +140,7 @@ describe("parseLicenseFile: bad input", () => {
   it("is a RunError, so Pulumi prints the problems without a stack trace", () => {
     const error = problemsOf(oneLicence("seats: 0"));
     expect(pulumi.RunError.isInstance(error)).toBe(true);
-    expect(error.name).toBe("LicenceFileError");
+    expect(error.name).toBe("LicenseFileError");
     expect(error.fileName).toBe(FILE);
   });
 });
