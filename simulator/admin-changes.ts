@@ -5,12 +5,12 @@
 import { randomBytes } from "crypto";
 import { nonNegative, positiveInteger, refuseUnknownKeys, TASK_FUNCTIONS } from "./admin-checks";
 import { SimulatorAdminError } from "./admin-error";
-import { AdminReading, adminGroup, adminLicenceId, liveAdminSubscription, subscriptionSnapshot, taskSnapshot, type AdminSubscription, type AdminTask } from "./admin-reading";
+import { AdminReading, adminGroup, adminLicenseId, liveAdminSubscription, subscriptionSnapshot, taskSnapshot, type AdminSubscription, type AdminTask } from "./admin-reading";
 import type { Account } from "./model/account";
-import { addLicenceGroup as addGroup, findLicence, insertSubscription, setSubscriptionQuantity, type TenantFields } from "./model/groups";
+import { addLicenseGroup as addGroup, findLicense, insertSubscription, setSubscriptionQuantity, type TenantFields } from "./model/groups";
 import { createState, type SeedSubscription } from "./model/seed";
 import * as services from "./model/services";
-import type { LicenceGroupState, LicenceState, SubscriptionState, TaskFunction, TaskOutcome, TenantStatus } from "./model/state";
+import type { LicenseGroupState, LicenseState, SubscriptionState, TaskFunction, TaskOutcome, TenantStatus } from "./model/state";
 import type { SimulatorRuntime } from "./runtime";
 import { DAY_MS, HOUR_MS } from "./time";
 
@@ -27,7 +27,7 @@ export interface StartTaskRequest {
   outcome?: TaskOutcome | "stuck";
 }
 
-export interface AddLicenceGroupRequest {
+export interface AddLicenseGroupRequest {
   serviceName?: string;
   tenant?: Partial<TenantFields>;
   subscriptions?: SeedSubscription[];
@@ -35,14 +35,14 @@ export interface AddLicenceGroupRequest {
 
 const TENANT_STATUSES: readonly TenantStatus[] = ["creating", "inMaintenance", "ok", "reopening", "suspended", "suspending"];
 const TENANT_FIELDS: ReadonlySet<string> = new Set(["displayName", "firstName", "lastName", "email", "phone", "address", "city", "zipCode", "mpnId", "status"]);
-const LICENCE_FIELDS: ReadonlySet<string> = new Set(["name", "limit", "newSeatsAllowed", "newSubscriptionsAllowed"]);
+const LICENSE_FIELDS: ReadonlySet<string> = new Set(["name", "limit", "newSeatsAllowed", "newSubscriptionsAllowed"]);
 
 /** Changes one live subscription in one transaction, and answers it as the admin API shows it. */
 function changeSubscription(
   runtime: SimulatorRuntime,
   serviceName: string,
   subscriptionId: number,
-  change: (account: Account, group: LicenceGroupState, subscription: SubscriptionState) => void,
+  change: (account: Account, group: LicenseGroupState, subscription: SubscriptionState) => void,
 ): AdminSubscription {
   return runtime.transact(() => {
     const account = runtime.account;
@@ -63,10 +63,10 @@ export type NewSubscriptionRequest = {
 };
 
 /** Inserts a subscription created `ageHours` ago, its seats and age checked first. */
-function insertAgedSubscription(account: Account, group: LicenceGroupState, request: NewSubscriptionRequest): SubscriptionState {
+function insertAgedSubscription(account: Account, group: LicenseGroupState, request: NewSubscriptionRequest): SubscriptionState {
   const quantity = positiveInteger(request.seats, "seats");
   const ageHours = nonNegative(request.ageHours ?? 0, "ageHours");
-  const licenseId = adminLicenceId(account, request.license);
+  const licenseId = adminLicenseId(account, request.license);
   return insertSubscription(account.state, group, { licenseId, quantity, parentSubscriptionId: request.parentSubscriptionId ?? null }, account.now() - ageHours * HOUR_MS);
 }
 
@@ -117,9 +117,9 @@ export class AdminChanges extends AdminReading {
       const target = request.function === "addSubscription" ? undefined : liveAdminSubscription(group, positiveInteger(request.subscriptionId, "subscriptionId"));
       const needsQuantity = request.function !== "deleteSubscription";
       const quantity = needsQuantity ? positiveInteger(request.quantity, "quantity") : null;
-      const ordersLicence = request.function === "addSubscription" || request.function === "orderAddon";
-      if (ordersLicence && request.license === undefined) throw new SimulatorAdminError(`license is required to start ${request.function}`);
-      const licenseId = request.license !== undefined ? adminLicenceId(account, request.license) : (target?.licenseId ?? null);
+      const ordersLicense = request.function === "addSubscription" || request.function === "orderAddon";
+      if (ordersLicense && request.license === undefined) throw new SimulatorAdminError(`license is required to start ${request.function}`);
+      const licenseId = request.license !== undefined ? adminLicenseId(account, request.license) : (target?.licenseId ?? null);
       const task = account.createTask(
         group,
         { function: request.function, subscriptionId: target?.id ?? null, licenseId, quantity },
@@ -177,7 +177,7 @@ export class AdminChanges extends AdminReading {
     });
   }
 
-  addLicenceGroup(request: AddLicenceGroupRequest = {}): string {
+  addLicenceGroup(request: AddLicenseGroupRequest = {}): string {
     return this.runtime.transact(() => {
       const account = this.runtime.account;
       const state = account.state;
@@ -195,14 +195,14 @@ export class AdminChanges extends AdminReading {
   }
 
   /** Changes a catalogue entry (limit, newSeatsAllowed, newSubscriptionsAllowed, name). */
-  setLicence(licenseId: number, patch: Partial<Pick<LicenceState, "name" | "limit" | "newSeatsAllowed" | "newSubscriptionsAllowed">>): LicenceState {
-    refuseUnknownKeys("licence fields", patch, LICENCE_FIELDS);
+  setLicence(licenseId: number, patch: Partial<Pick<LicenseState, "name" | "limit" | "newSeatsAllowed" | "newSubscriptionsAllowed">>): LicenseState {
+    refuseUnknownKeys("licence fields", patch, LICENSE_FIELDS);
     return this.runtime.transact(() => {
-      const licence = findLicence(this.runtime.account.state, licenseId);
-      if (!licence) throw new SimulatorAdminError(`No licence ${licenseId} in the catalogue`, 404);
-      Object.assign(licence, patch);
+      const license = findLicense(this.runtime.account.state, licenseId);
+      if (!license) throw new SimulatorAdminError(`No licence ${licenseId} in the catalogue`, 404);
+      Object.assign(license, patch);
       this.runtime.account.markChanged();
-      return { ...licence, addonIds: [...licence.addonIds] };
+      return { ...license, addonIds: [...license.addonIds] };
     });
   }
 

@@ -2,9 +2,9 @@
 import { SimulatorAdminError } from "./admin-error";
 import type { Account } from "./model/account";
 import { serviceNames } from "./model/csp2-views";
-import { activeGroup, findLicence } from "./model/groups";
-import { resolveLicenceId } from "./model/seed";
-import { isLingering, type LicenceGroupState, type LicenceState, type SimulatorState, type SubscriptionState, type TaskFunction, type TaskState } from "./model/state";
+import { activeGroup, findLicense } from "./model/groups";
+import { resolveLicenseId } from "./model/seed";
+import { isLingering, type LicenseGroupState, type LicenseState, type SimulatorState, type SubscriptionState, type TaskFunction, type TaskState } from "./model/state";
 import { OvhHttpError } from "./ovh-errors";
 import type { SimulatorRuntime } from "./runtime";
 
@@ -36,7 +36,7 @@ export interface AdminTask {
 }
 
 /** A licence group that is not terminated; refused with 404 naming the existing ones. */
-export function adminGroup(account: Account, serviceName: string): LicenceGroupState {
+export function adminGroup(account: Account, serviceName: string): LicenseGroupState {
   try {
     return activeGroup(account.state, serviceName);
   } catch (error) {
@@ -47,7 +47,7 @@ export function adminGroup(account: Account, serviceName: string): LicenceGroupS
   }
 }
 
-export function adminSubscription(group: LicenceGroupState, id: number): SubscriptionState {
+export function adminSubscription(group: LicenseGroupState, id: number): SubscriptionState {
   const subscription = group.subscriptions[id];
   if (!subscription) {
     throw new SimulatorAdminError(`No subscription ${id} in ${group.serviceName}: it has ${Object.keys(group.subscriptions).join(", ") || "none"}`, 404);
@@ -56,7 +56,7 @@ export function adminSubscription(group: LicenceGroupState, id: number): Subscri
 }
 
 /** A subscription that is not deleted (a lingering one is only shown until it disappears). */
-export function liveAdminSubscription(group: LicenceGroupState, id: number): SubscriptionState {
+export function liveAdminSubscription(group: LicenseGroupState, id: number): SubscriptionState {
   const subscription = adminSubscription(group, id);
   if (isLingering(subscription)) {
     const until = new Date(subscription.lingersUntil as number).toISOString();
@@ -66,19 +66,19 @@ export function liveAdminSubscription(group: LicenceGroupState, id: number): Sub
 }
 
 /** A licence's id, from its name or id. */
-export function adminLicenceId(account: Account, license: string | number): number {
+export function adminLicenseId(account: Account, license: string | number): number {
   try {
-    return resolveLicenceId(account.state, license);
+    return resolveLicenseId(account.state, license);
   } catch (error) {
     throw new SimulatorAdminError((error as Error).message);
   }
 }
 
-export function subscriptionSnapshot(account: Account, group: LicenceGroupState, s: SubscriptionState): AdminSubscription {
+export function subscriptionSnapshot(account: Account, group: LicenseGroupState, s: SubscriptionState): AdminSubscription {
   return {
     id: s.id,
     licenseId: s.licenseId,
-    licenseName: findLicence(account.state, s.licenseId)?.name ?? String(s.licenseId),
+    licenseName: findLicense(account.state, s.licenseId)?.name ?? String(s.licenseId),
     quantity: s.quantity,
     status: s.status,
     parentSubscriptionId: s.parentSubscriptionId,
@@ -145,7 +145,7 @@ export class AdminReading {
   }
 
   /** The licence catalogue. */
-  licences(): LicenceState[] {
+  licences(): LicenseState[] {
     return this.runtime.transact(() => this.runtime.account.state.licences.map((l) => ({ ...l, addonIds: [...l.addonIds] })));
   }
 }

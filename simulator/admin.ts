@@ -6,7 +6,7 @@ import type { ActiveFault, FaultRule } from "./faults";
 import type { TaskFaultRule } from "./model/account";
 import { isVariantName, variantProblem, type VariantSettings } from "./model/variants";
 
-export type { AddLicenceGroupRequest, StartTaskRequest } from "./admin-changes";
+export type { AddLicenseGroupRequest, StartTaskRequest } from "./admin-changes";
 export type { AdminSubscription, AdminTask } from "./admin-reading";
 
 export interface SimulatorSettings extends VariantSettings {

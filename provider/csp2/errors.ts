@@ -43,16 +43,16 @@ export class LicenseResolutionError extends Csp2InputError {
 }
 
 /** The licence field a seat change runs into. */
-export type LicenceRule = "limit" | "newSeatsAllowed" | "newSubscriptionsAllowed";
+export type LicenseRule = "limit" | "newSeatsAllowed" | "newSubscriptionsAllowed";
 
 /** A seat count the licence does not allow (before anything is sent to OVH). */
 export class SeatChangeError extends Csp2InputError {
   /** The licence field that forbids it; undefined when the seat count itself is malformed. */
-  readonly licenceRule?: LicenceRule;
+  readonly licenseRule?: LicenseRule;
 
-  constructor(field: string, value: unknown, problem: string, allowed: string, licenceRule?: LicenceRule) {
+  constructor(field: string, value: unknown, problem: string, allowed: string, licenseRule?: LicenseRule) {
     super(field, value, problem, allowed);
-    this.licenceRule = licenceRule;
+    this.licenseRule = licenseRule;
   }
 }
 

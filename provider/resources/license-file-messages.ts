@@ -163,7 +163,7 @@ const keysByLevel = {
   file: ["defaults", "groups"],
   defaults: [...guardRailKeys],
   group: ["displayName", ...guardRailKeys, "licences"],
-  licence: ["seats", "subscriptionId", ...guardRailKeys, "addons"],
+  license: ["seats", "subscriptionId", ...guardRailKeys, "addons"],
   addon: ["seats", "subscriptionId", ...guardRailKeys],
 } as const;
 type Level = keyof typeof keysByLevel;
@@ -173,7 +173,7 @@ function levelOf(path: PathSegment[]): Level {
   if (path.length === 0) return "file";
   if (path[0] === "defaults") return "defaults";
   if (path.length === 2) return "group";
-  if (path.length === 4) return "licence";
+  if (path.length === 4) return "license";
   return "addon";
 }
 
@@ -181,7 +181,7 @@ const levelDescriptions: Record<Level, string> = {
   file: "a top-level key",
   defaults: "a default",
   group: "a group setting",
-  licence: "a licence setting",
+  license: "a licence setting",
   addon: "an add-on setting",
 };
 

@@ -91,8 +91,8 @@ async function createIn(ctx: OperationContext, declared: SubscriptionInputs): Pr
     live = await adoptSubscription(ctx, declared, declared.subscriptionId);
     adopted = true;
   } else {
-    const licence = await resolveDeclaredLicense(ctx.requester, declared.serviceName, declared);
-    live = await orderSubscription(ctx, { declared, licence, subject, claims });
+    const license = await resolveDeclaredLicense(ctx.requester, declared.serviceName, declared);
+    live = await orderSubscription(ctx, { declared, license, subject, claims });
     adopted = false;
   }
   const id = subscriptionResourceId(declared.serviceName, live.id);
@@ -179,11 +179,11 @@ async function adoptSubscription(ctx: OperationContext, declared: SubscriptionIn
     );
   }
   if (declared.license !== undefined || declared.licenseId !== undefined) {
-    const licence = await resolveDeclaredLicense(requester, declared.serviceName, declared);
-    if (licence.id !== live.licenseId) {
+    const license = await resolveDeclaredLicense(requester, declared.serviceName, declared);
+    if (license.id !== live.licenseId) {
       const liveName = (await licenseById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
       throw new Error(
-        `subscriptionId: subscription ${subscriptionId} is a "${liveName}" subscription, not "${licence.name}": ` +
+        `subscriptionId: subscription ${subscriptionId} is a "${liveName}" subscription, not "${license.name}": ` +
           `fix license/licenseId, or adopt another subscription.`,
       );
     }
@@ -208,14 +208,14 @@ async function outputsFor(
   declared: SubscriptionInputs,
   live: OfficeSubscription,
   adopted: boolean,
-  knownLicenceName?: string,
+  knownLicenseName?: string,
 ): Promise<SubscriptionOutputs> {
   const { requester } = ctx;
-  const licenceName =
-    knownLicenceName ?? (await licenseById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
+  const licenseName =
+    knownLicenseName ?? (await licenseById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
   const pendingTasks =
     live.taskPendingId > 0 ? await pendingTasksOf(requester, declared.serviceName, [live.taskPendingId]) : [];
-  return outputsFrom(declared, live, adopted, licenceName, pendingTasks);
+  return outputsFrom(declared, live, adopted, licenseName, pendingTasks);
 }
 
 /** The outputs stored in state: what was declared, with the live subscription. */
@@ -223,13 +223,13 @@ function outputsFrom(
   declared: SubscriptionInputs,
   live: OfficeSubscription,
   adopted: boolean,
-  licenceName: string,
+  licenseName: string,
   pendingTasks: PendingTask[],
 ): SubscriptionOutputs {
   const outputs: SubscriptionOutputs = {
     serviceName: declared.serviceName,
     licenseId: live.licenseId,
-    licenseName: licenceName,
+    licenseName,
     seats: live.quantity,
     subscriptionId: live.id,
     adopted,

@@ -28,7 +28,7 @@ export interface SubscriptionClaims {
 
 export interface OrderRequest {
   declared: SubscriptionInputs;
-  licence: OfficeLicence;
+  license: OfficeLicence;
   /** How progress and errors name this resource. */
   subject: string;
   claims: SubscriptionClaims;
@@ -39,11 +39,11 @@ const ambiguousOrderChecks = 10;
 const ambiguousOrderCheckIntervalMs = 3000;
 
 export async function orderSubscription(ctx: OperationContext, request: OrderRequest): Promise<OfficeSubscription> {
-  const { declared, licence } = request;
+  const { declared, license } = request;
   const { serviceName, parentSubscriptionId, seats } = declared;
-  csp2.checkSeatChange(licence, 0, seats);
-  await checkAddonPlacement(ctx, serviceName, licence, parentSubscriptionId);
-  return withLock(`${serviceName}|order|${licence.id}|${parentSubscriptionId ?? ""}`, async () => {
+  csp2.checkSeatChange(license, 0, seats);
+  await checkAddonPlacement(ctx, serviceName, license, parentSubscriptionId);
+  return withLock(`${serviceName}|order|${license.id}|${parentSubscriptionId ?? ""}`, async () => {
     for (let refusals = 0; ; ) {
       const outcome = await orderOnce(ctx, request);
       if (outcome.kind === "ordered") return outcome.subscription;
@@ -56,7 +56,7 @@ export async function orderSubscription(ctx: OperationContext, request: OrderReq
 type OrderAttempt = { kind: "ordered"; subscription: OfficeSubscription } | { kind: "retry"; refusal: OvhApiError };
 
 async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<OrderAttempt> {
-  const { declared, licence, subject, claims } = request;
+  const { declared, license, subject, claims } = request;
   const { serviceName, parentSubscriptionId, seats } = declared;
   const timeoutMs = taskTimeoutMs(declared);
   // OVH shows an add-on order as a task of its parent: wait for it, so an interrupted order is found, not repeated.
@@ -64,22 +64,22 @@ async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<
   const settled = await settledGroupSnapshot(ctx, serviceName, subject, timeoutMs);
   const { snapshot } = settled;
   const unresolved = parentEnd && parentEnd.outcome !== "done" ? [...settled.unresolved, parentEnd] : settled.unresolved;
-  const matching = await matchingSubscriptions(ctx, serviceName, snapshot.subscriptions, licence.id, parentSubscriptionId);
-  const decision = decideOrder(matching, seats, claims.inGroup(serviceName), wallClock(ctx), `"${licence.name}"`);
+  const matching = await matchingSubscriptions(ctx, serviceName, snapshot.subscriptions, license.id, parentSubscriptionId);
+  const decision = decideOrder(matching, seats, claims.inGroup(serviceName), wallClock(ctx), `"${license.name}"`);
   if (decision.action === "refuse") throw new Error(`${subject}: ${decision.reason}`);
   if (decision.action === "resume") {
     ctx.tell(subject, `found subscription ${decision.subscriptionId} with ${seats} seats, ordered by an earlier interrupted run: using it instead of ordering again`);
     claims.takeOver(subscriptionResourceId(serviceName, decision.subscriptionId));
     return { kind: "ordered", subscription: await csp2.getSubscription(ctx.requester, serviceName, decision.subscriptionId) };
   }
-  if (unresolved.length > 0) throw unresolvedCreationTasks(subject, serviceName, licence, unresolved);
+  if (unresolved.length > 0) throw unresolvedCreationTasks(subject, serviceName, license, unresolved);
 
   const target: NewSubscription = {
-    licenseId: licence.id,
+    licenseId: license.id,
     parentSubscriptionId,
     before: new Set([...snapshot.all.map((s) => s.id), ...claims.inGroup(serviceName)]),
   };
-  const body = { licenseId: licence.id, quantity: seats };
+  const body = { licenseId: license.id, quantity: seats };
   let task: Pick<PendingTask, "id" | "function"> | undefined;
   try {
     task =
@@ -98,7 +98,7 @@ async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<
   }
   let end: TaskEnd | undefined;
   if (task) {
-    ctx.tell(subject, `ordered ${seats} seats of "${licence.name}": OVH task ${task.id} (${task.function})`);
+    ctx.tell(subject, `ordered ${seats} seats of "${license.name}": OVH task ${task.id} (${task.function})`);
     end = await waitForTaskOutcome(ctx, serviceName, task.id, subject, timeoutMs);
   }
   const created = await findNewSubscription(ctx, serviceName, target);
@@ -107,40 +107,40 @@ async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<
     claims.add(subscriptionResourceId(serviceName, created.id));
     return { kind: "ordered", subscription: created };
   }
-  throw noNewSubscription(subject, serviceName, licence, end);
+  throw noNewSubscription(subject, serviceName, license, end);
 }
 
-function noNewSubscription(subject: string, serviceName: string, licence: OfficeLicence, end: TaskEnd | undefined): Error {
+function noNewSubscription(subject: string, serviceName: string, license: OfficeLicence, end: TaskEnd | undefined): Error {
   if (end?.outcome === "failed") {
     return new Error(
-      `${subject}: the order task ${end.task.id} (${end.task.function}) ended "${end.task.status}" and no new "${licence.name}" ` +
+      `${subject}: the order task ${end.task.id} (${end.task.function}) ended "${end.task.status}" and no new "${license.name}" ` +
         `subscription appeared in ${serviceName}: nothing was created. OVH gives no reason through its API: check the ` +
         `licence and the tenant (MPN ID, status) in the control panel, then run again.`,
     );
   }
   if (end?.outcome === "vanished") {
     return new Error(
-      `${subject}: OVH no longer shows the order task ${end.taskId} and no new "${licence.name}" subscription appeared in ` +
+      `${subject}: OVH no longer shows the order task ${end.taskId} and no new "${license.name}" subscription appeared in ` +
         `${serviceName}, so whether the order succeeded is unknown. Nothing else was ordered. Check \`ovh-office365 status ` +
         `${serviceName}\` and run again later: the next run orders only if no such subscription shows up.`,
     );
   }
   return new Error(
-    `${subject}: OVH finished the order task but no new "${licence.name}" subscription appeared in ${serviceName}. ` +
+    `${subject}: OVH finished the order task but no new "${license.name}" subscription appeared in ${serviceName}. ` +
       `Check \`ovh-office365 status ${serviceName}\`; a re-run will not order again if the subscription shows up.`,
   );
 }
 
 /** Creation tasks that ended without a visible result: one may have been this resource's own order. */
-function unresolvedCreationTasks(subject: string, serviceName: string, licence: OfficeLicence, unresolved: TaskEnd[]): Error {
+function unresolvedCreationTasks(subject: string, serviceName: string, license: OfficeLicence, unresolved: TaskEnd[]): Error {
   const described = unresolved
     .map((end) => (end.outcome === "vanished" ? `${end.taskId} (no longer shown by OVH)` : end.outcome === "failed" ? `${end.task.id} (${end.task.function}, "${end.task.status}")` : `${end.task.id}`))
     .join(", ");
   return new Error(
     `${subject}: OVH task ${described} in ${serviceName} ended without a new subscription in sight. OVH tasks do not say ` +
-      `which licence they order, so it may have been an order of "${licence.name}" from an earlier run. Nothing was ` +
+      `which licence they order, so it may have been an order of "${license.name}" from an earlier run. Nothing was ` +
       `ordered. Check \`ovh-office365 status ${serviceName}\` and \`ovh-office365 tasks ${serviceName} --all\`, then run ` +
-      `again: the next run orders only if no "${licence.name}" subscription has appeared.`,
+      `again: the next run orders only if no "${license.name}" subscription has appeared.`,
   );
 }
 
@@ -208,11 +208,11 @@ async function findOrderAfterAmbiguousFailure(
   );
 }
 
-async function checkAddonPlacement(ctx: OperationContext, serviceName: string, licence: OfficeLicence, parentSubscriptionId?: number) {
+async function checkAddonPlacement(ctx: OperationContext, serviceName: string, license: OfficeLicence, parentSubscriptionId?: number) {
   if (parentSubscriptionId === undefined) {
-    if (licence.licenceType === "ADDON") {
+    if (license.licenceType === "ADDON") {
       throw new Error(
-        `license: "${licence.name}" is an add-on: set parentSubscriptionId to the subscription it extends ` +
+        `license: "${license.name}" is an add-on: set parentSubscriptionId to the subscription it extends ` +
           `(in licences.yaml, list it under \`addons:\` of that licence).`,
       );
     }
@@ -228,11 +228,11 @@ async function checkAddonPlacement(ctx: OperationContext, serviceName: string, l
         `\`ovh-office365 status ${serviceName}\` lists its subscriptions.`,
     );
   }
-  if (!available.includes(licence.id)) {
+  if (!available.includes(license.id)) {
     const catalogue = await orderableLicenses(ctx.requester, serviceName);
     const names = available.map((id) => `"${catalogue.find((l) => l.id === id)?.name ?? `licence ${id}`}"`);
     throw new Error(
-      `parentSubscriptionId: "${licence.name}" cannot be added to subscription ${parentSubscriptionId} ` +
+      `parentSubscriptionId: "${license.name}" cannot be added to subscription ${parentSubscriptionId} ` +
         `(its add-ons: ${names.join(", ") || "none"}): pick one of those, or remove parentSubscriptionId ` +
         `(in licences.yaml, move it out of \`addons:\`).`,
     );

@@ -1,5 +1,5 @@
 import { dropExpiredLingering, insertSubscription, removeSubscription, setSubscriptionQuantity } from "./groups";
-import { isLingering, isTaskEnded, type LicenceGroupState, type SimulatorState, type SubscriptionState, type TaskFunction, type TaskOutcome, type TaskState, type TaskStatus } from "./state";
+import { isLingering, isTaskEnded, type LicenseGroupState, type SimulatorState, type SubscriptionState, type TaskFunction, type TaskOutcome, type TaskState, type TaskStatus } from "./state";
 import type { VariantSettings } from "./variants";
 
 export interface AccountSettings extends VariantSettings {
@@ -68,7 +68,7 @@ export class Account {
   /** Ends the tasks whose time has come, in the order they were due, and drops the lingering deletions that expired. */
   endDueTasks(): void {
     const now = this.now();
-    const due: { group: LicenceGroupState; task: TaskState }[] = [];
+    const due: { group: LicenseGroupState; task: TaskState }[] = [];
     for (const group of Object.values(this.state.groups)) {
       for (const taskId of group.pendingTaskIds) {
         const task = group.tasks[taskId];
@@ -85,27 +85,27 @@ export class Account {
     return this.now() < task.startDate ? "todo" : "doing";
   }
 
-  pendingTaskOn(group: LicenceGroupState, subscriptionId: number): TaskState | undefined {
+  pendingTaskOn(group: LicenseGroupState, subscriptionId: number): TaskState | undefined {
     return group.pendingTaskIds.map((id) => group.tasks[id]).find((task) => task.subscriptionId === subscriptionId);
   }
 
   /** The task id a subscription shows as `taskPendingId`: 0 when none, and always 0 on a deleted (lingering) one. */
-  taskPendingId(group: LicenceGroupState, subscription: SubscriptionState): number {
+  taskPendingId(group: LicenseGroupState, subscription: SubscriptionState): number {
     return isLingering(subscription) ? 0 : (this.pendingTaskOn(group, subscription.id)?.id ?? 0);
   }
 
   /** Deletes a subscription and its add-ons now, as the `deletedSubscriptions` setting says (gone, or lingering). */
-  deleteSubscription(group: LicenceGroupState, subscriptionId: number, at: number): void {
+  deleteSubscription(group: LicenseGroupState, subscriptionId: number, at: number): void {
     const { deletedSubscriptions, deletedSubscriptionStatus, deletedSubscriptionLingerMs } = this.settings;
     const linger = deletedSubscriptions === "linger" ? { status: deletedSubscriptionStatus, until: at + deletedSubscriptionLingerMs } : undefined;
     removeSubscription(group, subscriptionId, at, linger);
   }
 
-  pendingTasks(group: LicenceGroupState): TaskState[] {
+  pendingTasks(group: LicenseGroupState): TaskState[] {
     return group.pendingTaskIds.map((id) => group.tasks[id]);
   }
 
-  createTask(group: LicenceGroupState, request: TaskRequest, overrides: { durationMs?: number; outcome?: TaskOutcome | "stuck" } = {}): TaskState {
+  createTask(group: LicenseGroupState, request: TaskRequest, overrides: { durationMs?: number; outcome?: TaskOutcome | "stuck" } = {}): TaskState {
     const now = this.now();
     const durationMs = Math.max(0, overrides.durationMs ?? this.settings.taskDurationMs);
     const decided = overrides.outcome ?? this.takeTaskFault(group.serviceName, request.function);
@@ -129,7 +129,7 @@ export class Account {
   }
 
   /** Ends a task now or at its due time; a `done` task applies its change, unless its target was deleted meanwhile. */
-  endTask(group: LicenceGroupState, task: TaskState, outcome: TaskOutcome, at: number): void {
+  endTask(group: LicenseGroupState, task: TaskState, outcome: TaskOutcome, at: number): void {
     if (isTaskEnded(task)) return;
     group.pendingTaskIds = group.pendingTaskIds.filter((id) => id !== task.id);
     task.endDate = at;
@@ -137,7 +137,7 @@ export class Account {
     this.changed = true;
   }
 
-  private applyTask(group: LicenceGroupState, task: TaskState, at: number): boolean {
+  private applyTask(group: LicenseGroupState, task: TaskState, at: number): boolean {
     const found = task.subscriptionId === null ? undefined : group.subscriptions[task.subscriptionId];
     const target = found && !isLingering(found) ? found : undefined;
     switch (task.function) {

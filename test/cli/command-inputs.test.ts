@@ -1,7 +1,7 @@
 import * as net from "node:net";
 import { ExitCode, connect, describeFailure } from "../../provider/cli/commands/command-support";
 import { runGroups, type GroupsReport } from "../../provider/cli/commands/groups";
-import { runLicences } from "../../provider/cli/commands/licences";
+import { runLicenses } from "../../provider/cli/commands/licences";
 import { runStatus } from "../../provider/cli/commands/status";
 import { runTasks } from "../../provider/cli/commands/tasks";
 import { OvhNetworkError, type OvhRequester } from "../../provider/ovh";
@@ -15,7 +15,7 @@ const { run, groupWithSubscriptions, apiRequestCount } = fixture;
 type ServiceNameCommand = (requester: OvhRequester, writer: RecordedOutput["writer"], serviceName: string, options: { json?: boolean }) => Promise<number>;
 const serviceNameCommands: [string, ServiceNameCommand][] = [
   ["status", runStatus],
-  ["licences", runLicences],
+  ["licences", runLicenses],
   ["tasks", runTasks],
 ];
 
@@ -92,7 +92,7 @@ describe("configuration", () => {
   });
 
   it("checks the serviceName before the configuration", async () => {
-    const result = await run((writer) => runLicences(connect({ env: endpointOnly() }), writer, "a/b", {}));
+    const result = await run((writer) => runLicenses(connect({ env: endpointOnly() }), writer, "a/b", {}));
     expect(result.exitCode).toBe(ExitCode.usageError);
     expect(result.stderr).toContain("Invalid serviceName argument");
   });

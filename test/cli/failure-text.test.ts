@@ -1,4 +1,4 @@
-import { CliConfigError, EndpointUnreachableError, UnknownLicenceGroupError, describeFailure, renderFailure } from "../../provider/cli/commands/command-support";
+import { CliConfigError, EndpointUnreachableError, UnknownLicenseGroupError, describeFailure, renderFailure } from "../../provider/cli/commands/command-support";
 import {
   MISSING_CREDENTIALS_MESSAGE,
   adviceFor,
@@ -213,14 +213,14 @@ describe("an unknown licence group", () => {
     new OvhApiError({ status: 404, method: "GET", path: `/saas/csp2/${serviceName}`, body: { class: "Client::NotFound", message: "The requested object does not exist" } });
 
   it("says service names are case-sensitive, offers the name in lower case when it has capitals, and exits 1", () => {
-    const upper = describeFailure(new UnknownLicenceGroupError("CSP2-5C7E2D10", notFound("CSP2-5C7E2D10")));
+    const upper = describeFailure(new UnknownLicenseGroupError("CSP2-5C7E2D10", notFound("CSP2-5C7E2D10")));
     expect(upper.exitCode).toBe(1);
     expect(upper.json.error.kind).toBe("unknownLicenceGroup");
     expect(upper.json.error.advice).toBe(
       "List the account's groups with `ovh-office365 groups` and give the service name exactly as shown: service names are case-sensitive " +
         '(try "csp2-5c7e2d10"). Check OVH_ENDPOINT (or --endpoint) too: a group lives in one region.',
     );
-    const lower = describeFailure(new UnknownLicenceGroupError("nope", notFound("nope")));
+    const lower = describeFailure(new UnknownLicenseGroupError("nope", notFound("nope")));
     expect(lower.json.error.advice).toContain("service names are case-sensitive.");
     expect(lower.json.error.advice).not.toContain("try");
   });

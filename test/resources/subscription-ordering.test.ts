@@ -1,7 +1,7 @@
 import { TaskTimeoutError } from "../../provider/csp2";
 import { OvhApiError, OvhNetworkError } from "../../provider/ovh/errors";
 import { orderSubscription, type SubscriptionClaims } from "../../provider/resources/subscription-ordering";
-import { LICENCE, fails, notFound, ovhError, scriptedGroup, subscription, task, type ScriptedGroup } from "./operation-fakes";
+import { LICENSE, fails, notFound, ovhError, scriptedGroup, subscription, task, type ScriptedGroup } from "./operation-fakes";
 
 /**
  * Ordering against a scripted OVH. The promise under test: a subscription is never ordered twice. Each case counts
@@ -22,9 +22,9 @@ function claims(): SubscriptionClaims {
 
 const order = (g: ScriptedGroup, seats = 5, extra: { parentSubscriptionId?: number; taskTimeoutMinutes?: number } = {}) =>
   orderSubscription(g.ctx, {
-    declared: { serviceName: g.serviceName, license: LICENCE.name, seats, ...extra },
-    licence: LICENCE,
-    subject: `${g.serviceName}/${LICENCE.name}`,
+    declared: { serviceName: g.serviceName, license: LICENSE.name, seats, ...extra },
+    license: LICENSE,
+    subject: `${g.serviceName}/${LICENSE.name}`,
     claims: claims(),
   });
 
@@ -148,7 +148,7 @@ describe("orderSubscription", () => {
     const ADDON = "/subscription/3/orderAddon";
     listings(g, [[], []], [[3], [3], [3, 9]]);
     g.requester
-      .on(g.key("GET", "/subscription/3/availableAddonLicenses"), [LICENCE.id])
+      .on(g.key("GET", "/subscription/3/availableAddonLicenses"), [LICENSE.id])
       // Before each attempt no add-on; once ordered, the new one.
       .on(g.key("GET", "/subscription/3/addonsSubscriptionIds"), [], [], [9])
       .on(
@@ -172,7 +172,7 @@ describe("orderSubscription", () => {
     // Subscription 10 (same licence, added to parent 4 meanwhile, and newer) appears with 9, the add-on of parent 3.
     listings(g, [[]], [[3, 4], [3, 4, 9, 10]]);
     g.requester
-      .on(g.key("GET", "/subscription/3/availableAddonLicenses"), [LICENCE.id])
+      .on(g.key("GET", "/subscription/3/availableAddonLicenses"), [LICENSE.id])
       .on(g.key("GET", "/subscription/3/addonsSubscriptionIds"), [], [9])
       .on(g.key("GET", "/subscription/3"), subscription(3, 10, { licenseId: 1 }))
       .on(g.key("GET", "/subscription/4"), subscription(4, 10, { licenseId: 1 }))
@@ -188,7 +188,7 @@ describe("orderSubscription", () => {
     const ADDON = "/subscription/3/orderAddon";
     listings(g, [[]], [[3]]);
     g.requester
-      .on(g.key("GET", "/subscription/3/availableAddonLicenses"), [LICENCE.id])
+      .on(g.key("GET", "/subscription/3/availableAddonLicenses"), [LICENSE.id])
       .on(g.key("GET", "/subscription/3/addonsSubscriptionIds"), [])
       .on(g.key("GET", "/subscription/3"), subscription(3, 10, { licenseId: 1, taskPendingId: 92 }), subscription(3, 10, { licenseId: 1 }))
       .on(g.key("GET", "/task/92"), task(92, "doing", "orderAddon"), task(92, "error", "orderAddon"));

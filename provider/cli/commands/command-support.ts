@@ -54,7 +54,7 @@ export class CliConfigError extends Error {
 }
 
 /** The licence group named on the command line does not exist, or the credentials cannot see it. */
-export class UnknownLicenceGroupError extends Error {
+export class UnknownLicenseGroupError extends Error {
   readonly serviceName: string;
   /** OVH's answer, with its query id. */
   readonly ovhError: OvhApiError;
@@ -62,7 +62,7 @@ export class UnknownLicenceGroupError extends Error {
 
   constructor(serviceName: string, ovhError: OvhApiError) {
     super(`Licence group ${JSON.stringify(serviceName)} does not exist in this OVH account, or these credentials cannot see it.`);
-    this.name = "UnknownLicenceGroupError";
+    this.name = "UnknownLicenseGroupError";
     this.serviceName = serviceName;
     this.ovhError = ovhError;
     // OVH compares service names exactly, so a name typed in another case is a different, unknown one.
@@ -163,14 +163,14 @@ export function checkServiceName(serviceName: unknown): asserts serviceName is s
 
 /**
  * Runs a call on a licence group, turning OVH's 404 on the group itself (or on one of its collections, such as
- * `/task`) into an `UnknownLicenceGroupError` that says what to do.
+ * `/task`) into an `UnknownLicenseGroupError` that says what to do.
  */
-export async function onLicenceGroup<T>(serviceName: string, call: () => Promise<T>): Promise<T> {
+export async function onLicenseGroup<T>(serviceName: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (error instanceof OvhApiError && error.status === 404 && isGroupLevelPath(error.path, serviceName)) {
-      throw new UnknownLicenceGroupError(serviceName, error);
+      throw new UnknownLicenseGroupError(serviceName, error);
     }
     throw error;
   }
@@ -245,7 +245,7 @@ function ovhAnswer(error: OvhApiError, advice = adviceFor(error)): { sentences: 
 export function describeFailure(error: unknown): FailureReport {
   if (error instanceof CliUsageError || error instanceof Csp2InputError) return failureReport(ExitCode.usageError, "usage", [error.message]);
   if (error instanceof CliConfigError || error instanceof OvhConfigError) return failureReport(ExitCode.usageError, "configuration", [error.message]);
-  if (error instanceof UnknownLicenceGroupError) {
+  if (error instanceof UnknownLicenseGroupError) {
     const answer = ovhAnswer(error.ovhError, error.advice);
     return failureReport(ExitCode.ovhError, "unknownLicenceGroup", [error.message, ...answer.sentences], answer.fields);
   }

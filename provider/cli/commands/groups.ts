@@ -1,10 +1,10 @@
 import type { Command } from "commander";
-import { fetchLicenceGroups, type Csp2ServiceStateEnum } from "../../csp2";
+import { fetchLicenseGroups, type Csp2ServiceStateEnum } from "../../csp2";
 import type { OvhRequester } from "../../ovh/types";
 import { defineCommand, printReport, readsReporter, type CommonOptions, type ExitCode } from "./command-support";
 import { formatDateTime, renderTable, type CliWriter } from "./output";
 
-export interface LicenceGroupSummary {
+export interface LicenseGroupSummary {
   serviceName: string;
   displayName: string;
   status: Csp2ServiceStateEnum;
@@ -13,12 +13,12 @@ export interface LicenceGroupSummary {
 
 /** What `groups --json` prints. */
 export interface GroupsReport {
-  groups: LicenceGroupSummary[];
+  groups: LicenseGroupSummary[];
 }
 
 /** The account's licence groups, sorted by serviceName. */
 export async function readGroups(requester: OvhRequester, writer: CliWriter): Promise<GroupsReport> {
-  const tenants = await fetchLicenceGroups(requester, { onListed: readsReporter(writer, "licence groups") });
+  const tenants = await fetchLicenseGroups(requester, { onListed: readsReporter(writer, "licence groups") });
   const groups = tenants.map(({ serviceName, displayName, status, creationDate }) => ({ serviceName, displayName, status, creationDate }));
   return { groups };
 }

@@ -1,14 +1,14 @@
 import type { Command } from "commander";
-import { fetchOrderableLicences, type OfficeLicence } from "../../csp2";
+import { fetchOrderableLicenses, type OfficeLicence } from "../../csp2";
 import type { OvhRequester } from "../../ovh/types";
-import { checkServiceName, defineCommand, onLicenceGroup, printReport, readsReporter, type CommonOptions, type ExitCode } from "./command-support";
+import { checkServiceName, defineCommand, onLicenseGroup, printReport, readsReporter, type CommonOptions, type ExitCode } from "./command-support";
 import { renderTable, yesNo, type CliWriter } from "./output";
 
 /**
  * What `licences --json` prints. `limit` is null when OVH sets none; `licenceType` is spelt as OVH spells it. The list
  * is under `licenses`, and under `licences` too, its earlier key, until 1.0.
  */
-export interface LicencesReport {
+export interface LicensesReport {
   serviceName: string;
   /** @deprecated The same list as `licenses`, under its earlier key; goes in 1.0. */
   licences: OfficeLicence[];
@@ -16,10 +16,10 @@ export interface LicencesReport {
 }
 
 /** The licences the group can order, sorted by name then id. */
-export async function readLicences(requester: OvhRequester, writer: CliWriter, serviceName: string): Promise<LicencesReport> {
+export async function readLicenses(requester: OvhRequester, writer: CliWriter, serviceName: string): Promise<LicensesReport> {
   checkServiceName(serviceName);
-  const found = await onLicenceGroup(serviceName, () => fetchOrderableLicences(requester, serviceName, { onListed: readsReporter(writer, "licences") }));
-  const licences = found
+  const found = await onLicenseGroup(serviceName, () => fetchOrderableLicenses(requester, serviceName, { onListed: readsReporter(writer, "licences") }));
+  const licenses = found
     .map(({ id, name, licenceType, limit, newSeatsAllowed, newSubscriptionsAllowed }) => ({
       id,
       name,
@@ -29,31 +29,31 @@ export async function readLicences(requester: OvhRequester, writer: CliWriter, s
       newSubscriptionsAllowed,
     }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
-  return { serviceName, licences, licenses: licences };
+  return { serviceName, licences: licenses, licenses };
 }
 
-export function renderLicences(report: LicencesReport): string {
+export function renderLicenses(report: LicensesReport): string {
   if (report.licenses.length === 0) return `Licence group ${report.serviceName} offers no licence to order.\n`;
   return renderTable(
     ["Id", "Name", "Type", "Limit", "New seats", "New subscriptions"],
-    report.licenses.map((licence) => [
-      licence.id,
-      licence.name,
-      licence.licenceType,
-      licence.limit === null ? "none" : licence.limit,
-      yesNo(licence.newSeatsAllowed),
-      yesNo(licence.newSubscriptionsAllowed),
+    report.licenses.map((license) => [
+      license.id,
+      license.name,
+      license.licenceType,
+      license.limit === null ? "none" : license.limit,
+      yesNo(license.newSeatsAllowed),
+      yesNo(license.newSubscriptionsAllowed),
     ]),
   );
 }
 
 /** `ovh-office365 licences <serviceName>`: the licences a group can order. Resolves to the exit code. */
-export function runLicences(requester: OvhRequester, writer: CliWriter, serviceName: string, options: CommonOptions = {}): Promise<ExitCode> {
-  return printReport(writer, options, () => readLicences(requester, writer, serviceName), renderLicences);
+export function runLicenses(requester: OvhRequester, writer: CliWriter, serviceName: string, options: CommonOptions = {}): Promise<ExitCode> {
+  return printReport(writer, options, () => readLicenses(requester, writer, serviceName), renderLicenses);
 }
 
 /** `licences`, with `licenses` (the OVH API's spelling) as its alias: one command, listed once in the help. */
-export function registerLicencesCommand(program: Command): Command {
+export function registerLicensesCommand(program: Command): Command {
   return defineCommand(program, {
     name: "licences",
     aliases: ["licenses"],
@@ -65,6 +65,6 @@ export function registerLicencesCommand(program: Command): Command {
       "allowed. A Subscription resource takes the name (license) or the id (licenseId). " +
       "`licences` and `licenses` are the same command.",
     examples: ["ovh-office365 licences csp2-1f4a7c92", "ovh-office365 licences csp2-1f4a7c92 --json | jq '.licenses[] | {id, name}'"],
-    run: (requester, writer, [serviceName], options) => runLicences(requester, writer, serviceName, options),
+    run: (requester, writer, [serviceName], options) => runLicenses(requester, writer, serviceName, options),
   });
 }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import {
-  fetchOrderableLicences,
+  fetchOrderableLicenses,
   fetchPendingTasks,
   fetchSubscriptions,
   getBillingPeriodPeaks,
@@ -13,7 +13,7 @@ import {
 } from "../../csp2";
 import type { OvhRequester } from "../../ovh/types";
 import { microsoftAdminPortalUrl, tutorialUrl } from "../../resources/license-group-rules";
-import { checkServiceName, defineCommand, onLicenceGroup, printReport, readsReporter, type CommonOptions, type ExitCode } from "./command-support";
+import { checkServiceName, defineCommand, onLicenseGroup, printReport, readsReporter, type CommonOptions, type ExitCode } from "./command-support";
 import { formatDateTime, renderFields, renderTable, type CliWriter } from "./output";
 
 export interface SubscriptionLine {
@@ -64,9 +64,9 @@ const ALL_TASKS = Number.POSITIVE_INFINITY;
 /** Reads the group's general information, subscriptions and tasks in progress. */
 export async function readStatus(requester: OvhRequester, writer: CliWriter, serviceName: string): Promise<StatusReport> {
   checkServiceName(serviceName);
-  const tenant = await onLicenceGroup(serviceName, () => getTenant(requester, serviceName));
+  const tenant = await onLicenseGroup(serviceName, () => getTenant(requester, serviceName));
   const onListed = readsReporter(writer, "subscriptions and tasks", 2);
-  const [serviceInfos, subscriptions, tasksInProgress, billingPeaks] = await onLicenceGroup(serviceName, () =>
+  const [serviceInfos, subscriptions, tasksInProgress, billingPeaks] = await onLicenseGroup(serviceName, () =>
     Promise.all([
       getServiceInfos(requester, serviceName),
       fetchSubscriptions(requester, serviceName, { onListed }),
@@ -76,11 +76,11 @@ export async function readStatus(requester: OvhRequester, writer: CliWriter, ser
     ]),
   );
 
-  const licenceNames = new Map(billingPeaks.lines.map((line) => [line.licenceId, line.licenceName]));
-  const unnamed = new Set(subscriptions.map((subscription) => subscription.licenseId).filter((id) => !licenceNames.has(id)));
+  const licenseNames = new Map(billingPeaks.lines.map((line) => [line.licenceId, line.licenceName]));
+  const unnamed = new Set(subscriptions.map((subscription) => subscription.licenseId).filter((id) => !licenseNames.has(id)));
   if (unnamed.size > 0) {
     // The catalogue names the others (those OVH no longer offers stay unnamed): one list-mode call, or one GET each.
-    for (const licence of await fetchOrderableLicences(requester, serviceName, { only: (id) => unnamed.has(id) })) licenceNames.set(licence.id, licence.name);
+    for (const license of await fetchOrderableLicenses(requester, serviceName, { only: (id) => unnamed.has(id) })) licenseNames.set(license.id, license.name);
   }
 
   return {
@@ -95,7 +95,7 @@ export async function readStatus(requester: OvhRequester, writer: CliWriter, ser
       id: subscription.id,
       status: subscription.status,
       licenseId: subscription.licenseId,
-      licenseName: licenceNames.get(subscription.licenseId) ?? null,
+      licenseName: licenseNames.get(subscription.licenseId) ?? null,
       seats: subscription.quantity,
       creationDate: subscription.creationDate,
       lastUpdate: subscription.lastUpdate,

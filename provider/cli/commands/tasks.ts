@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { fetchTasks, PENDING_TASK_STATUSES, type OfficeTask } from "../../csp2";
 import type { OvhRequester } from "../../ovh/types";
-import { checkServiceName, defineCommand, onLicenceGroup, printReport, readsReporter, type CommonOptions, type ExitCode } from "./command-support";
+import { checkServiceName, defineCommand, onLicenseGroup, printReport, readsReporter, type CommonOptions, type ExitCode } from "./command-support";
 import { formatDateTime, renderTable, type CliWriter } from "./output";
 
 export interface TasksOptions extends CommonOptions {
@@ -19,7 +19,7 @@ export interface TasksReport {
 /** The group's tasks, oldest first: pending ones, or all with `all`. */
 export async function readTasks(requester: OvhRequester, writer: CliWriter, serviceName: string, options: Pick<TasksOptions, "all"> = {}): Promise<TasksReport> {
   checkServiceName(serviceName);
-  const found = await onLicenceGroup(serviceName, () =>
+  const found = await onLicenseGroup(serviceName, () =>
     fetchTasks(requester, serviceName, { statuses: options.all ? undefined : PENDING_TASK_STATUSES, onListed: readsReporter(writer, "tasks") }),
   );
   const tasks = found.map(({ id, function: taskFunction, status, todoDate, finishDate }) => ({ id, function: taskFunction, status, todoDate, finishDate }));
