@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_VARIANTS, startSimulator, type RunningSimulator } from "../../simulator";
+import type * as Simulator from "../../simulator";
 import { REPO_ROOT } from "../support/paths";
 import { ovhCall, ovhOk, rawRequest } from "./support/ovh-http";
 
@@ -37,11 +38,25 @@ function methodsOf(object: object): string[] {
   return [...names].sort();
 }
 
+/** True when A and B are the same type; a mismatch below fails type checking (ts-jest, `npm run typecheck`). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
 describe("sim.admin", () => {
   it("offers exactly the methods simulator/README.md documents", () => {
     const documented = documentedAdminMethods();
     expect(documented.length).toBeGreaterThan(30);
     expect(methodsOf(sim.admin)).toEqual(documented);
+  });
+
+  it("keeps the earlier licence spellings of its exported types as the same types", () => {
+    const same = [
+      true satisfies Same<Simulator.AddLicenceGroupRequest, Simulator.AddLicenseGroupRequest>,
+      true satisfies Same<Simulator.SeedLicenceGroup, Simulator.SeedLicenseGroup>,
+      true satisfies Same<Simulator.LicenceState, Simulator.LicenseState>,
+    ];
+    const request: Simulator.AddLicenceGroupRequest = { serviceName: "csp2-earlier1", subscriptions: [{ license: "Office 365 E1", seats: 1 }] };
+    expect(same).toEqual([true, true, true]);
+    expect(sim.admin.addLicenceGroup(request)).toBe("csp2-earlier1");
   });
 });
 
