@@ -189,14 +189,14 @@ function writeNoopProviders(programDir: string, latencyMs: number): void {
 
 /** Licence groups holding base subscriptions of the catalogue's licences, in turn. */
 function seedAccount(simulator: RunningSimulator, options: RefreshAtScaleOptions): string[] {
-  const licences = simulator.admin.licences().filter((licence) => licence.licenceType !== "ADDON");
-  if (licences.length === 0) throw new Error("The simulator's catalogue has no base licence to subscribe to.");
+  const licenses = simulator.admin.licences().filter((license) => license.licenceType !== "ADDON");
+  if (licenses.length === 0) throw new Error("The simulator's catalogue has no base licence to subscribe to.");
   const serviceNames: string[] = [];
   for (let group = 0; group < options.groups; group++) {
     const serviceName = simulator.admin.addLicenceGroup({ serviceName: `bench-group-${group}` });
     for (let index = 0; index < options.subscriptionsPerGroup; index++) {
-      const licence = licences[(group * options.subscriptionsPerGroup + index) % licences.length];
-      simulator.admin.addSubscription(serviceName, { license: licence.id, seats: 1 + (index % 5) });
+      const license = licenses[(group * options.subscriptionsPerGroup + index) % licenses.length];
+      simulator.admin.addSubscription(serviceName, { license: license.id, seats: 1 + (index % 5) });
     }
     serviceNames.push(serviceName);
   }
@@ -218,9 +218,9 @@ async function timedRefresh(host: ProviderHost, simulator: RunningSimulator, sta
 /** `pulumi up` creating subscriptions in new groups, one of each licence per group, all at once. */
 async function timedUp(host: ProviderHost, simulator: RunningSimulator, providerText: string, options: RefreshAtScaleOptions): Promise<UpRun> {
   simulator.admin.clearFaults();
-  const licences = simulator.admin.licences().filter((l) => l.licenceType !== "ADDON" && l.newSubscriptionsAllowed).slice(0, options.upSubscriptionsPerGroup);
+  const licenses = simulator.admin.licences().filter((l) => l.licenceType !== "ADDON" && l.newSubscriptionsAllowed).slice(0, options.upSubscriptionsPerGroup);
   const declared = Array.from({ length: options.upGroups }, (_, group) => simulator.admin.addLicenceGroup({ serviceName: `bench-up-${group}` })).flatMap(
-    (serviceName) => licences.map((licence, index) => ({ serviceName, license: licence.name, seats: 1 + index })),
+    (serviceName) => licenses.map((license, index) => ({ serviceName, license: license.name, seats: 1 + index })),
   );
   simulator.admin.addFault({ kind: "latency", delayMs: options.latencyMs });
   simulator.requestLog.clear();

@@ -2,9 +2,9 @@
 import { SimulatorAdminError } from "./admin-error";
 import type { Account } from "./model/account";
 import { serviceNames } from "./model/csp2-views";
-import { activeGroup, findLicence } from "./model/groups";
-import { resolveLicenceId } from "./model/seed";
-import { isLingering, type LicenceGroupState, type LicenceState, type SimulatorState, type SubscriptionState, type TaskFunction, type TaskState } from "./model/state";
+import { activeGroup, findLicense } from "./model/groups";
+import { resolveLicenseId } from "./model/seed";
+import { isLingering, type LicenseGroupState, type LicenseState, type SimulatorState, type SubscriptionState, type TaskFunction, type TaskState } from "./model/state";
 import { OvhHttpError } from "./ovh-errors";
 import type { SimulatorRuntime } from "./runtime";
 
@@ -36,7 +36,7 @@ export interface AdminTask {
 }
 
 /** A licence group that is not terminated; refused with 404 naming the existing ones. */
-export function adminGroup(account: Account, serviceName: string): LicenceGroupState {
+export function adminGroup(account: Account, serviceName: string): LicenseGroupState {
   try {
     return activeGroup(account.state, serviceName);
   } catch (error) {
@@ -47,7 +47,7 @@ export function adminGroup(account: Account, serviceName: string): LicenceGroupS
   }
 }
 
-export function adminSubscription(group: LicenceGroupState, id: number): SubscriptionState {
+export function adminSubscription(group: LicenseGroupState, id: number): SubscriptionState {
   const subscription = group.subscriptions[id];
   if (!subscription) {
     throw new SimulatorAdminError(`No subscription ${id} in ${group.serviceName}: it has ${Object.keys(group.subscriptions).join(", ") || "none"}`, 404);
@@ -56,7 +56,7 @@ export function adminSubscription(group: LicenceGroupState, id: number): Subscri
 }
 
 /** A subscription that is not deleted (a lingering one is only shown until it disappears). */
-export function liveAdminSubscription(group: LicenceGroupState, id: number): SubscriptionState {
+export function liveAdminSubscription(group: LicenseGroupState, id: number): SubscriptionState {
   const subscription = adminSubscription(group, id);
   if (isLingering(subscription)) {
     const until = new Date(subscription.lingersUntil as number).toISOString();
@@ -66,19 +66,19 @@ export function liveAdminSubscription(group: LicenceGroupState, id: number): Sub
 }
 
 /** A licence's id, from its name or id. */
-export function adminLicenceId(account: Account, license: string | number): number {
+export function adminLicenseId(account: Account, license: string | number): number {
   try {
-    return resolveLicenceId(account.state, license);
+    return resolveLicenseId(account.state, license);
   } catch (error) {
     throw new SimulatorAdminError((error as Error).message);
   }
 }
 
-export function subscriptionSnapshot(account: Account, group: LicenceGroupState, s: SubscriptionState): AdminSubscription {
+export function subscriptionSnapshot(account: Account, group: LicenseGroupState, s: SubscriptionState): AdminSubscription {
   return {
     id: s.id,
     licenseId: s.licenseId,
-    licenseName: findLicence(account.state, s.licenseId)?.name ?? String(s.licenseId),
+    licenseName: findLicense(account.state, s.licenseId)?.name ?? String(s.licenseId),
     quantity: s.quantity,
     status: s.status,
     parentSubscriptionId: s.parentSubscriptionId,
@@ -103,34 +103,49 @@ export function taskSnapshot(account: Account, t: TaskState): AdminTask {
   };
 }
 
-/** A deep copy of the whole account. */
-export function accountState(runtime: SimulatorRuntime): SimulatorState {
-  return runtime.transact(() => JSON.parse(JSON.stringify(runtime.account.state)) as SimulatorState);
-}
+/** The admin API's reading calls: what a person sees of the account in the control panel, and more. */
+export class AdminReading {
+  protected readonly runtime: SimulatorRuntime;
 
-export function licenceGroups(runtime: SimulatorRuntime): string[] {
-  return runtime.transact(() => serviceNames(runtime.account));
-}
+  constructor(runtime: SimulatorRuntime) {
+    this.runtime = runtime;
+  }
 
-export function subscriptions(runtime: SimulatorRuntime, serviceName: string): AdminSubscription[] {
-  return runtime.transact(() => {
-    const account = runtime.account;
-    const group = adminGroup(account, serviceName);
-    return Object.values(group.subscriptions)
-      .sort((a, b) => a.id - b.id)
-      .map((s) => subscriptionSnapshot(account, group, s));
-  });
-}
+  /** A deep copy of the whole account. */
+  state(): SimulatorState {
+    return this.runtime.transact(() => JSON.parse(JSON.stringify(this.runtime.account.state)) as SimulatorState);
+  }
 
-export function tasks(runtime: SimulatorRuntime, serviceName: string): AdminTask[] {
-  return runtime.transact(() => {
-    const account = runtime.account;
-    return Object.values(adminGroup(account, serviceName).tasks)
-      .sort((a, b) => a.id - b.id)
-      .map((t) => taskSnapshot(account, t));
-  });
-}
+  licenceGroups(): string[] {
+    return this.runtime.transact(() => serviceNames(this.runtime.account));
+  }
 
-export function licences(runtime: SimulatorRuntime): LicenceState[] {
-  return runtime.transact(() => runtime.account.state.licences.map((l) => ({ ...l, addonIds: [...l.addonIds] })));
+  /** The group's subscriptions, lingering deleted ones included (with their status). */
+  subscriptions(serviceName: string): AdminSubscription[] {
+    return this.runtime.transact(() => {
+      const account = this.runtime.account;
+      const group = adminGroup(account, serviceName);
+      return Object.values(group.subscriptions)
+        .sort((a, b) => a.id - b.id)
+        .map((s) => subscriptionSnapshot(account, group, s));
+    });
+  }
+
+  subscription(serviceName: string, id: number): AdminSubscription | undefined {
+    return this.subscriptions(serviceName).find((s) => s.id === id);
+  }
+
+  tasks(serviceName: string): AdminTask[] {
+    return this.runtime.transact(() => {
+      const account = this.runtime.account;
+      return Object.values(adminGroup(account, serviceName).tasks)
+        .sort((a, b) => a.id - b.id)
+        .map((t) => taskSnapshot(account, t));
+    });
+  }
+
+  /** The licence catalogue. */
+  licences(): LicenseState[] {
+    return this.runtime.transact(() => this.runtime.account.state.licences.map((l) => ({ ...l, addonIds: [...l.addonIds] })));
+  }
 }

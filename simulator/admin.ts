@@ -1,124 +1,43 @@
-import * as changes from "./admin-changes";
-import type { AddLicenceGroupRequest, StartTaskRequest } from "./admin-changes";
-import * as reading from "./admin-reading";
-import type { AdminSubscription, AdminTask } from "./admin-reading";
-import * as simulatorSettings from "./admin-settings";
-import type { SimulatorSettings } from "./admin-settings";
+import { AdminChanges } from "./admin-changes";
+import { nonNegative, positiveInteger, refuseUnknownKeys, TASK_FUNCTIONS } from "./admin-checks";
+import { SimulatorAdminError } from "./admin-error";
 import type { AccessRule, CredentialStatus } from "./auth";
 import type { ActiveFault, FaultRule } from "./faults";
 import type { TaskFaultRule } from "./model/account";
-import type { TenantFields } from "./model/groups";
-import type { LicenceState, SimulatorState, TaskOutcome, TenantStatus } from "./model/state";
-import type { SimulatorRuntime } from "./runtime";
+import { isVariantName, variantProblem, type VariantSettings } from "./model/variants";
 
-export type { AddLicenceGroupRequest, StartTaskRequest } from "./admin-changes";
+export type { AddLicenseGroupRequest, StartTaskRequest } from "./admin-changes";
 export type { AdminSubscription, AdminTask } from "./admin-reading";
-export type { SimulatorSettings } from "./admin-settings";
+
+export interface SimulatorSettings extends VariantSettings {
+  taskDurationMs: number;
+  orderDurationMs: number;
+  seatDecreaseWindowHours: number;
+}
 
 /**
  * Out-of-band control of the simulated account, as a person in the OVH control panel (or OVH itself)
  * would act, plus fault injection. The same operations are served over HTTP under `/_simulator`.
+ * What it reads is in admin-reading.ts (AdminReading), the changes it makes in admin-changes.ts (AdminChanges,
+ * which it extends); its settings, faults, clock and credentials are here.
  */
-export class SimulatorAdmin {
-  private readonly runtime: SimulatorRuntime;
-
-  constructor(runtime: SimulatorRuntime) {
-    this.runtime = runtime;
-  }
-
-  // ---- reading (admin-reading.ts) ----
-
-  /** A deep copy of the whole account. */
-  state(): SimulatorState {
-    return reading.accountState(this.runtime);
-  }
-
-  licenceGroups(): string[] {
-    return reading.licenceGroups(this.runtime);
-  }
-
-  subscriptions(serviceName: string): AdminSubscription[] {
-    return reading.subscriptions(this.runtime, serviceName);
-  }
-
-  subscription(serviceName: string, id: number): AdminSubscription | undefined {
-    return this.subscriptions(serviceName).find((s) => s.id === id);
-  }
-
-  tasks(serviceName: string): AdminTask[] {
-    return reading.tasks(this.runtime, serviceName);
-  }
-
-  licences(): LicenceState[] {
-    return reading.licences(this.runtime);
-  }
-
+export class SimulatorAdmin extends AdminChanges {
   settings(): SimulatorSettings {
-    return simulatorSettings.settings(this.runtime);
+    return { ...this.runtime.account.settings };
   }
 
-  // ---- out-of-band changes (admin-changes.ts) ----
-
-  /** Changes seats at once, as a change made in the control panel shows up. */
-  setSeats(serviceName: string, subscriptionId: number, seats: number): AdminSubscription {
-    return changes.setSeats(this.runtime, serviceName, subscriptionId, seats);
-  }
-
-  deleteSubscription(serviceName: string, subscriptionId: number): void {
-    changes.deleteSubscription(this.runtime, serviceName, subscriptionId);
-  }
-
-  addSubscription(serviceName: string, request: changes.NewSubscriptionRequest): AdminSubscription {
-    return changes.addSubscription(this.runtime, serviceName, request);
-  }
-
-  /** Starts a task as if the change had been asked in the control panel (no licence rule is checked). */
-  startTask(serviceName: string, request: StartTaskRequest): AdminTask {
-    return changes.startTask(this.runtime, serviceName, request);
-  }
-
-  /** Ends a task now (a stuck one included); `done` applies its change. */
-  finishTask(serviceName: string, taskId: number, status: TaskOutcome = "done"): AdminTask {
-    return changes.finishTask(this.runtime, serviceName, taskId, status);
-  }
-
-  /** Ends every running task now with its planned outcome (stuck ones end `done`). Returns how many ended. */
-  settleTasks(): number {
-    return changes.settleTasks(this.runtime);
-  }
-
-  /** Moves a subscription's creation and last seat increase back in time (e.g. past the seat-decrease window). */
-  ageSubscription(serviceName: string, subscriptionId: number, hours: number): AdminSubscription {
-    return changes.ageSubscription(this.runtime, serviceName, subscriptionId, hours);
-  }
-
-  setTenant(serviceName: string, fields: Partial<TenantFields> & { status?: TenantStatus }): void {
-    changes.setTenant(this.runtime, serviceName, fields);
-  }
-
-  addLicenceGroup(request: AddLicenceGroupRequest = {}): string {
-    return changes.addLicenceGroup(this.runtime, request);
-  }
-
-  /** Changes a catalogue entry (limit, newSeatsAllowed, newSubscriptionsAllowed, name). */
-  setLicence(licenseId: number, patch: Partial<Pick<LicenceState, "name" | "limit" | "newSeatsAllowed" | "newSubscriptionsAllowed">>): LicenceState {
-    return changes.setLicence(this.runtime, licenseId, patch);
-  }
-
-  /** The token OVH would have e-mailed after `POST /services/{serviceId}/terminate`, or null when none is pending. */
-  terminationToken(serviceNameOrId: string | number): string | null {
-    return changes.terminationToken(this.runtime, serviceNameOrId);
-  }
-
-  /** Puts the account back to its seed, and removes faults and clock skew (the request log is kept). */
-  reset(): void {
-    changes.reset(this.runtime);
-  }
-
-  // ---- settings and faults (admin-settings.ts) ----
-
-  setSettings(settings: Partial<SimulatorSettings>): SimulatorSettings {
-    return simulatorSettings.setSettings(this.runtime, settings);
+  /** Checks every setting given before changing any, so a refused change changes nothing. */
+  setSettings(changes: Partial<SimulatorSettings>): SimulatorSettings {
+    const settings = this.runtime.account.settings;
+    refuseUnknownKeys("settings", changes, new Set(Object.keys(settings)));
+    for (const [name, value] of Object.entries(changes)) {
+      if (isVariantName(name)) {
+        const problem = variantProblem(name, value);
+        if (problem) throw new SimulatorAdminError(problem);
+      } else nonNegative(value, name);
+    }
+    Object.assign(settings, changes);
+    return this.settings();
   }
 
   addFault(rule: FaultRule): string {
@@ -138,7 +57,14 @@ export class SimulatorAdmin {
   }
 
   addTaskFault(rule: TaskFaultRule): string {
-    return simulatorSettings.addTaskFault(this.runtime, rule);
+    if (!["error", "cancelled", "stuck"].includes(rule?.outcome)) {
+      throw new SimulatorAdminError(`Task fault outcome must be error, cancelled or stuck, got ${JSON.stringify(rule?.outcome)}`);
+    }
+    if (rule.function !== undefined && !TASK_FUNCTIONS.includes(rule.function)) {
+      throw new SimulatorAdminError(`Task fault function must be one of ${TASK_FUNCTIONS.join(", ")}, got ${JSON.stringify(rule.function)}`);
+    }
+    if (rule.count !== undefined) positiveInteger(rule.count, "count");
+    return this.runtime.account.addTaskFault(rule);
   }
 
   removeTaskFault(id: string): boolean {
@@ -155,7 +81,8 @@ export class SimulatorAdmin {
 
   /** Sets how far OVH's clock is ahead (positive) or behind (negative) the real one. */
   setClockSkew(seconds: number): void {
-    simulatorSettings.setClockSkew(this.runtime, seconds);
+    if (typeof seconds !== "number" || !Number.isFinite(seconds)) throw new SimulatorAdminError(`skewSeconds must be a number, got ${JSON.stringify(seconds)}`);
+    this.runtime.clockSkewMs = Math.round(seconds * 1000);
   }
 
   clockSkewSeconds(): number {
@@ -164,7 +91,10 @@ export class SimulatorAdmin {
 
   /** Every OAuth2 token issued so far stops working (clients must fetch a new one). */
   expireAccessTokens(): void {
-    simulatorSettings.expireAccessTokens(this.runtime);
+    this.runtime.transact(() => {
+      this.runtime.account.state.tokensValidAfter = this.runtime.serverNow() + 1;
+      this.runtime.account.markChanged();
+    });
   }
 
   /** Another consumer key of the same application, e.g. limited by access rules or not validated yet. */

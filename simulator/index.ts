@@ -2,12 +2,13 @@ import { unlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { randomBytes } from "crypto";
-import { SimulatorAdmin } from "./admin";
+import { SimulatorAdmin, type AddLicenseGroupRequest } from "./admin";
 import { AdminHttp } from "./admin-http";
 import { Authenticator, DEFAULT_CREDENTIALS, type SimulatorCredentials } from "./auth";
 import { FaultInjector } from "./faults";
 import { Account } from "./model/account";
-import { createState, DEMO_SEED, EMPTY_SEED, type SeedSpec } from "./model/seed";
+import { createState, DEMO_SEED, EMPTY_SEED, type SeedLicenseGroup, type SeedSpec } from "./model/seed";
+import type { LicenseState } from "./model/state";
 import { DEFAULT_VARIANTS, pickVariants, type VariantSettings } from "./model/variants";
 import { RequestLog, type RequestLogEntry } from "./request-log";
 import { SimulatorRuntime } from "./runtime";
@@ -16,7 +17,7 @@ import { StateFile } from "./state-file";
 import { generateTls } from "./tls";
 
 export { SimulatorAdmin } from "./admin";
-export type { AdminSubscription, AdminTask, AddLicenceGroupRequest, SimulatorSettings, StartTaskRequest } from "./admin";
+export type { AdminSubscription, AdminTask, AddLicenseGroupRequest, SimulatorSettings, StartTaskRequest } from "./admin";
 export { SimulatorAdminError } from "./admin-error";
 export { DEFAULT_CREDENTIALS, signatureOf } from "./auth";
 export type { AccessRule, CredentialStatus, RequestIdentity, SimulatorCredentials } from "./auth";
@@ -24,12 +25,20 @@ export type { ActiveFault, FaultRule } from "./faults";
 export type { TaskFaultRule } from "./model/account";
 export { LIST_MODES, type ListMode } from "./list-mode";
 export { DEMO_SEED, EMPTY_SEED } from "./model/seed";
-export type { SeedLicenceGroup, SeedSpec, SeedSubscription } from "./model/seed";
-export type { LicenceState, SimulatorState, TaskFunction } from "./model/state";
+export type { SeedLicenseGroup, SeedSpec, SeedSubscription } from "./model/seed";
+export type { LicenseState, SimulatorState, TaskFunction } from "./model/state";
 export { DEFAULT_VARIANTS, VARIANT_NAMES } from "./model/variants";
 export type { VariantName, VariantSettings } from "./model/variants";
 export { RequestLog } from "./request-log";
 export type { RequestLogEntry, RequestLogFigures } from "./request-log";
+
+// The earlier "licence" spellings of the type names above, so code written with them keeps compiling.
+/** @deprecated Use AddLicenseGroupRequest. */
+export type AddLicenceGroupRequest = AddLicenseGroupRequest;
+/** @deprecated Use SeedLicenseGroup. */
+export type SeedLicenceGroup = SeedLicenseGroup;
+/** @deprecated Use LicenseState. */
+export type LicenceState = LicenseState;
 
 /** Also takes each behaviour OVH does not publish (`VariantSettings`, see simulator/README.md); defaults in DEFAULT_VARIANTS. */
 /** Microsoft's seat-decrease window after a seat increase, in hours, unless `seatDecreaseWindowHours` says otherwise. */

@@ -1,6 +1,7 @@
 import type { Authenticator } from "./auth";
 import type { FaultInjector } from "./faults";
 import type { Account } from "./model/account";
+import { deliverDueOrders } from "./model/orders";
 import type { SeedSpec } from "./model/seed";
 import type { RequestLog } from "./request-log";
 import type { StateFile } from "./state-file";
@@ -35,7 +36,8 @@ export class SimulatorRuntime {
       if (this.stateFile.exists()) this.account.replaceState(this.stateFile.read());
       else this.account.markChanged();
     }
-    this.account.advance();
+    this.account.endDueTasks();
+    deliverDueOrders(this.account);
   }
 
   /** Writes the state file when something changed. */

@@ -10,12 +10,12 @@ export type SubscriptionSnapshot = Pick<SubscriptionLine, "id" | "licenseId" | "
 
 export interface SubscriptionChange {
   id: number;
-  licence: string;
+  license: string;
   /** What was seen during the step, e.g. `ordered: 5`, `8 => 6 => 8`, `deleted (had 2)`, `8 => 6 => deleted`. */
   seats: string;
 }
 
-function licenceOf(line: SubscriptionSnapshot[number]): string {
+function licenseOf(line: SubscriptionSnapshot[number]): string {
   return line.licenseName ?? `licence ${line.licenseId}`;
 }
 
@@ -43,15 +43,15 @@ export function changedSubscriptions(snapshots: readonly SubscriptionSnapshot[])
     const values = path(present.map(observed));
     const atStart = seen[0] !== undefined;
     const atEnd = seen[seen.length - 1] !== undefined;
-    const licence = licenceOf(present[present.length - 1]);
+    const license = licenseOf(present[present.length - 1]);
     if (!atStart && atEnd) {
-      changes.push({ id, licence, seats: `ordered: ${values.join(" => ")}` });
+      changes.push({ id, license, seats: `ordered: ${values.join(" => ")}` });
     } else if (atStart && !atEnd) {
-      changes.push({ id, licence, seats: values.length === 1 ? `deleted (had ${values[0]})` : `${values.join(" => ")} => deleted` });
+      changes.push({ id, license, seats: values.length === 1 ? `deleted (had ${values[0]})` : `${values.join(" => ")} => deleted` });
     } else if (!atStart && !atEnd) {
-      changes.push({ id, licence, seats: `ordered, then deleted (had ${values.join(" => ")})` });
+      changes.push({ id, license, seats: `ordered, then deleted (had ${values.join(" => ")})` });
     } else if (values.length > 1) {
-      changes.push({ id, licence, seats: values.join(" => ") });
+      changes.push({ id, license, seats: values.join(" => ") });
     }
   }
   return changes;
@@ -62,9 +62,22 @@ export function renderChanges(serviceName: string, changes: readonly Subscriptio
   if (changes.length === 0) return `Control panel of ${serviceName}: no subscription changed.\n`;
   const table = renderTable(
     ["Id", "Licence", "Seats during this step"],
-    changes.map((change) => [change.id, change.licence, change.seats]),
+    changes.map((change) => [change.id, change.license, change.seats]),
   );
   return `Control panel of ${serviceName}, subscriptions that changed:\n${indent(table)}`;
+}
+
+/** A refused delete of the demo: the resource's name in the program, and its id. */
+export interface RefusedDelete {
+  name: string;
+  id: string;
+}
+
+/** The line that sums up a refused `pulumi destroy`: how many deletes were refused, naming every one. */
+export function refusedDeletesSummary(refused: readonly RefusedDelete[]): string {
+  const named = refused.map(({ name, id }) => `${name} (${id})`);
+  const list = named.length > 1 ? `${named.slice(0, -1).join(", ")} and ${named[named.length - 1]}` : named.join("");
+  return `pulumi destroy: ${refused.length} ${refused.length === 1 ? "delete" : "deletes"} refused, nothing deleted: ${list} ${refused.length === 1 ? "stays" : "stay"} at OVH.`;
 }
 
 /** The group's subscriptions as they are, for the start of the demo. */
@@ -72,7 +85,7 @@ export function renderHoldings(serviceName: string, displayName: string, snapsho
   if (snapshot.length === 0) return `Licence group ${serviceName} (${displayName}) holds no subscription yet.\n`;
   const table = renderTable(
     ["Id", "Licence", "Seats", "Status"],
-    [...snapshot].sort((a, b) => a.id - b.id).map((line) => [line.id, licenceOf(line), observed(line), line.status]),
+    [...snapshot].sort((a, b) => a.id - b.id).map((line) => [line.id, licenseOf(line), observed(line), line.status]),
   );
   return `Licence group ${serviceName} (${displayName}) before the demo:\n${indent(table)}`;
 }

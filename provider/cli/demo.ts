@@ -7,7 +7,7 @@ import { simulatorEnvironment, startSimulator, type RunningSimulator } from "../
 import { createOvhClient } from "../ovh";
 import { CliConfigError } from "./commands/command-support";
 import { readStatus } from "./commands/status";
-import { changedSubscriptions, renderChanges, renderHoldings, type SubscriptionSnapshot } from "./demo-view";
+import { changedSubscriptions, refusedDeletesSummary, renderChanges, renderHoldings, type SubscriptionSnapshot } from "./demo-view";
 import type { CliWriter } from "./commands/output";
 import {
   destroy,
@@ -54,7 +54,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const simulator = await startSimulator({ taskDurationMs: options.taskDurationMs });
   let host: ProviderHost | undefined;
   try {
-    const serviceName = simulator.admin.licenceGroups().find((name) => groupLacksQuickstartLicences(simulator, name));
+    const serviceName = simulator.admin.licenceGroups().find((name) => groupLacksQuickstartLicenses(simulator, name));
     if (!serviceName) throw new Error("The simulator's demo account has no group free of the quickstart's licences.");
 
     const packageRoot = findPackageRoot();
@@ -138,14 +138,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 
     const basic = "business-basic";
     const standard = "business-standard";
-    const basicLicence = declaredOf(basic).license;
-    const standardLicence = declaredOf(standard).license;
+    const basicLicense = declaredOf(basic).license;
+    const standardLicense = declaredOf(standard).license;
     const declaredBasic = 8;
     const subscriptions = new Map<string, ResourceState>();
     let group: ResourceState | undefined;
 
     await step(
-      `1. pulumi up: adopt licence group ${serviceName}, order ${declaredOf(basic).seats} seats of ${basicLicence} and ${declaredOf(standard).seats} of ${standardLicence}`,
+      `1. pulumi up: adopt licence group ${serviceName}, order ${declaredOf(basic).seats} seats of ${basicLicense} and ${declaredOf(standard).seats} of ${standardLicense}`,
       async () => {
         group = (await up(h, urnOf(LICENSE_GROUP, quickstart.group.name), { inputs: groupInputs, providerText: licenseGroupProvider })).state;
         await Promise.all(quickstart.subscriptions.map(async ({ name }) => subscriptions.set(name, await upSubscription(name))));
@@ -163,7 +163,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       const basicId = subscriptions.get(basic)!.outputs.subscriptionId as number;
       const wanted = declaredBasic + 1;
       const task = simulator.admin.startTask(serviceName, { function: "changeQuantity", subscriptionId: basicId, quantity: wanted, durationMs: options.taskDurationMs * 3 });
-      say(`In the control panel, someone set ${basicLicence} to ${wanted} seats: OVH task ${task.id} is running.`);
+      say(`In the control panel, someone set ${basicLicense} to ${wanted} seats: OVH task ${task.id} is running.`);
       subscriptions.set(basic, (await refresh(h, subscriptions.get(basic)!))!);
       await checkpoint();
       const pending = await preview(h, subscriptions.get(basic)!, { inputs: subscriptionInputs(basic, declaredBasic), providerText: subscriptionProvider });
@@ -180,7 +180,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     await step("4. Drift: seats changed by hand in the control panel", async (checkpoint) => {
       const lowered = declaredBasic - 2;
       simulator.admin.setSeats(serviceName, subscriptions.get(basic)!.outputs.subscriptionId as number, lowered);
-      say(`In the control panel, someone set ${basicLicence} to ${lowered} seats.`);
+      say(`In the control panel, someone set ${basicLicense} to ${lowered} seats.`);
       await checkpoint();
       subscriptions.set(basic, (await refresh(h, subscriptions.get(basic)!))!);
       const drift = await preview(h, subscriptions.get(basic)!, { inputs: subscriptionInputs(basic, declaredBasic), providerText: subscriptionProvider });
@@ -192,7 +192,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     await step("5. Drift: a subscription deleted by hand in the control panel", async (checkpoint) => {
       const deletedId = subscriptions.get(standard)!.outputs.subscriptionId as number;
       simulator.admin.deleteSubscription(serviceName, deletedId);
-      say(`In the control panel, someone deleted the ${standardLicence} subscription (${deletedId}).`);
+      say(`In the control panel, someone deleted the ${standardLicense} subscription (${deletedId}).`);
       await checkpoint();
       const refreshed = await refresh(h, subscriptions.get(standard)!);
       say(`pulumi preview --refresh: ${refreshed ? "no changes" : `+ create ${standard} (it no longer exists at OVH)`}`);
@@ -201,12 +201,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     });
 
     await step("6. pulumi destroy: refused, because deleting at OVH cancels the customer's licences and needs intent", async () => {
-      const refusals = await Promise.all([...subscriptions.values()].map((state) => destroy(h, state).then(() => undefined, (error: Error) => error)));
-      const refused = refusals.filter((error): error is Error => error !== undefined);
+      const outcomes = await Promise.all(
+        [...subscriptions].map(async ([name, state]) => ({ name, id: state.id, error: await destroy(h, state).then(() => undefined, (error: Error) => error) })),
+      );
+      const refused = outcomes.filter((outcome): outcome is typeof outcome & { error: Error } => outcome.error !== undefined);
       if (refused.length !== subscriptions.size) throw new Error(`pulumi destroy deleted ${subscriptions.size - refused.length} subscription(s) without an allowance.`);
-      say(`pulumi destroy: ${refused.length} deletes refused, nothing deleted: ${refused[0].message.split(". ")[0]}.`);
+      say(refusedDeletesSummary(refused));
       say("What the provider said for each, as `pulumi destroy` shows it:");
-      for (const error of refused) say(`  │ ${error.message}`);
+      for (const { error } of refused) say(`  │ ${error.message}`);
     });
 
     await step(
@@ -247,7 +249,7 @@ function pendingTaskIds(state: ResourceState): number[] {
   return ids;
 }
 
-function groupLacksQuickstartLicences(simulator: RunningSimulator, serviceName: string): boolean {
+function groupLacksQuickstartLicenses(simulator: RunningSimulator, serviceName: string): boolean {
   const names = new Set(simulator.admin.subscriptions(serviceName).map((s) => s.licenseName));
   return quickstart.subscriptions.every((s) => !names.has(s.license));
 }
@@ -293,7 +295,7 @@ export async function runPulumiDemo(options: DemoOptions): Promise<void> {
     return code;
   };
   try {
-    const serviceName = simulator.admin.licenceGroups().find((name) => groupLacksQuickstartLicences(simulator, name));
+    const serviceName = simulator.admin.licenceGroups().find((name) => groupLacksQuickstartLicenses(simulator, name));
     if (!serviceName) throw new Error("The simulator's demo account has no group free of the quickstart's licences.");
     say(`OVH API simulator: ${simulator.endpoint}; local Pulumi backend: ${backend}`);
     await run(["stack", "init", "demo", "--non-interactive"]);

@@ -4,7 +4,7 @@ import { packageVersion } from "../version";
 import { registerSimulatorCommand } from "./simulator-command";
 import { registerGroupsCommand } from "./commands/groups";
 import { registerStatusCommand } from "./commands/status";
-import { registerLicencesCommand } from "./commands/licences";
+import { registerLicensesCommand } from "./commands/licences";
 import { registerTasksCommand } from "./commands/tasks";
 import { registerDemoCommand } from "./demo";
 import { renderJson } from "./commands/output";
@@ -37,7 +37,7 @@ export function createProgram(options: ProgramOptions = {}): Command {
   registerSimulatorCommand(program);
   registerGroupsCommand(program);
   registerStatusCommand(program);
-  registerLicencesCommand(program);
+  registerLicensesCommand(program);
   registerTasksCommand(program);
   registerDemoCommand(program);
   return program;

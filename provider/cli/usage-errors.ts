@@ -24,9 +24,10 @@ export const PROGRAM_USAGE_HINT = "(run `ovh-office365 --help` for usage)";
  */
 export function misplacedOptionHint(args: readonly string[], commands: readonly Command[]): string | undefined {
   const [flag] = args;
-  const at = args.findIndex((arg) => commands.some((command) => command.name() === arg));
+  const named = (command: Command, arg: string) => command.name() === arg || command.aliases().includes(arg);
+  const at = args.findIndex((arg) => commands.some((command) => named(command, arg)));
   if (flag === undefined || at === -1) return undefined;
-  const command = commands.find((candidate) => candidate.name() === args[at]) as Command;
+  const command = commands.find((candidate) => named(candidate, args[at])) as Command;
   if (!command.options.some((option) => option.long === flag || option.short === flag)) return undefined;
   const rewritten = ["ovh-office365", args[at], ...args.slice(0, at), ...args.slice(at + 1)].join(" ");
   return `(${flag} is an option of \`${args[at]}\`: put it after the command, e.g. \`${rewritten}\`)`;

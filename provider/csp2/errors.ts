@@ -1,3 +1,4 @@
+import { formatDuration } from "../durations";
 import type { OfficeTask, OrderStatusEnum, TaskStatusEnum } from "./models";
 
 /** Base of the errors the csp2 layer raises itself; answers from OVH stay `OvhApiError`. */
@@ -42,16 +43,16 @@ export class LicenseResolutionError extends Csp2InputError {
 }
 
 /** The licence field a seat change runs into. */
-export type LicenceRule = "limit" | "newSeatsAllowed" | "newSubscriptionsAllowed";
+export type LicenseRule = "limit" | "newSeatsAllowed" | "newSubscriptionsAllowed";
 
 /** A seat count the licence does not allow (before anything is sent to OVH). */
 export class SeatChangeError extends Csp2InputError {
   /** The licence field that forbids it; undefined when the seat count itself is malformed. */
-  readonly licenceRule?: LicenceRule;
+  readonly licenseRule?: LicenseRule;
 
-  constructor(field: string, value: unknown, problem: string, allowed: string, licenceRule?: LicenceRule) {
+  constructor(field: string, value: unknown, problem: string, allowed: string, licenseRule?: LicenseRule) {
     super(field, value, problem, allowed);
-    this.licenceRule = licenceRule;
+    this.licenseRule = licenseRule;
   }
 }
 
@@ -150,11 +151,4 @@ export class OrderTimeoutError extends Csp2Error {
     this.elapsedMs = elapsedMs;
     this.timeoutMs = timeoutMs;
   }
-}
-
-export function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 120) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  return seconds % 60 === 0 ? `${minutes} min` : `${minutes} min ${seconds % 60} s`;
 }

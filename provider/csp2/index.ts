@@ -13,4 +13,4 @@ export * from "./tasks";
 export * from "./cart";
 export * from "./order";
 export * from "./services";
-export * from "./licences";
+export * from "./licenses";

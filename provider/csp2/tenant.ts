@@ -24,9 +24,9 @@ export function getTenant(requester: OvhRequester, serviceName: string): Promise
   return call(requester, "GET /saas/csp2/{serviceName}", { path: { serviceName } });
 }
 
-const LICENCE_GROUP_LIST = "GET /saas/csp2";
+const LICENSE_GROUP_LIST = "GET /saas/csp2";
 
-export interface FetchLicenceGroupsOptions {
+export interface FetchLicenseGroupsOptions {
   /** Told how many groups are read one GET each (0 in list mode), before they are: for progress. */
   onListed?: (readsOneByOne: number) => void;
 }
@@ -35,8 +35,8 @@ export interface FetchLicenceGroupsOptions {
  * The account's licence groups (their tenants), read live (`Pragma: no-cache`), sorted by serviceName: in list mode
  * one call (per 5000), else the serviceNames and one GET per group, leaving out any terminated in between.
  */
-export async function fetchLicenceGroups(requester: OvhRequester, options: FetchLicenceGroupsOptions = {}): Promise<OfficeTenantWithIAM[]> {
-  const query = { ...groupListQuery(LICENCE_GROUP_LIST, {}), idField: "serviceName" };
+export async function fetchLicenseGroups(requester: OvhRequester, options: FetchLicenseGroupsOptions = {}): Promise<OfficeTenantWithIAM[]> {
+  const query = { ...groupListQuery(LICENSE_GROUP_LIST, {}), idField: "serviceName" };
   const tenants = await listAll<OfficeTenantWithIAM>(requester, query, (serviceName) => getTenant(requester, String(serviceName)), { onListed: options.onListed });
   return tenants.sort((a, b) => a.serviceName.localeCompare(b.serviceName));
 }

@@ -48,11 +48,6 @@ export class OvhClient implements OvhRequester {
     return this.#session.authKind;
   }
 
-  /** How long one attempt waits for an answer, in ms (OVH_REQUEST_TIMEOUT_MS, or the option). */
-  get requestTimeoutMs(): number {
-    return this.#behaviour.limits.requestTimeoutMs;
-  }
-
   /** Names this client's API endpoint: what is learnt about it (list mode) is shared by its clients in the process. */
   get endpointKey(): string {
     return this.endpoint.baseUrl;

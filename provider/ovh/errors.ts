@@ -86,12 +86,14 @@ export class OvhConfigError extends Error {
   }
 }
 
-/** How many times a request that got no answer was sent, and over how long. */
+/** How many times a request that got no answer was sent, over how long, and how long each attempt waited. */
 export interface NetworkAttempts {
   /** Sends of the request, retries included. */
   attempts: number;
   /** From the request being made to it failing for good, throttle and backoff waits included. */
   elapsedMs: number;
+  /** How long each attempt waited for an answer before it gave up, in ms (the client's OVH_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
 }
 
 /** The request never got an HTTP answer (reset, timeout, DNS). For POST/PUT/DELETE the outcome is unknown. */
@@ -102,6 +104,8 @@ export class OvhNetworkError extends Error {
   /** Undefined when the failure came before any send (e.g. from the adapter itself). */
   readonly attempts?: number;
   readonly elapsedMs?: number;
+  /** How long each attempt waited for an answer, in ms: what an attempt that timed out (ETIMEDOUT) waited. */
+  readonly requestTimeoutMs?: number;
   constructor(method: HttpMethod, path: string, code: string | undefined, cause: string, tries?: NetworkAttempts) {
     super(
       `OVH API ${method} ${path}: no answer (${code ?? cause}).` +
@@ -113,5 +117,6 @@ export class OvhNetworkError extends Error {
     this.code = code;
     this.attempts = tries?.attempts;
     this.elapsedMs = tries?.elapsedMs;
+    this.requestTimeoutMs = tries?.requestTimeoutMs;
   }
 }

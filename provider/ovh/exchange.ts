@@ -88,7 +88,7 @@ export class Exchange {
   /** Tells `onRetry` that the last attempt failed and is sent again after `delayMs`; call once the retry is counted. */
   reportRetry(delayMs: number): void {
     if (!this.behaviour.onRetry || !this.lastFailure) return;
-    const { maxRetries, requestTimeoutMs } = this.behaviour.limits;
+    const { maxRetries } = this.behaviour.limits;
     try {
       this.behaviour.onRetry({
         method: this.method,
@@ -98,7 +98,6 @@ export class Exchange {
         nextAttempt: this.retriesDone + 1,
         maxAttempts: maxRetries + 1,
         delayMs,
-        requestTimeoutMs,
       });
     } catch {
       // As for onRequest: a faulty hook must not change the request's outcome.

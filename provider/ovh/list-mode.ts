@@ -76,16 +76,11 @@ function remember(requester: OvhRequester, route: string, objects: boolean): voi
 
 /**
  * Whether listing a route costs one call (true), one call per object (false: the requester cannot use list mode,
- * or the gateway answered plain ids), or is not known yet (undefined: not tried in this process). Without a route:
- * false once any route ignored the mode, true once one honoured it, else undefined.
+ * or the gateway answered plain ids), or is not known yet (undefined: not tried in this process).
  */
-export function listModeSupported(requester: OvhRequester, route?: string): boolean | undefined {
+export function listModeSupported(requester: OvhRequester, route: string): boolean | undefined {
   if (!requester.requestWithResponse) return false;
-  const memory = memoryOf(requester);
-  if (route !== undefined) return memory.get(route);
-  const seen = [...memory.values()];
-  if (seen.includes(false)) return false;
-  return seen.includes(true) ? true : undefined;
+  return memoryOf(requester).get(route);
 }
 
 /** The `X-Pagination-Filter` header: filters joined by `&`, field and values URL-encoded, `in` values by `,`. */

@@ -11,6 +11,7 @@ export interface OvhRequestEvent {
   status?: number;
   /** 1 for the first send of a request, then 2, 3… for each resend (retries, re-signing). */
   attempt: number;
+  /** From the attempt's send to its answer or failure, in ms: for an attempt that timed out, how long it waited. */
   durationMs: number;
   /** X-Ovh-Queryid of the answer, when OVH sent one. */
   queryId?: string;
@@ -26,8 +27,6 @@ export interface OvhRetryEvent extends OvhRequestEvent {
   maxAttempts: number;
   /** The wait before the next attempt, in ms. */
   delayMs: number;
-  /** How long one attempt waits for an answer, in ms: what an ETIMEDOUT waited. */
-  requestTimeoutMs: number;
 }
 
 export interface OvhClientOptions extends OvhCredentialOptions {

@@ -157,6 +157,7 @@ export class OvhSession {
     return toNetworkError(exchange.method, exchange.path, error.code, scrubSecrets(error.message, this.#secrets), host, {
       attempts: exchange.attempt,
       elapsedMs: performance.now() - exchange.startedAt,
+      requestTimeoutMs: exchange.behaviour.limits.requestTimeoutMs,
     });
   }
 }

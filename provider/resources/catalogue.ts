@@ -9,15 +9,15 @@ import { isUnknown, type CheckFailure } from "./input-checks";
  * call per licence for every resource. A miss refetches once, in case OVH added a licence since.
  */
 const cacheTtlMs = 10 * 60 * 1000;
-const cache = new Map<string, { fetchedAt: number; licences: Promise<OfficeLicence[]> }>();
+const cache = new Map<string, { fetchedAt: number; licenses: Promise<OfficeLicence[]> }>();
 
 export async function orderableLicenses(requester: OvhRequester, serviceName: string, refresh = false): Promise<OfficeLicence[]> {
   const cached = cache.get(serviceName);
-  if (cached && !refresh && Date.now() - cached.fetchedAt < cacheTtlMs) return cached.licences;
-  const licences = fetchLicences(requester, serviceName);
-  cache.set(serviceName, { fetchedAt: Date.now(), licences });
-  licences.catch(() => cache.delete(serviceName));
-  return licences;
+  if (cached && !refresh && Date.now() - cached.fetchedAt < cacheTtlMs) return cached.licenses;
+  const licenses = fetchLicenses(requester, serviceName);
+  cache.set(serviceName, { fetchedAt: Date.now(), licenses });
+  licenses.catch(() => cache.delete(serviceName));
+  return licenses;
 }
 
 /** The error for a `serviceName` that names no licence group of the account. */
@@ -25,9 +25,9 @@ export function licenseGroupNotFound(serviceName: string): Error {
   return new Error(`serviceName: licence group ${serviceName} does not exist on this OVH account: \`ovh-office365 groups\` lists yours.`);
 }
 
-async function fetchLicences(requester: OvhRequester, serviceName: string): Promise<OfficeLicence[]> {
+async function fetchLicenses(requester: OvhRequester, serviceName: string): Promise<OfficeLicence[]> {
   try {
-    return await csp2.fetchOrderableLicences(requester, serviceName);
+    return await csp2.fetchOrderableLicenses(requester, serviceName);
   } catch (error) {
     throw error instanceof OvhApiError && error.isNotFound ? licenseGroupNotFound(serviceName) : error;
   }
@@ -35,7 +35,7 @@ async function fetchLicences(requester: OvhRequester, serviceName: string): Prom
 
 /** The licence by id from the catalogue, refetching once on a miss; undefined if the group does not offer it. */
 export async function licenseById(requester: OvhRequester, serviceName: string, licenseId: number): Promise<OfficeLicence | undefined> {
-  const find = (licences: OfficeLicence[]) => licences.find((licence) => licence.id === licenseId);
+  const find = (licenses: OfficeLicence[]) => licenses.find((license) => license.id === licenseId);
   return find(await orderableLicenses(requester, serviceName)) ?? find(await orderableLicenses(requester, serviceName, true));
 }
 
@@ -65,13 +65,13 @@ export async function orderCheckFailures(
   news: { serviceName?: unknown; license?: unknown; licenseId?: unknown; subscriptionId?: unknown; seats?: unknown },
 ): Promise<CheckFailure[]> {
   const { serviceName, license, licenseId, seats } = news;
-  const licenceChanged = olds.seats === undefined || olds.license !== license || olds.licenseId !== licenseId;
+  const licenseChanged = olds.seats === undefined || olds.license !== license || olds.licenseId !== licenseId;
   const knownText = (value: unknown): value is string => typeof value === "string" && !isUnknown(value);
   const declared = knownText(license) ? { license } : typeof licenseId === "number" ? { licenseId } : undefined;
-  if (news.subscriptionId !== undefined || !licenceChanged || !knownText(serviceName) || !declared || typeof seats !== "number") return [];
+  if (news.subscriptionId !== undefined || !licenseChanged || !knownText(serviceName) || !declared || typeof seats !== "number") return [];
   try {
-    const licence = await resolveDeclaredLicense(requester(), serviceName, declared);
-    csp2.checkSeatChange(licence, 0, seats);
+    const license = await resolveDeclaredLicense(requester(), serviceName, declared);
+    csp2.checkSeatChange(license, 0, seats);
     return [];
   } catch (error) {
     if (!(error instanceof csp2.Csp2InputError)) return [];

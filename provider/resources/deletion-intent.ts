@@ -52,12 +52,22 @@ export function isDeletionAllowed(allowance: DeletionAllowance, serviceName: str
   return subscriptionId !== undefined && allowance.entries.has(`${serviceName}/${subscriptionId}`);
 }
 
-/** How to allow one delete, and how to stop managing the thing without deleting it. */
-export function deletionAdvice(serviceName: string, subscriptionId?: number): string {
+/**
+ * How to allow the delete of the group, or of the subscription when `subscriptionId` is given, that a run refused:
+ * one that would `delete` it, or `replace` it (order a new one, then delete this one).
+ */
+export function allowDeleteAdvice(action: "delete" | "replace", serviceName: string, subscriptionId?: number): string {
   const id = subscriptionId === undefined ? serviceName : `${serviceName}/${subscriptionId}`;
   return (
-    `To delete it, allow it in the same change: \`pulumi config set ${allowDeletesConfigKey} ${id}\` ` +
-    `(${subscriptionId === undefined ? "" : `or the whole group, ${serviceName}; `}"*" allows every delete). ` +
+    `To ${action} it, allow the delete in the same change: \`pulumi config set ${allowDeletesConfigKey} ${id}\` ` +
+    `(${subscriptionId === undefined ? "" : `or the whole group, ${serviceName}; `}"*" allows every delete).`
+  );
+}
+
+/** How to allow one delete, and how to stop managing the thing without deleting it. */
+export function deletionAdvice(serviceName: string, subscriptionId?: number): string {
+  return (
+    `${allowDeleteAdvice("delete", serviceName, subscriptionId)} ` +
     `To keep it at OVH and only stop managing it, set the resource option retainOnDelete: true and run \`pulumi up\` ` +
     `before removing it, or run \`pulumi state delete <urn>\`.`
   );

@@ -20,8 +20,8 @@ export interface LicenseFileProblem {
 
 /**
  * A licence file that cannot be used. A `RunError`, so `pulumi up` shows the problems without a stack trace. The
- * message lists every problem as `file:line:column: path: what is wrong and how to fix it`. Its `name` keeps the
- * earlier spelling, "LicenceFileError", which programs may compare against.
+ * message lists every problem as `file:line:column: path: what is wrong and how to fix it`. Its `name` is the class's,
+ * "LicenseFileError"; the deprecated `LicenceFileError` is the same class, so `instanceof` either passes.
  */
 export class LicenseFileError extends pulumi.RunError {
   readonly fileName: string;
@@ -29,7 +29,7 @@ export class LicenseFileError extends pulumi.RunError {
 
   constructor(fileName: string, problems: LicenseFileProblem[]) {
     super(formatProblems(fileName, problems));
-    this.name = "LicenceFileError";
+    this.name = "LicenseFileError";
     this.fileName = fileName;
     this.problems = problems;
   }
@@ -163,7 +163,7 @@ const keysByLevel = {
   file: ["defaults", "groups"],
   defaults: [...guardRailKeys],
   group: ["displayName", ...guardRailKeys, "licences"],
-  licence: ["seats", "subscriptionId", ...guardRailKeys, "addons"],
+  license: ["seats", "subscriptionId", ...guardRailKeys, "addons"],
   addon: ["seats", "subscriptionId", ...guardRailKeys],
 } as const;
 type Level = keyof typeof keysByLevel;
@@ -173,7 +173,7 @@ function levelOf(path: PathSegment[]): Level {
   if (path.length === 0) return "file";
   if (path[0] === "defaults") return "defaults";
   if (path.length === 2) return "group";
-  if (path.length === 4) return "licence";
+  if (path.length === 4) return "license";
   return "addon";
 }
 
@@ -181,7 +181,7 @@ const levelDescriptions: Record<Level, string> = {
   file: "a top-level key",
   defaults: "a default",
   group: "a group setting",
-  licence: "a licence setting",
+  license: "a licence setting",
   addon: "an add-on setting",
 };
 

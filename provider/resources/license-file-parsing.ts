@@ -247,17 +247,17 @@ function crossEntryProblems(file: ParsedFile, written: WrittenFile): LicenseFile
   const problem = (path: PathSegment[], message: string, onKey = false) => problems.push(problemAt(written, path, message, onKey));
 
   const checkSiblings = (names: string[], basePath: PathSegment[], scope: string) => {
-    const byLicence = new Map<string, string>();
+    const byLicense = new Map<string, string>();
     const bySlug = new Map<string, string>();
     for (const name of names) {
       const at = [...basePath, name];
       const slug = slugOf(name);
-      const sameLicence = byLicence.get(normalizeLicenseName(name));
+      const sameLicense = byLicense.get(normalizeLicenseName(name));
       const sameSlug = bySlug.get(slug);
       if (slug === "") problem(at, nameWithoutLettersMessage, true);
-      else if (sameLicence !== undefined) problem(at, sameLicenseMessage(sameLicence, scope), true);
+      else if (sameLicense !== undefined) problem(at, sameLicenseMessage(sameLicense, scope), true);
       else if (sameSlug !== undefined) problem(at, sameResourceNameMessage(sameSlug, slug, scope), true);
-      if (!byLicence.has(normalizeLicenseName(name))) byLicence.set(normalizeLicenseName(name), name);
+      if (!byLicense.has(normalizeLicenseName(name))) byLicense.set(normalizeLicenseName(name), name);
       if (!bySlug.has(slug)) bySlug.set(slug, name);
     }
   };
@@ -269,14 +269,14 @@ function crossEntryProblems(file: ParsedFile, written: WrittenFile): LicenseFile
   };
 
   for (const [serviceName, group] of Object.entries(file.groups)) {
-    const licencesPath = ["groups", serviceName, "licences"];
-    checkSiblings(Object.keys(group.licences), licencesPath, "in this group");
-    for (const [name, licence] of Object.entries(group.licences)) {
-      checkAdoption(licence.subscriptionId, [...licencesPath, name, "subscriptionId"]);
-      const addons = licence.addons ?? {};
-      checkSiblings(Object.keys(addons), [...licencesPath, name, "addons"], "on this licence");
+    const licensesPath = ["groups", serviceName, "licences"];
+    checkSiblings(Object.keys(group.licences), licensesPath, "in this group");
+    for (const [name, license] of Object.entries(group.licences)) {
+      checkAdoption(license.subscriptionId, [...licensesPath, name, "subscriptionId"]);
+      const addons = license.addons ?? {};
+      checkSiblings(Object.keys(addons), [...licensesPath, name, "addons"], "on this licence");
       for (const [addonName, addon] of Object.entries(addons)) {
-        checkAdoption(addon.subscriptionId, [...licencesPath, name, "addons", addonName, "subscriptionId"]);
+        checkAdoption(addon.subscriptionId, [...licensesPath, name, "addons", addonName, "subscriptionId"]);
       }
     }
   }
@@ -303,11 +303,11 @@ function resolveDeclarations(file: ParsedFile): LicenseFile {
         taskTimeoutMinutes: entry.taskTimeoutMinutes ?? taskTimeoutMinutes,
         resourceName,
       });
-    const subscriptions = Object.entries(group.licences).flatMap(([license, licence]) => {
+    const subscriptions = Object.entries(group.licences).flatMap(([license, settings]) => {
       const resourceName = `${serviceName}/${slugOf(license)}`;
       return [
-        declare(license, licence, resourceName),
-        ...Object.entries(licence.addons ?? {}).map(([addon, entry]) => declare(addon, entry, `${resourceName}/${slugOf(addon)}`, license)),
+        declare(license, settings, resourceName),
+        ...Object.entries(settings.addons ?? {}).map(([addon, entry]) => declare(addon, entry, `${resourceName}/${slugOf(addon)}`, license)),
       ];
     });
     return withoutUndefined({ serviceName, displayName: group.displayName, maxSeatChange, taskTimeoutMinutes, subscriptions });

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as csp2 from "../csp2";
 import type { OfficeTenantWithIAM } from "../csp2";
+import { formatDuration } from "../durations";
 import { OvhApiError } from "../ovh/errors";
 import type { OvhRequester } from "../ovh/types";
 import type { LicenseGroupInputs, LicenseGroupOrder, LicenseGroupOutputs } from "./license-group-types";
@@ -200,7 +201,7 @@ async function orderGroup(ctx: OperationContext, displayName: string, order: Lic
   if (readable.value === undefined) {
     throw new DeliveredGroupNotShownError(
       `${subject}: OVH delivered order ${orderId} as licence group ${serviceName}, but does not show that group yet after ` +
-        `reading it again for ${csp2.formatDuration(settleWindowMs(ctx, timeoutMs))}. It is kept in the stack's state: run ` +
+        `reading it again for ${formatDuration(settleWindowMs(ctx, timeoutMs))}. It is kept in the stack's state: run ` +
         `\`pulumi up\` again later to apply its display name and contact (nothing is ordered again).`,
       serviceName,
       orderId,

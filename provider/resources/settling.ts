@@ -1,4 +1,5 @@
-import { formatDuration, pollUntil } from "../csp2";
+import { pollUntil } from "../csp2";
+import { formatDuration } from "../durations";
 import { settleWindowMs, type OperationContext } from "./operation-context";
 
 /**

@@ -1,8 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as csp2 from "../csp2";
-import { formatDuration, type OfficeLicence, type OfficeSubscription, type PendingTask } from "../csp2";
+import type { OfficeLicence, OfficeSubscription, PendingTask } from "../csp2";
+import { formatDuration } from "../durations";
 import { licenseById, orderableLicenses, orderCheckFailures, resolveDeclaredLicense } from "./catalogue";
-import { allowDeletesConfigKey, deletionAdvice, isDeletionAllowed } from "./deletion-intent";
+import { allowDeleteAdvice, deletionAdvice, isDeletionAllowed } from "./deletion-intent";
 import { changingGroup, groupSubscriptions, readSubscription } from "./group-listings";
 import { withLock } from "./locks";
 import { orderListingGraceMs, wallClock, type OperationContext } from "./operation-context";
@@ -80,8 +81,8 @@ export async function diff(id: string, olds: StoredSubscription, news: Subscript
     throw new Error(
       `${id}: changing ${replaces.join(", ")} replaces the subscription: a new one is ordered and this one ` +
         `(${olds.seats} seats of "${olds.licenseName}") is deleted at OVH, and this stack does not allow that delete. ` +
-        `To replace it, allow the delete in the same change: \`pulumi config set ${allowDeletesConfigKey} ${id}\` ` +
-        `(or the group, ${serviceName}). To keep this subscription, keep ${replaces.join(" and ")} as ${replaces.length > 1 ? "they were" : "it was"}.`,
+        `${allowDeleteAdvice("replace", serviceName, subscriptionId)} ` +
+        `To keep this subscription, keep ${replaces.join(" and ")} as ${replaces.length > 1 ? "they were" : "it was"}.`,
     );
   }
   return result;
@@ -99,8 +100,8 @@ async function createIn(ctx: OperationContext, declared: SubscriptionInputs): Pr
     const id = subscriptionResourceId(declared.serviceName, live.id);
     return { id, outs: await convergeRecorded(ctx, { id, declared, live, adopted: true }) };
   }
-  const licence = await resolveDeclaredLicense(ctx.requester, declared.serviceName, declared);
-  const live = await orderRecorded(ctx, { declared, licence, subject, recordedAs: (order) => pendingOrderResourceId(declared.serviceName, order) });
+  const license = await resolveDeclaredLicense(ctx.requester, declared.serviceName, declared);
+  const live = await orderRecorded(ctx, { declared, license, subject, recordedAs: (order) => pendingOrderResourceId(declared.serviceName, order) });
   const id = subscriptionResourceId(declared.serviceName, live.id);
   return { id, outs: await convergeRecorded(ctx, { id, declared, live, adopted: false }) };
 }
@@ -112,14 +113,14 @@ async function createIn(ctx: OperationContext, declared: SubscriptionInputs): Pr
  */
 async function orderRecorded(
   ctx: OperationContext,
-  order: { declared: SubscriptionInputs; licence: OfficeLicence; subject: string; recordedAs: (order: OrderNotShownError["order"]) => string; earlier?: PendingOrderOutputs },
+  order: { declared: SubscriptionInputs; license: OfficeLicence; subject: string; recordedAs: (order: OrderNotShownError["order"]) => string; earlier?: PendingOrderOutputs },
 ): Promise<OfficeSubscription> {
-  const { declared, licence, subject, earlier } = order;
+  const { declared, license, subject, earlier } = order;
   try {
-    return await orderSubscription(ctx, { declared, licence, subject, claims, earlier: earlier?.pendingOrder });
+    return await orderSubscription(ctx, { declared, license, subject, claims, earlier: earlier?.pendingOrder });
   } catch (error) {
     if (!(error instanceof OrderNotShownError)) throw error;
-    throw withPartialState(error, order.recordedAs(error.order), pendingOrderOutputs(declared, licence, error.order), declared);
+    throw withPartialState(error, order.recordedAs(error.order), pendingOrderOutputs(declared, license, error.order), declared);
   }
 }
 
@@ -146,11 +147,11 @@ async function convergeRecorded(
 }
 
 /** The state of a resource whose order has not shown up: what was declared, and the order. */
-function pendingOrderOutputs(declared: SubscriptionInputs, licence: OfficeLicence, order: OrderNotShownError["order"]): PendingOrderOutputs {
+function pendingOrderOutputs(declared: SubscriptionInputs, license: OfficeLicence, order: OrderNotShownError["order"]): PendingOrderOutputs {
   const outputs: PendingOrderOutputs = {
     serviceName: declared.serviceName,
-    licenseId: licence.id,
-    licenseName: licence.name,
+    licenseId: license.id,
+    licenseName: license.name,
     seats: declared.seats,
     adopted: false,
     pendingOrder: order,
@@ -214,12 +215,12 @@ export async function read(id: string, props?: StoredSubscription): Promise<pulu
  */
 async function importedDeclaration(ctx: OperationContext, serviceName: string, live: OfficeSubscription): Promise<SubscriptionInputs> {
   const declared: SubscriptionInputs = { serviceName, seats: live.quantity, subscriptionId: live.id };
-  const licence = await licenseById(ctx.requester, serviceName, live.licenseId);
-  if (licence) declared.license = licence.name;
+  const license = await licenseById(ctx.requester, serviceName, live.licenseId);
+  if (license) declared.license = license.name;
   else declared.licenseId = live.licenseId;
-  if (licence?.licenceType === "ADDON") {
-    const addonLicences = new Set((await orderableLicenses(ctx.requester, serviceName)).filter((l) => l.licenceType === "ADDON").map((l) => l.id));
-    const bases = (await groupSubscriptions(ctx.requester, serviceName)).filter((s) => s.id !== live.id && !isTerminalStatus(s.status) && !addonLicences.has(s.licenseId));
+  if (license?.licenceType === "ADDON") {
+    const addonLicenses = new Set((await orderableLicenses(ctx.requester, serviceName)).filter((l) => l.licenceType === "ADDON").map((l) => l.id));
+    const bases = (await groupSubscriptions(ctx.requester, serviceName)).filter((s) => s.id !== live.id && !isTerminalStatus(s.status) && !addonLicenses.has(s.licenseId));
     const parent = (await csp2.fetchAddonParents(ctx.requester, serviceName, bases.map((s) => s.id))).get(live.id);
     if (parent !== undefined) declared.parentSubscriptionId = parent;
   }
@@ -262,8 +263,8 @@ export async function update(id: string, olds: StoredSubscription, news: Subscri
 async function updateIn(ctx: OperationContext, id: string, target: SubscriptionTarget, news: SubscriptionInputs, adopted: boolean): Promise<SubscriptionOutputs> {
   if (target.kind === "pendingOrder") {
     // The order kept in the state is looked for first; the id becomes the subscription's at the next refresh.
-    const licence = await resolveDeclaredLicense(ctx.requester, target.serviceName, news);
-    const live = await orderRecorded(ctx, { declared: news, licence, subject: id, recordedAs: () => id, earlier: target.state });
+    const license = await resolveDeclaredLicense(ctx.requester, target.serviceName, news);
+    const live = await orderRecorded(ctx, { declared: news, license, subject: id, recordedAs: () => id, earlier: target.state });
     return convergeRecorded(ctx, { id, declared: news, live, adopted: false });
   }
   const live = await findSubscriptionInUse(ctx.requester, target.serviceName, target.subscriptionId);
@@ -341,11 +342,11 @@ async function adoptSubscription(ctx: OperationContext, declared: SubscriptionIn
     );
   }
   if (declared.license !== undefined || declared.licenseId !== undefined) {
-    const licence = await resolveDeclaredLicense(requester, declared.serviceName, declared);
-    if (licence.id !== live.licenseId) {
+    const license = await resolveDeclaredLicense(requester, declared.serviceName, declared);
+    if (license.id !== live.licenseId) {
       const liveName = (await licenseById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
       throw new Error(
-        `subscriptionId: subscription ${subscriptionId} is a "${liveName}" subscription, not "${licence.name}": ` +
+        `subscriptionId: subscription ${subscriptionId} is a "${liveName}" subscription, not "${license.name}": ` +
           `fix license/licenseId, or adopt another subscription.`,
       );
     }
@@ -370,14 +371,14 @@ async function outputsFor(
   declared: SubscriptionInputs,
   live: OfficeSubscription,
   adopted: boolean,
-  knownLicenceName?: string,
+  knownLicenseName?: string,
 ): Promise<SubscriptionOutputs> {
   const { requester } = ctx;
-  const licenceName =
-    knownLicenceName ?? (await licenseById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
+  const licenseName =
+    knownLicenseName ?? (await licenseById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
   const pendingTasks =
     live.taskPendingId > 0 ? await pendingTasksOf(requester, declared.serviceName, [live.taskPendingId]) : [];
-  return outputsFrom(declared, live, adopted, licenceName, pendingTasks);
+  return outputsFrom(declared, live, adopted, licenseName, pendingTasks);
 }
 
 /** The outputs stored in state: what was declared, with the live subscription. */
@@ -385,13 +386,13 @@ function outputsFrom(
   declared: SubscriptionInputs,
   live: OfficeSubscription,
   adopted: boolean,
-  licenceName: string,
+  licenseName: string,
   pendingTasks: PendingTask[],
 ): SubscriptionOutputs {
   const outputs: SubscriptionOutputs = {
     serviceName: declared.serviceName,
     licenseId: live.licenseId,
-    licenseName: licenceName,
+    licenseName: licenseName,
     seats: live.quantity,
     subscriptionId: live.id,
     adopted,

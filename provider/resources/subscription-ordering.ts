@@ -1,5 +1,6 @@
 import * as csp2 from "../csp2";
-import { formatDuration, type OfficeLicence, type OfficeSubscription, type TaskEnd } from "../csp2";
+import type { OfficeLicence, OfficeSubscription, TaskEnd } from "../csp2";
+import { formatDuration } from "../durations";
 import { OvhApiError } from "../ovh/errors";
 import { orderableLicenses } from "./catalogue";
 import { groupPendingTasks, groupSubscriptions } from "./group-listings";
@@ -37,7 +38,7 @@ export interface SubscriptionClaims {
 
 export interface OrderRequest {
   declared: SubscriptionInputs;
-  licence: OfficeLicence;
+  license: OfficeLicence;
   /** How progress and errors name this resource. */
   subject: string;
   claims: SubscriptionClaims;
@@ -60,11 +61,11 @@ export class OrderNotShownError extends Error {
 }
 
 export async function orderSubscription(ctx: OperationContext, request: OrderRequest): Promise<OfficeSubscription> {
-  const { declared, licence } = request;
+  const { declared, license } = request;
   const { serviceName, parentSubscriptionId, seats } = declared;
-  csp2.checkSeatChange(licence, 0, seats);
-  await checkAddonPlacement(ctx, serviceName, licence, parentSubscriptionId);
-  return withLock(`${serviceName}|order|${licence.id}|${parentSubscriptionId ?? ""}`, async () => {
+  csp2.checkSeatChange(license, 0, seats);
+  await checkAddonPlacement(ctx, serviceName, license, parentSubscriptionId);
+  return withLock(`${serviceName}|order|${license.id}|${parentSubscriptionId ?? ""}`, async () => {
     for (let refusals = 0; ; ) {
       const outcome = await orderOnce(ctx, request);
       if (outcome.kind === "ordered") return outcome.subscription;
@@ -77,7 +78,7 @@ export async function orderSubscription(ctx: OperationContext, request: OrderReq
 type OrderAttempt = { kind: "ordered"; subscription: OfficeSubscription } | { kind: "retry"; refusal: OvhApiError };
 
 async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<OrderAttempt> {
-  const { declared, licence, subject, claims, earlier } = request;
+  const { declared, license, subject, claims, earlier } = request;
   const { serviceName, parentSubscriptionId, seats } = declared;
   const timeoutMs = taskTimeoutMs(declared);
   // OVH shows an add-on order as a task of its parent: wait for it, so an interrupted order is found, not repeated.
@@ -85,7 +86,7 @@ async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<
   const settled = await settledGroupSnapshot(ctx, serviceName, subject, timeoutMs);
   const { snapshot } = settled;
   const inUse = new Map(snapshot.subscriptions.map((s) => [s.id, s] as const));
-  const matching = await matchingSubscriptions(ctx, serviceName, snapshot.subscriptions, licence.id, parentSubscriptionId);
+  const matching = await matchingSubscriptions(ctx, serviceName, snapshot.subscriptions, license.id, parentSubscriptionId);
   const claimed = claims.inGroup(serviceName);
 
   if (earlier) {
@@ -96,7 +97,7 @@ async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<
       return ordered(serviceName, claims, inUse.get(shown.id)!);
     }
   }
-  const decision = decideOrder(matching, seats, claimed, wallClock(ctx), `"${licence.name}"`);
+  const decision = decideOrder(matching, seats, claimed, wallClock(ctx), `"${license.name}"`);
   if (decision.action === "refuse") throw new Error(`${subject}: ${decision.reason}`);
   if (decision.action === "resume") {
     ctx.tell(subject, `found subscription ${decision.subscriptionId} with ${seats} seats, ordered by an earlier interrupted run: using it instead of ordering again`);
@@ -107,20 +108,20 @@ async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<
   const record = (taskId: number | undefined, orderedAt: number): PendingOrder => ({
     ...(taskId === undefined ? {} : { taskId }),
     orderedAt: new Date(orderedAt).toISOString(),
-    licenseId: licence.id,
+    licenseId: license.id,
     seats,
     ...(parentSubscriptionId === undefined ? {} : { parentSubscriptionId }),
     subscriptionsBefore,
   });
   if (settled.unaccounted.length > 0) {
     const taskId = endedTaskId(settled.unaccounted[0]);
-    throw new OrderNotShownError(unaccountedCreationTasks(ctx, subject, serviceName, licence, settled.unaccounted, timeoutMs), record(taskId, wallClock(ctx)));
+    throw new OrderNotShownError(unaccountedCreationTasks(ctx, subject, serviceName, license, settled.unaccounted, timeoutMs), record(taskId, wallClock(ctx)));
   }
   const failed = parentEnd?.outcome === "failed" ? [...settled.failed, parentEnd] : settled.failed;
-  if (failed.length > 0) throw failedCreationTasks(subject, serviceName, licence, failed);
+  if (failed.length > 0) throw failedCreationTasks(subject, serviceName, license, failed);
   if (earlier) {
     const graceEndsAt = Date.parse(earlier.orderedAt) + orderListingGraceMs(ctx);
-    if (wallClock(ctx) < graceEndsAt) throw new OrderNotShownError(earlierOrderStillAwaited(subject, serviceName, licence, earlier, graceEndsAt), earlier);
+    if (wallClock(ctx) < graceEndsAt) throw new OrderNotShownError(earlierOrderStillAwaited(subject, serviceName, license, earlier, graceEndsAt), earlier);
     ctx.tell(
       subject,
       `the order placed at ${earlier.orderedAt}${earlier.taskId ? ` (OVH task ${earlier.taskId})` : ""} has not shown up in ` +
@@ -129,11 +130,11 @@ async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<
   }
 
   const target: NewSubscription = {
-    licenseId: licence.id,
+    licenseId: license.id,
     parentSubscriptionId,
     before: new Set([...subscriptionsBefore, ...claimed]),
   };
-  const body = { licenseId: licence.id, quantity: seats };
+  const body = { licenseId: license.id, quantity: seats };
   const orderedAt = wallClock(ctx);
   let task: Pick<PendingTask, "id" | "function"> | undefined;
   try {
@@ -161,16 +162,16 @@ async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<
     }
     task = look.task;
   }
-  ctx.tell(subject, `ordered ${seats} seats of "${licence.name}": OVH task ${task.id} (${task.function})`);
+  ctx.tell(subject, `ordered ${seats} seats of "${license.name}": OVH task ${task.id} (${task.function})`);
   const end = await waitForTaskOutcome(ctx, serviceName, task.id, subject, timeoutMs);
   if (end.outcome === "failed") {
     const created = await findNewSubscription(ctx, serviceName, target);
     if (created) return ordered(serviceName, claims, created);
-    throw failedOrder(subject, serviceName, licence, end);
+    throw failedOrder(subject, serviceName, license, end);
   }
   const { value: created } = await settleRead(ctx, {
     subject,
-    awaiting: `the new "${licence.name}" subscription (task ${task.id} has ended)`,
+    awaiting: `the new "${license.name}" subscription (task ${task.id} has ended)`,
     read: () => findNewSubscription(ctx, serviceName, target),
     shows: (found) => found !== undefined,
     timeoutMs,
@@ -181,7 +182,7 @@ async function orderOnce(ctx: OperationContext, request: OrderRequest): Promise<
   }
   const how = end.outcome === "vanished" ? "is no longer shown by OVH" : "is done";
   throw new OrderNotShownError(
-    `${subject}: OVH task ${task.id} ordering ${seats} seats of "${licence.name}" ${how}, but no new subscription of it ` +
+    `${subject}: OVH task ${task.id} ordering ${seats} seats of "${license.name}" ${how}, but no new subscription of it ` +
       `shows in ${serviceName}${readAgainFor(ctx, timeoutMs, "the group")}. ` +
       `OVH's reads may lag its changes. ${keptUntil(ctx, orderedAt)}`,
     record(task.id, orderedAt),
@@ -222,10 +223,10 @@ function earlierOrderResult(earlier: PendingOrder, matching: ExistingSubscriptio
   return newest(matching.filter((s) => !before.has(s.id) && !claimed.has(s.id) && isActiveStatus(s.status)));
 }
 
-function earlierOrderStillAwaited(subject: string, serviceName: string, licence: OfficeLicence, earlier: PendingOrder, graceEndsAt: number): string {
+function earlierOrderStillAwaited(subject: string, serviceName: string, license: OfficeLicence, earlier: PendingOrder, graceEndsAt: number): string {
   const task = earlier.taskId ? ` (OVH task ${earlier.taskId})` : "";
   return (
-    `${subject}: the order of ${earlier.seats} seats of "${licence.name}" placed at ${earlier.orderedAt}${task} does not ` +
+    `${subject}: the order of ${earlier.seats} seats of "${license.name}" placed at ${earlier.orderedAt}${task} does not ` +
     `show in ${serviceName} yet. Nothing was ordered: it may still appear (OVH's reads may lag its changes), and a second ` +
     `order would bill the licence twice. The next run looks again, and orders again only after ` +
     `${new Date(graceEndsAt).toISOString()} if nothing has appeared. If the control panel shows no such order and you ` +
@@ -233,9 +234,9 @@ function earlierOrderStillAwaited(subject: string, serviceName: string, licence:
   );
 }
 
-function failedOrder(subject: string, serviceName: string, licence: OfficeLicence, end: Extract<TaskEnd, { outcome: "failed" }>): Error {
+function failedOrder(subject: string, serviceName: string, license: OfficeLicence, end: Extract<TaskEnd, { outcome: "failed" }>): Error {
   return new Error(
-    `${subject}: the order task ${end.task.id} (${end.task.function}) ended "${end.task.status}" and no new "${licence.name}" ` +
+    `${subject}: the order task ${end.task.id} (${end.task.function}) ended "${end.task.status}" and no new "${license.name}" ` +
       `subscription appeared in ${serviceName}: nothing was created. OVH gives no reason through its API: check the ` +
       `licence and the tenant (MPN ID, status) in the control panel, then run again.`,
   );
@@ -252,21 +253,21 @@ function describeEnds(ends: TaskEnd[]): string {
 }
 
 /** Creation tasks that ended in failure: nothing came of them, and one may have been this resource's earlier order. */
-function failedCreationTasks(subject: string, serviceName: string, licence: OfficeLicence, failed: TaskEnd[]): Error {
+function failedCreationTasks(subject: string, serviceName: string, license: OfficeLicence, failed: TaskEnd[]): Error {
   return new Error(
     `${subject}: OVH task ${describeEnds(failed)} in ${serviceName} ended without a new subscription in sight. OVH tasks ` +
-      `do not say which licence they order, so it may have been an order of "${licence.name}" from an earlier run. ` +
+      `do not say which licence they order, so it may have been an order of "${license.name}" from an earlier run. ` +
       `Nothing was ordered. Check \`ovh-office365 status ${serviceName}\` and \`ovh-office365 tasks ${serviceName} --all\`, ` +
-      `then run again: the next run orders only if no "${licence.name}" subscription has appeared.`,
+      `then run again: the next run orders only if no "${license.name}" subscription has appeared.`,
   );
 }
 
 /** Creation tasks done (or no longer shown) whose subscriptions do not show: one may be this resource's earlier order. */
-function unaccountedCreationTasks(ctx: OperationContext, subject: string, serviceName: string, licence: OfficeLicence, ends: TaskEnd[], timeoutMs: number): string {
+function unaccountedCreationTasks(ctx: OperationContext, subject: string, serviceName: string, license: OfficeLicence, ends: TaskEnd[], timeoutMs: number): string {
   return (
     `${subject}: OVH task ${describeEnds(ends)} in ${serviceName} has ended, but no new subscription from it shows` +
     `${readAgainFor(ctx, timeoutMs, "the group")}. OVH tasks do not say which licence ` +
-    `they order, so it may have been an order of "${licence.name}" from an earlier run whose subscription OVH does not ` +
+    `they order, so it may have been an order of "${license.name}" from an earlier run whose subscription OVH does not ` +
     `list yet. Nothing was ordered. ${keptUntil(ctx, wallClock(ctx))}`
   );
 }
@@ -344,12 +345,12 @@ async function findOrderAfterAmbiguousFailure(
   return value;
 }
 
-async function checkAddonPlacement(ctx: OperationContext, serviceName: string, licence: OfficeLicence, parentSubscriptionId?: number) {
+async function checkAddonPlacement(ctx: OperationContext, serviceName: string, license: OfficeLicence, parentSubscriptionId?: number) {
   if (parentSubscriptionId === undefined) {
-    if (licence.licenceType === "ADDON") {
+    if (license.licenceType === "ADDON") {
       throw new Error(
-        `license: "${licence.name}" is an add-on: set parentSubscriptionId to the subscription it extends ` +
-          `(in licences.yaml, list it under \`addons:\` of that licence).`,
+        `license: "${license.name}" is an add-on: set parentSubscriptionId to the subscription it extends ` +
+          `(in licences.yaml, list it under \`addons:\` of that license).`,
       );
     }
     return;
@@ -364,11 +365,11 @@ async function checkAddonPlacement(ctx: OperationContext, serviceName: string, l
         `\`ovh-office365 status ${serviceName}\` lists its subscriptions.`,
     );
   }
-  if (!available.includes(licence.id)) {
+  if (!available.includes(license.id)) {
     const catalogue = await orderableLicenses(ctx.requester, serviceName);
     const names = available.map((id) => `"${catalogue.find((l) => l.id === id)?.name ?? `licence ${id}`}"`);
     throw new Error(
-      `parentSubscriptionId: "${licence.name}" cannot be added to subscription ${parentSubscriptionId} ` +
+      `parentSubscriptionId: "${license.name}" cannot be added to subscription ${parentSubscriptionId} ` +
         `(its add-ons: ${names.join(", ") || "none"}): pick one of those, or remove parentSubscriptionId ` +
         `(in licences.yaml, move it out of \`addons:\`).`,
     );

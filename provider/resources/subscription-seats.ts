@@ -55,8 +55,8 @@ export async function convergeSeats(
 
     const guard = seatGuardProblem(live.quantity, seats, declared.maxSeatChange);
     if (guard) throw new Error(`seats: ${guard}.`);
-    const licence = await licenseById(ctx.requester, serviceName, live.licenseId);
-    if (licence) csp2.checkSeatChange(licence, live.quantity, seats);
+    const license = await licenseById(ctx.requester, serviceName, live.licenseId);
+    if (license) csp2.checkSeatChange(license, live.quantity, seats);
 
     const request = await requestSeatChange(ctx, { serviceName, live, seats, subject, timeoutMs, taskEnded }, reread);
     if (request.kind === "applied") return request.live;

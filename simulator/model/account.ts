@@ -1,7 +1,6 @@
-import { deliverDueOrders } from "./orders";
 import { dropExpiredLingering, insertSubscription, removeSubscription, setSubscriptionQuantity } from "./groups";
 import { dropExpiredLags, lagReads } from "./read-lag";
-import { isLingering, isTaskEnded, type LicenceGroupState, type SimulatorState, type SubscriptionState, type TaskFunction, type TaskOutcome, type TaskState, type TaskStatus } from "./state";
+import { isLingering, isTaskEnded, type LicenseGroupState, type SimulatorState, type SubscriptionState, type TaskFunction, type TaskOutcome, type TaskState, type TaskStatus } from "./state";
 import type { VariantSettings } from "./variants";
 
 export interface AccountSettings extends VariantSettings {
@@ -30,9 +29,9 @@ export interface TaskRequest {
 }
 
 /**
- * The account state plus the clock that moves tasks and orders forward. Time advances lazily: every
- * request (and every admin call) first ends the tasks and delivers the orders whose time has come, in
- * the order they were due, so every answer sees one consistent state.
+ * The account state plus the clock that moves tasks forward. Time advances lazily: every request (and every admin
+ * call) first ends the tasks whose time has come, in the order they were due, then delivers the orders that are due
+ * (orders.ts, which builds on this module), so every answer sees one consistent state.
  */
 export class Account {
   state: SimulatorState;
@@ -67,9 +66,10 @@ export class Account {
     this.state = state;
   }
 
-  advance(): void {
+  /** Ends the tasks whose time has come, in the order they were due, and drops the lingering deletions that expired. */
+  endDueTasks(): void {
     const now = this.now();
-    const due: { group: LicenceGroupState; task: TaskState }[] = [];
+    const due: { group: LicenseGroupState; task: TaskState }[] = [];
     for (const group of Object.values(this.state.groups)) {
       for (const taskId of group.pendingTaskIds) {
         const task = group.tasks[taskId];
@@ -82,7 +82,6 @@ export class Account {
       if (dropExpiredLingering(group, now)) this.changed = true;
       if (dropExpiredLags(group, now)) this.changed = true;
     }
-    if (deliverDueOrders(this, now)) this.changed = true;
   }
 
   taskStatus(task: TaskState): TaskStatus {
@@ -90,27 +89,27 @@ export class Account {
     return this.now() < task.startDate ? "todo" : "doing";
   }
 
-  pendingTaskOn(group: LicenceGroupState, subscriptionId: number): TaskState | undefined {
+  pendingTaskOn(group: LicenseGroupState, subscriptionId: number): TaskState | undefined {
     return group.pendingTaskIds.map((id) => group.tasks[id]).find((task) => task.subscriptionId === subscriptionId);
   }
 
   /** The task id a subscription shows as `taskPendingId`: 0 when none, and always 0 on a deleted (lingering) one. */
-  taskPendingId(group: LicenceGroupState, subscription: SubscriptionState): number {
+  taskPendingId(group: LicenseGroupState, subscription: SubscriptionState): number {
     return isLingering(subscription) ? 0 : (this.pendingTaskOn(group, subscription.id)?.id ?? 0);
   }
 
   /** Deletes a subscription and its add-ons now, as the `deletedSubscriptions` setting says (gone, or lingering). */
-  deleteSubscription(group: LicenceGroupState, subscriptionId: number, at: number): void {
+  deleteSubscription(group: LicenseGroupState, subscriptionId: number, at: number): void {
     const { deletedSubscriptions, deletedSubscriptionStatus, deletedSubscriptionLingerMs } = this.settings;
     const linger = deletedSubscriptions === "linger" ? { status: deletedSubscriptionStatus, until: at + deletedSubscriptionLingerMs } : undefined;
     removeSubscription(group, subscriptionId, at, linger);
   }
 
-  pendingTasks(group: LicenceGroupState): TaskState[] {
+  pendingTasks(group: LicenseGroupState): TaskState[] {
     return group.pendingTaskIds.map((id) => group.tasks[id]);
   }
 
-  createTask(group: LicenceGroupState, request: TaskRequest, overrides: { durationMs?: number; outcome?: TaskOutcome | "stuck" } = {}): TaskState {
+  createTask(group: LicenseGroupState, request: TaskRequest, overrides: { durationMs?: number; outcome?: TaskOutcome | "stuck" } = {}): TaskState {
     const now = this.now();
     const durationMs = Math.max(0, overrides.durationMs ?? this.settings.taskDurationMs);
     const decided = overrides.outcome ?? this.takeTaskFault(group.serviceName, request.function);
@@ -134,7 +133,7 @@ export class Account {
   }
 
   /** Ends a task now or at its due time; a `done` task applies its change, unless its target was deleted meanwhile. */
-  endTask(group: LicenceGroupState, task: TaskState, outcome: TaskOutcome, at: number): void {
+  endTask(group: LicenseGroupState, task: TaskState, outcome: TaskOutcome, at: number): void {
     if (isTaskEnded(task)) return;
     group.pendingTaskIds = group.pendingTaskIds.filter((id) => id !== task.id);
     task.endDate = at;
@@ -142,7 +141,7 @@ export class Account {
     this.changed = true;
   }
 
-  private applyTask(group: LicenceGroupState, task: TaskState, at: number): boolean {
+  private applyTask(group: LicenseGroupState, task: TaskState, at: number): boolean {
     const found = task.subscriptionId === null ? undefined : group.subscriptions[task.subscriptionId];
     const target = found && !isLingering(found) ? found : undefined;
     switch (task.function) {
@@ -176,7 +175,7 @@ export class Account {
   }
 
   /** Under a lag variant, reads go on showing `before` (null: nothing) for `lagMs` after a task's change at `at`. */
-  private lagReadsAfter(group: LicenceGroupState, subscriptionId: number, before: SubscriptionState | null, at: number, lagMs: number): void {
+  private lagReadsAfter(group: LicenseGroupState, subscriptionId: number, before: SubscriptionState | null, at: number, lagMs: number): void {
     if (lagMs > 0) lagReads(group, subscriptionId, before, at + lagMs);
   }
 

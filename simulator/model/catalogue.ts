@@ -1,4 +1,4 @@
-import type { LicenceState } from "./state";
+import type { LicenseState } from "./state";
 
 /**
  * Invented licence ids: OVH does not publish its CSP2 catalogue. Names are Microsoft's. Code outside the
@@ -8,26 +8,26 @@ const DEFENDER_P1 = 10631;
 const AUDIO_CONFERENCING = 10634;
 const EXCHANGE_ARCHIVING = 10637;
 
-export const DEFAULT_LICENCES: readonly LicenceState[] = [
-  licence(10457, "Microsoft 365 Business Basic", 300, [DEFENDER_P1, AUDIO_CONFERENCING]),
-  licence(10458, "Microsoft 365 Business Standard", 300, [DEFENDER_P1, AUDIO_CONFERENCING]),
-  licence(10459, "Microsoft 365 Business Premium", 300, [AUDIO_CONFERENCING]),
-  licence(10470, "Office 365 E1", null, [DEFENDER_P1, AUDIO_CONFERENCING, EXCHANGE_ARCHIVING]),
-  licence(10471, "Office 365 E3", null, [DEFENDER_P1, AUDIO_CONFERENCING, EXCHANGE_ARCHIVING]),
-  licence(10480, "Exchange Online (Plan 1)", null, [DEFENDER_P1, EXCHANGE_ARCHIVING]),
+export const DEFAULT_LICENSES: readonly LicenseState[] = [
+  license(10457, "Microsoft 365 Business Basic", 300, [DEFENDER_P1, AUDIO_CONFERENCING]),
+  license(10458, "Microsoft 365 Business Standard", 300, [DEFENDER_P1, AUDIO_CONFERENCING]),
+  license(10459, "Microsoft 365 Business Premium", 300, [AUDIO_CONFERENCING]),
+  license(10470, "Office 365 E1", null, [DEFENDER_P1, AUDIO_CONFERENCING, EXCHANGE_ARCHIVING]),
+  license(10471, "Office 365 E3", null, [DEFENDER_P1, AUDIO_CONFERENCING, EXCHANGE_ARCHIVING]),
+  license(10480, "Exchange Online (Plan 1)", null, [DEFENDER_P1, EXCHANGE_ARCHIVING]),
   // Retired offers: existing subscriptions live on, nothing new may be sold.
-  { ...licence(10301, "Office 365 Business Essentials", 300, [DEFENDER_P1]), newSubscriptionsAllowed: false },
-  { ...licence(10302, "Office 365 ProPlus", null, []), newSubscriptionsAllowed: false, newSeatsAllowed: false },
+  { ...license(10301, "Office 365 Business Essentials", 300, [DEFENDER_P1]), newSubscriptionsAllowed: false },
+  { ...license(10302, "Office 365 ProPlus", null, []), newSubscriptionsAllowed: false, newSeatsAllowed: false },
   addon(DEFENDER_P1, "Microsoft Defender for Office 365 (Plan 1)"),
   addon(AUDIO_CONFERENCING, "Microsoft 365 Audio Conferencing"),
   addon(EXCHANGE_ARCHIVING, "Exchange Online Archiving for Exchange Online"),
 ];
 
-function licence(id: number, name: string, limit: number | null, addonIds: number[]): LicenceState {
+function license(id: number, name: string, limit: number | null, addonIds: number[]): LicenseState {
   return { id, name, licenceType: "NON-SPECIFIC", limit, newSeatsAllowed: true, newSubscriptionsAllowed: true, addonIds };
 }
 
-function addon(id: number, name: string): LicenceState {
+function addon(id: number, name: string): LicenseState {
   return { id, name, licenceType: "ADDON", limit: null, newSeatsAllowed: true, newSubscriptionsAllowed: true, addonIds: [] };
 }
 

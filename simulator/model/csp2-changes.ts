@@ -3,8 +3,8 @@ import { badRequest, classError, conflict, forbidden } from "../ovh-errors";
 import { formatDatetime, HOUR_MS } from "../time";
 import type { Account } from "./account";
 import { availableAddonLicenseIds, subscriptionOf, taskView } from "./csp2-views";
-import { activeGroup, findLicence } from "./groups";
-import { isLingering, type LicenceGroupState, type LicenceState, type SubscriptionState } from "./state";
+import { activeGroup, findLicense } from "./groups";
+import { isLingering, type LicenseGroupState, type LicenseState, type SubscriptionState } from "./state";
 
 const TENANT_WRITABLE = ["address", "city", "displayName", "email", "firstName", "lastName", "mpnId", "phone", "zipCode"] as const;
 
@@ -21,7 +21,7 @@ export function updateTenant(account: Account, serviceName: string, body: Record
 
 export function updateServiceInfos(account: Account, serviceName: string, body: Record<string, unknown>): void {
   const group = activeGroup(account.state, serviceName);
-  const renew = body.renew as Partial<LicenceGroupState["service"]["renew"]> | null | undefined;
+  const renew = body.renew as Partial<LicenseGroupState["service"]["renew"]> | null | undefined;
   if (renew) {
     group.service.renew = { ...group.service.renew, ...renew };
     group.service.renewMode = group.service.renew.automatic ? "automatic" : "manual";
@@ -31,7 +31,7 @@ export function updateServiceInfos(account: Account, serviceName: string, body: 
 
 // ---- subscriptions: each change checks what OVH and Microsoft check, then starts a task ----
 
-function mutableGroup(account: Account, serviceName: string): LicenceGroupState {
+function mutableGroup(account: Account, serviceName: string): LicenseGroupState {
   const group = activeGroup(account.state, serviceName);
   if (group.tenant.status === "suspended" || group.tenant.status === "suspending") {
     throw classError(460, "Client::ServiceSuspended", `The service ${serviceName} is ${group.tenant.status}: settle it in the OVH control panel before changing licences`);
@@ -40,7 +40,7 @@ function mutableGroup(account: Account, serviceName: string): LicenceGroupState 
 }
 
 /** The refusal of a change while a task runs; only the 409 variant names the task. */
-function refuseIfPending(account: Account, group: LicenceGroupState, subscription: SubscriptionState): void {
+function refuseIfPending(account: Account, group: LicenseGroupState, subscription: SubscriptionState): void {
   const pending = account.pendingTaskOn(group, subscription.id);
   if (!pending) return;
   const refusal = account.settings.pendingTaskRefusal;
@@ -60,7 +60,7 @@ function refuseIfDeleted(subscription: SubscriptionState): void {
 }
 
 /** A subscription that exists, is not deleted, and has no task running. */
-function changeableSubscription(account: Account, group: LicenceGroupState, id: number): SubscriptionState {
+function changeableSubscription(account: Account, group: LicenseGroupState, id: number): SubscriptionState {
   const subscription = subscriptionOf(group, id);
   refuseIfDeleted(subscription);
   refuseIfPending(account, group, subscription);
@@ -68,7 +68,7 @@ function changeableSubscription(account: Account, group: LicenceGroupState, id: 
 }
 
 /** The `mpnIdRequired` variant: no order without the tenant's Microsoft Partner Network id. */
-function refuseWithoutMpnId(account: Account, group: LicenceGroupState): void {
+function refuseWithoutMpnId(account: Account, group: LicenseGroupState): void {
   if (!account.settings.mpnIdRequired || (group.tenant.mpnId ?? "").trim() !== "") return;
   throw forbidden(
     `The tenant of ${group.serviceName} has no MPN ID (Microsoft Partner Network id), which Microsoft requires to order licences: set it with PUT /saas/csp2/${group.serviceName} {"mpnId": "…"}, then order again`,
@@ -80,7 +80,7 @@ function checkQuantity(quantity: number): void {
 }
 
 /** Seats the group will hold of a licence once its pending tasks end, leaving out one subscription. */
-function projectedSeats(account: Account, group: LicenceGroupState, licenseId: number, excludeSubscriptionId: number | null): number {
+function projectedSeats(account: Account, group: LicenseGroupState, licenseId: number, excludeSubscriptionId: number | null): number {
   let total = 0;
   const pending = account.pendingTasks(group);
   for (const s of Object.values(group.subscriptions)) {
@@ -94,12 +94,12 @@ function projectedSeats(account: Account, group: LicenceGroupState, licenseId: n
   return total;
 }
 
-function checkLimit(account: Account, group: LicenceGroupState, licence: LicenceState, quantity: number, excludeSubscriptionId: number | null): void {
-  if (licence.limit === null) return;
-  const total = projectedSeats(account, group, licence.id, excludeSubscriptionId) + quantity;
-  if (total > licence.limit) {
+function checkLimit(account: Account, group: LicenseGroupState, license: LicenseState, quantity: number, excludeSubscriptionId: number | null): void {
+  if (license.limit === null) return;
+  const total = projectedSeats(account, group, license.id, excludeSubscriptionId) + quantity;
+  if (total > license.limit) {
     throw badRequest(
-      `[quantity] ${quantity} seats of '${licence.name}' (licence ${licence.id}) would bring ${group.serviceName} to ${total} seats, over the licence limit of ${licence.limit}`,
+      `[quantity] ${quantity} seats of '${license.name}' (licence ${license.id}) would bring ${group.serviceName} to ${total} seats, over the licence limit of ${license.limit}`,
     );
   }
 }
@@ -107,19 +107,19 @@ function checkLimit(account: Account, group: LicenceGroupState, licence: Licence
 export function createSubscription(account: Account, serviceName: string, body: { licenseId: number; quantity: number }): Record<string, unknown> {
   const group = mutableGroup(account, serviceName);
   refuseWithoutMpnId(account, group);
-  const licence = group.licenseIds.includes(body.licenseId) ? findLicence(account.state, body.licenseId) : undefined;
-  if (!licence) {
+  const license = group.licenseIds.includes(body.licenseId) ? findLicense(account.state, body.licenseId) : undefined;
+  if (!license) {
     throw badRequest(`[licenseId] Licence ${body.licenseId} is not orderable on ${serviceName}: list the orderable ones with GET /saas/csp2/${serviceName}/orderableLicenses`);
   }
-  if (licence.licenceType === "ADDON") {
-    throw badRequest(`[licenseId] '${licence.name}' (licence ${licence.id}) is an add-on: order it on its base subscription with POST /saas/csp2/${serviceName}/subscription/{id}/orderAddon`);
+  if (license.licenceType === "ADDON") {
+    throw badRequest(`[licenseId] '${license.name}' (licence ${license.id}) is an add-on: order it on its base subscription with POST /saas/csp2/${serviceName}/subscription/{id}/orderAddon`);
   }
-  if (!licence.newSubscriptionsAllowed) {
-    throw forbidden(`New subscriptions to '${licence.name}' (licence ${licence.id}) are no longer sold: choose a current licence`);
+  if (!license.newSubscriptionsAllowed) {
+    throw forbidden(`New subscriptions to '${license.name}' (licence ${license.id}) are no longer sold: choose a current licence`);
   }
   checkQuantity(body.quantity);
-  checkLimit(account, group, licence, body.quantity, null);
-  const task = account.createTask(group, { function: "addSubscription", subscriptionId: null, licenseId: licence.id, quantity: body.quantity });
+  checkLimit(account, group, license, body.quantity, null);
+  const task = account.createTask(group, { function: "addSubscription", subscriptionId: null, licenseId: license.id, quantity: body.quantity });
   return taskView(account, task);
 }
 
@@ -127,23 +127,23 @@ export function changeQuantity(account: Account, serviceName: string, id: number
   const group = mutableGroup(account, serviceName);
   const subscription = changeableSubscription(account, group, id);
   checkQuantity(body.quantity);
-  const licence = findLicence(account.state, subscription.licenseId) as LicenceState;
+  const license = findLicense(account.state, subscription.licenseId) as LicenseState;
   if (body.quantity === subscription.quantity) {
     throw badRequest(`[quantity] Subscription ${id} already has ${subscription.quantity} seats`);
   }
   let refusedLater = false;
   if (body.quantity > subscription.quantity) {
-    if (!licence.newSeatsAllowed) {
-      throw forbidden(`No new seats can be added to '${licence.name}' (licence ${licence.id}): it is no longer sold; move these users to a current licence`);
+    if (!license.newSeatsAllowed) {
+      throw forbidden(`No new seats can be added to '${license.name}' (licence ${license.id}): it is no longer sold; move these users to a current licence`);
     }
-    checkLimit(account, group, licence, body.quantity, subscription.id);
+    checkLimit(account, group, license, body.quantity, subscription.id);
   } else {
     const windowHours = account.settings.seatDecreaseWindowHours;
     const sinceHours = (account.now() - subscription.lastSeatIncrease) / HOUR_MS;
     const outsideWindow = sinceHours > windowHours;
     if (outsideWindow && account.settings.seatDecreaseRefusal === "immediate") {
       throw forbidden(
-        `Seats of subscription ${id} ('${licence.name}') cannot be decreased from ${subscription.quantity} to ${body.quantity}: Microsoft only accepts a decrease within ${windowHours} hours of the subscription's creation or last seat increase (${formatDatetime(subscription.lastSeatIncrease)}, ${Math.floor(sinceHours)} hours ago). Keep the seats until the renewal, or delete the subscription.`,
+        `Seats of subscription ${id} ('${license.name}') cannot be decreased from ${subscription.quantity} to ${body.quantity}: Microsoft only accepts a decrease within ${windowHours} hours of the subscription's creation or last seat increase (${formatDatetime(subscription.lastSeatIncrease)}, ${Math.floor(sinceHours)} hours ago). Keep the seats until the renewal, or delete the subscription.`,
         { lastSeatIncrease: formatDatetime(subscription.lastSeatIncrease), windowHours },
       );
     }
@@ -179,9 +179,9 @@ export function orderAddon(account: Account, serviceName: string, id: number, bo
   }
   refuseIfPending(account, group, parent);
   checkQuantity(body.quantity);
-  const licence = findLicence(account.state, body.licenseId) as LicenceState;
-  if (!licence.newSubscriptionsAllowed) throw forbidden(`'${licence.name}' (licence ${licence.id}) is no longer sold`);
-  checkLimit(account, group, licence, body.quantity, null);
-  const task = account.createTask(group, { function: "orderAddon", subscriptionId: id, licenseId: licence.id, quantity: body.quantity });
+  const license = findLicense(account.state, body.licenseId) as LicenseState;
+  if (!license.newSubscriptionsAllowed) throw forbidden(`'${license.name}' (licence ${license.id}) is no longer sold`);
+  checkLimit(account, group, license, body.quantity, null);
+  const task = account.createTask(group, { function: "orderAddon", subscriptionId: id, licenseId: license.id, quantity: body.quantity });
   return taskView(account, task);
 }

@@ -2,9 +2,9 @@
 import { objectNotFound } from "../ovh-errors";
 import { formatDate, formatDatetime, formatNullableDatetime } from "../time";
 import type { Account } from "./account";
-import { activeGroup, findLicence, refreshExpiration } from "./groups";
+import { activeGroup, findLicense, refreshExpiration } from "./groups";
 import { shownSubscriptions } from "./read-lag";
-import { isTaskEnded, type LicenceGroupState, type LicenceState, type SubscriptionState, type TaskState } from "./state";
+import { isTaskEnded, type LicenseGroupState, type LicenseState, type SubscriptionState, type TaskState } from "./state";
 
 export function tenantView(account: Account, serviceName: string): Record<string, unknown> {
   const group = activeGroup(account.state, serviceName);
@@ -53,18 +53,18 @@ export function serviceInfosView(account: Account, serviceName: string): Record<
   };
 }
 
-function groupLicence(account: Account, group: LicenceGroupState, licenseId: number, paramName: string): LicenceState {
-  const licence = group.licenseIds.includes(licenseId) ? findLicence(account.state, licenseId) : undefined;
-  if (!licence) throw objectNotFound(paramName, licenseId);
-  return licence;
+function groupLicense(account: Account, group: LicenseGroupState, licenseId: number, paramName: string): LicenseState {
+  const license = group.licenseIds.includes(licenseId) ? findLicense(account.state, licenseId) : undefined;
+  if (!license) throw objectNotFound(paramName, licenseId);
+  return license;
 }
 
 export function orderableLicenseIds(account: Account, serviceName: string): number[] {
   return [...activeGroup(account.state, serviceName).licenseIds];
 }
 
-export function licenceView(account: Account, serviceName: string, licenseId: number): Record<string, unknown> {
-  const l = groupLicence(account, activeGroup(account.state, serviceName), licenseId, "id");
+export function licenseView(account: Account, serviceName: string, licenseId: number): Record<string, unknown> {
+  const l = groupLicense(account, activeGroup(account.state, serviceName), licenseId, "id");
   return {
     id: l.id,
     licenceType: l.licenceType,
@@ -79,7 +79,7 @@ export function subscriptionIds(account: Account, serviceName: string): number[]
   return [...shownSubscriptions(activeGroup(account.state, serviceName), account.now()).keys()].sort((a, b) => a - b);
 }
 
-export function subscriptionOf(group: LicenceGroupState, id: number): SubscriptionState {
+export function subscriptionOf(group: LicenseGroupState, id: number): SubscriptionState {
   const subscription = group.subscriptions[id];
   if (!subscription) throw objectNotFound("id", id);
   return subscription;
@@ -113,7 +113,7 @@ export function addonSubscriptionIds(account: Account, serviceName: string, id: 
 export function availableAddonLicenseIds(account: Account, serviceName: string, id: number): number[] {
   const group = activeGroup(account.state, serviceName);
   const subscription = subscriptionOf(group, id);
-  const base = findLicence(account.state, subscription.licenseId);
+  const base = findLicense(account.state, subscription.licenseId);
   return (base?.addonIds ?? []).filter((addonId) => group.licenseIds.includes(addonId));
 }
 

@@ -2,7 +2,7 @@
 export {
   addonSubscriptionIds,
   availableAddonLicenseIds,
-  licenceView,
+  licenseView,
   orderableLicenseIds,
   serviceInfosView,
   serviceNames,

@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { objectNotFound } from "../ovh-errors";
 import { DAY_MS } from "../time";
-import { isLingering, type LicenceGroupState, type LicenceState, type SimulatorState, type SubscriptionState, type TenantState } from "./state";
+import { isLingering, type LicenseGroupState, type LicenseState, type SimulatorState, type SubscriptionState, type TenantState } from "./state";
 
 export type TenantFields = Omit<TenantState, "creationDate" | "status" | "mpnIssueFlag">;
 
@@ -11,9 +11,9 @@ function uuidFrom(text: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-export function addLicenceGroup(state: SimulatorState, serviceName: string, tenant: Partial<TenantFields>, createdAt: number): LicenceGroupState {
+export function addLicenseGroup(state: SimulatorState, serviceName: string, tenant: Partial<TenantFields>, createdAt: number): LicenseGroupState {
   if (state.groups[serviceName]) throw new Error(`A licence group named ${serviceName} already exists`);
-  const group: LicenceGroupState = {
+  const group: LicenseGroupState = {
     serviceName,
     iamId: uuidFrom(`csp2:${serviceName}`),
     tenant: {
@@ -59,24 +59,24 @@ function nextMonthlyRenewal(creation: number, now: number): number {
   return expiration;
 }
 
-export function refreshExpiration(group: LicenceGroupState, now: number): void {
+export function refreshExpiration(group: LicenseGroupState, now: number): void {
   if (group.service.expiration <= now) group.service.expiration = nextMonthlyRenewal(group.service.creation, now);
 }
 
 /** A group that exists and is not terminated, or OVH's 404. */
-export function activeGroup(state: SimulatorState, serviceName: string): LicenceGroupState {
+export function activeGroup(state: SimulatorState, serviceName: string): LicenseGroupState {
   const group = state.groups[serviceName];
   if (!group || group.service.terminatedAt !== null) throw objectNotFound("serviceName", serviceName);
   return group;
 }
 
-export function findLicence(state: SimulatorState, licenseId: number): LicenceState | undefined {
+export function findLicense(state: SimulatorState, licenseId: number): LicenseState | undefined {
   return state.licences.find((l) => l.id === licenseId);
 }
 
 export function insertSubscription(
   state: SimulatorState,
-  group: LicenceGroupState,
+  group: LicenseGroupState,
   init: { licenseId: number; quantity: number; parentSubscriptionId: number | null },
   at: number,
 ): SubscriptionState {
@@ -95,7 +95,7 @@ export function insertSubscription(
   return subscription;
 }
 
-export function setSubscriptionQuantity(group: LicenceGroupState, subscription: SubscriptionState, quantity: number, at: number): void {
+export function setSubscriptionQuantity(group: LicenseGroupState, subscription: SubscriptionState, quantity: number, at: number): void {
   if (quantity > subscription.quantity) subscription.lastSeatIncrease = at;
   subscription.quantity = quantity;
   subscription.lastUpdate = at;
@@ -112,7 +112,7 @@ export interface Linger {
  * Deletes a subscription and its add-ons (an add-on cannot outlive its base licence): gone at once, or, with
  * `linger`, kept visible with the given status until `linger.until`. Either way its seats end now.
  */
-export function removeSubscription(group: LicenceGroupState, subscriptionId: number, at: number, linger?: Linger): void {
+export function removeSubscription(group: LicenseGroupState, subscriptionId: number, at: number, linger?: Linger): void {
   for (const addon of Object.values(group.subscriptions)) {
     if (addon.parentSubscriptionId === subscriptionId) removeSubscription(group, addon.id, at, linger);
   }
@@ -125,7 +125,7 @@ export function removeSubscription(group: LicenceGroupState, subscriptionId: num
 }
 
 /** Drops the deleted subscriptions whose lingering time is over; true when any was dropped. */
-export function dropExpiredLingering(group: LicenceGroupState, now: number): boolean {
+export function dropExpiredLingering(group: LicenseGroupState, now: number): boolean {
   let dropped = false;
   for (const subscription of Object.values(group.subscriptions)) {
     if (subscription.lingersUntil !== undefined && subscription.lingersUntil <= now) {

@@ -8,7 +8,7 @@ import { DAY_MS, formatDatetime, formatNullableDatetime } from "../time";
 import type { Account } from "./account";
 import { assignedCart, refuseIncompleteItems } from "./carts";
 import { planByCode, ZERO_EUR } from "./catalogue";
-import { addLicenceGroup, type TenantFields } from "./groups";
+import { addLicenseGroup, type TenantFields } from "./groups";
 import type { CartState, OrderState, SimulatorState } from "./state";
 
 function checkoutView(cart: CartState, orderId: number | null, password: string | null): Record<string, unknown> {
@@ -180,15 +180,14 @@ export function tenantFromConfigurations(configurations: readonly { label: strin
 }
 
 /** Delivers paid orders whose time has come: their licence groups start to exist. */
-export function deliverDueOrders(account: Account, now: number): boolean {
-  let delivered = false;
+export function deliverDueOrders(account: Account): void {
+  const now = account.now();
   for (const order of Object.values(account.state.orders)) {
     if (order.deliveredAt !== null || order.paidAt === null || now - order.paidAt < account.settings.orderDurationMs) continue;
     order.deliveredAt = order.paidAt + account.settings.orderDurationMs;
     for (const detail of order.details) {
-      if (!account.state.groups[detail.serviceName]) addLicenceGroup(account.state, detail.serviceName, tenantFromConfigurations(detail.configurations), order.deliveredAt);
+      if (!account.state.groups[detail.serviceName]) addLicenseGroup(account.state, detail.serviceName, tenantFromConfigurations(detail.configurations), order.deliveredAt);
     }
-    delivered = true;
+    account.markChanged();
   }
-  return delivered;
 }

@@ -3,13 +3,13 @@
  * as it was before (or not at all, for a new one), as a cached list would. Only API reads lag; the changes themselves,
  * the rules that check them and the admin API see the account as it is.
  */
-import type { LicenceGroupState, SubscriptionState } from "./state";
+import type { LicenseGroupState, SubscriptionState } from "./state";
 
 /**
  * Makes reads show `before` (null: nothing) until `until`. A view already lagging keeps its older content and lags
  * until the later of the two ends, so something not listed yet is never shown early by a second change.
  */
-export function lagReads(group: LicenceGroupState, subscriptionId: number, before: SubscriptionState | null, until: number): void {
+export function lagReads(group: LicenseGroupState, subscriptionId: number, before: SubscriptionState | null, until: number): void {
   const lagged = (group.laggedViews ??= {});
   const current = lagged[subscriptionId];
   lagged[subscriptionId] = current
@@ -18,7 +18,7 @@ export function lagReads(group: LicenceGroupState, subscriptionId: number, befor
 }
 
 /** Forgets the lagging views whose time is over; true when any was forgotten. */
-export function dropExpiredLags(group: LicenceGroupState, now: number): boolean {
+export function dropExpiredLags(group: LicenseGroupState, now: number): boolean {
   let dropped = false;
   for (const [id, lagged] of Object.entries(group.laggedViews ?? {})) {
     if (lagged.until > now) continue;
@@ -32,7 +32,7 @@ export function dropExpiredLags(group: LicenceGroupState, now: number): boolean 
  * The group's subscriptions as OVH's reads show them now, by id: the real ones, with each lagging view in place of its
  * subscription (a new one not shown yet is left out; a deleted one still shown is put back).
  */
-export function shownSubscriptions(group: LicenceGroupState, now: number): Map<number, SubscriptionState> {
+export function shownSubscriptions(group: LicenseGroupState, now: number): Map<number, SubscriptionState> {
   const shown = new Map(Object.values(group.subscriptions).map((s) => [s.id, s] as const));
   for (const [id, lagged] of Object.entries(group.laggedViews ?? {})) {
     if (lagged.until <= now) continue;

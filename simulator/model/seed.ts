@@ -1,7 +1,7 @@
 import { DAY_MS, HOUR_MS } from "../time";
-import { DEFAULT_LICENCES } from "./catalogue";
-import { addLicenceGroup, insertSubscription, type TenantFields } from "./groups";
-import type { LicenceGroupState, SimulatorState, SubscriptionState } from "./state";
+import { DEFAULT_LICENSES } from "./catalogue";
+import { addLicenseGroup, insertSubscription, type TenantFields } from "./groups";
+import type { LicenseGroupState, SimulatorState, SubscriptionState } from "./state";
 
 export interface SeedSubscription {
   /** Licence name (as in `orderableLicenses`) or id. */
@@ -12,7 +12,7 @@ export interface SeedSubscription {
   addons?: SeedSubscription[];
 }
 
-export interface SeedLicenceGroup {
+export interface SeedLicenseGroup {
   serviceName: string;
   tenant?: Partial<TenantFields>;
   ageDays?: number;
@@ -22,7 +22,7 @@ export interface SeedLicenceGroup {
 /** The account a simulator starts with when there is no state file yet. */
 export interface SeedSpec {
   nichandle?: string;
-  groups: SeedLicenceGroup[];
+  groups: SeedLicenseGroup[];
 }
 
 export const DEMO_SEED: SeedSpec = {
@@ -94,7 +94,7 @@ export function createState(seed: SeedSpec, now: number): SimulatorState {
   const state: SimulatorState = {
     format: 1,
     nichandle: seed.nichandle ?? "ab12345-ovh",
-    licences: DEFAULT_LICENCES.map((l) => ({ ...l, addonIds: [...l.addonIds] })),
+    licences: DEFAULT_LICENSES.map((l) => ({ ...l, addonIds: [...l.addonIds] })),
     groups: {},
     carts: {},
     orders: {},
@@ -102,7 +102,7 @@ export function createState(seed: SeedSpec, now: number): SimulatorState {
     tokensValidAfter: 0,
   };
   for (const seedGroup of seed.groups) {
-    const group = addLicenceGroup(state, seedGroup.serviceName, seedGroup.tenant ?? {}, now - (seedGroup.ageDays ?? 90) * DAY_MS);
+    const group = addLicenseGroup(state, seedGroup.serviceName, seedGroup.tenant ?? {}, now - (seedGroup.ageDays ?? 90) * DAY_MS);
     for (const seedSubscription of seedGroup.subscriptions ?? []) {
       const base = seedSubscriptionInto(state, group, seedSubscription, null, now);
       for (const addon of seedSubscription.addons ?? []) seedSubscriptionInto(state, group, addon, base.id, now);
@@ -111,7 +111,7 @@ export function createState(seed: SeedSpec, now: number): SimulatorState {
   return state;
 }
 
-export function resolveLicenceId(state: SimulatorState, license: string | number): number {
+export function resolveLicenseId(state: SimulatorState, license: string | number): number {
   const found = state.licences.find((l) => (typeof license === "number" ? l.id === license : l.name === license));
   if (!found) {
     throw new Error(`Unknown licence ${JSON.stringify(license)}: use one of ${state.licences.map((l) => `"${l.name}" (${l.id})`).join(", ")}`);
@@ -121,14 +121,14 @@ export function resolveLicenceId(state: SimulatorState, license: string | number
 
 function seedSubscriptionInto(
   state: SimulatorState,
-  group: LicenceGroupState,
+  group: LicenseGroupState,
   seed: SeedSubscription,
   parentSubscriptionId: number | null,
   now: number,
 ): SubscriptionState {
   if (!Number.isInteger(seed.seats) || seed.seats < 1) throw new Error(`Seed seats must be a positive integer, got ${seed.seats}`);
   const createdAt = now - (seed.ageHours ?? 30 * 24) * HOUR_MS;
-  const subscription = insertSubscription(state, group, { licenseId: resolveLicenceId(state, seed.license), quantity: seed.seats, parentSubscriptionId }, createdAt);
+  const subscription = insertSubscription(state, group, { licenseId: resolveLicenseId(state, seed.license), quantity: seed.seats, parentSubscriptionId }, createdAt);
   const taskId = state.nextIds.task++;
   group.tasks[taskId] = {
     id: taskId,

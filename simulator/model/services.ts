@@ -4,10 +4,10 @@ import { formatDate, formatDatetime, formatNullableDatetime } from "../time";
 import type { Account } from "./account";
 import { CSP2_PLANS } from "./catalogue";
 import { refreshExpiration } from "./groups";
-import type { LicenceGroupState } from "./state";
+import type { LicenseGroupState } from "./state";
 
 /** `/services`: the billing view of each licence group, and termination. */
-function groupByServiceId(account: Account, serviceId: number): LicenceGroupState {
+function groupByServiceId(account: Account, serviceId: number): LicenseGroupState {
   const group = Object.values(account.state.groups).find((g) => g.service.serviceId === serviceId);
   if (!group) throw objectNotFound("serviceId", serviceId);
   return group;

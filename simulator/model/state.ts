@@ -2,12 +2,12 @@
  * The simulated reseller account as plain JSON (times are epoch milliseconds), so it can be written to a
  * state file and shared by several simulator processes.
  */
-export type LicenceType = "NON-SPECIFIC" | "ADDON";
+export type LicenseType = "NON-SPECIFIC" | "ADDON";
 
-export interface LicenceState {
+export interface LicenseState {
   id: number;
   name: string;
-  licenceType: LicenceType;
+  licenceType: LicenseType;
   /** Most seats a licence group may hold of this licence across its subscriptions; null when unlimited. */
   limit: number | null;
   newSeatsAllowed: boolean;
@@ -91,7 +91,7 @@ export interface ServiceState {
   terminatedAt: number | null;
 }
 
-export interface LicenceGroupState {
+export interface LicenseGroupState {
   serviceName: string;
   iamId: string;
   tenant: TenantState;
@@ -156,8 +156,8 @@ export interface OrderState {
 export interface SimulatorState {
   format: 1;
   nichandle: string;
-  licences: LicenceState[];
-  groups: Record<string, LicenceGroupState>;
+  licences: LicenseState[];
+  groups: Record<string, LicenseGroupState>;
   carts: Record<string, CartState>;
   orders: Record<string, OrderState>;
   nextIds: { subscription: number; task: number; service: number; order: number; orderDetail: number; cartItem: number; configuration: number };

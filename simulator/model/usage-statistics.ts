@@ -1,8 +1,8 @@
 /** Usage statistics (`usageStatistics`, `billingPeriodPeaks`), replaying a group's seat history. */
 import { formatDate, DAY_MS, HOUR_MS, startOfParisDay } from "../time";
 import type { Account } from "./account";
-import { activeGroup, findLicence } from "./groups";
-import type { LicenceGroupState } from "./state";
+import { activeGroup, findLicense } from "./groups";
+import type { LicenseGroupState } from "./state";
 
 interface DayFigures {
   start: number;
@@ -11,7 +11,7 @@ interface DayFigures {
 }
 
 /** Seats per licence over consecutive periods [bounds[i], bounds[i+1]), replaying the group's seat events. */
-function replaySeats(group: LicenceGroupState, bounds: number[]): DayFigures[] {
+function replaySeats(group: LicenseGroupState, bounds: number[]): DayFigures[] {
   const events = [...group.seatEvents].sort((a, b) => a.at - b.at);
   const perSubscription = new Map<number, { licenseId: number; quantity: number }>();
   const totals = new Map<number, number>();
@@ -36,8 +36,8 @@ function replaySeats(group: LicenceGroupState, bounds: number[]): DayFigures[] {
 
 const PERIOD_DAYS: Record<string, number> = { lastWeek: 7, lastMonth: 30, lastQuarter: 90, lastYear: 365 };
 
-function licenceName(account: Account, licenseId: number): string {
-  return findLicence(account.state, licenseId)?.name ?? `Licence ${licenseId}`;
+function licenseName(account: Account, licenseId: number): string {
+  return findLicense(account.state, licenseId)?.name ?? `Licence ${licenseId}`;
 }
 
 export function usageStatistics(account: Account, serviceName: string, timePeriod: string): Record<string, unknown>[] {
@@ -56,7 +56,7 @@ export function usageStatistics(account: Account, serviceName: string, timePerio
       .map((licenseId) => ({
         endOfDayCount: day.endOfDay.get(licenseId) ?? 0,
         licenceId: licenseId,
-        licenceName: licenceName(account, licenseId),
+        licenceName: licenseName(account, licenseId),
         peakCount: day.peak.get(licenseId) ?? 0,
       })),
   }));
@@ -76,7 +76,7 @@ export function billingPeriodPeaks(account: Account, serviceName: string): Recor
     lines: [...period.peak.keys()]
       .filter((licenseId) => (period.peak.get(licenseId) ?? 0) > 0)
       .sort((a, b) => a - b)
-      .map((licenseId) => ({ licenceId: licenseId, licenceName: licenceName(account, licenseId), peakCount: period.peak.get(licenseId) ?? 0 })),
+      .map((licenseId) => ({ licenceId: licenseId, licenceName: licenseName(account, licenseId), peakCount: period.peak.get(licenseId) ?? 0 })),
     startDate: monthStartText,
   };
 }

@@ -1,4 +1,4 @@
-import { changedSubscriptions, renderChanges, renderHoldings, type SubscriptionSnapshot } from "../../provider/cli/demo-view";
+import { changedSubscriptions, refusedDeletesSummary, renderChanges, renderHoldings, type SubscriptionSnapshot } from "../../provider/cli/demo-view";
 import { rowsOf, tablesIn } from "./tables";
 
 type Line = SubscriptionSnapshot[number];
@@ -27,15 +27,15 @@ describe("changedSubscriptions", () => {
       [untouched, basic(8), standard(2, 13)],
     ]);
     expect(changes).toEqual([
-      { id: 11, licence: "Microsoft 365 Business Basic", seats: "8 => 6 => 8" },
-      { id: 12, licence: "Microsoft 365 Business Standard", seats: "deleted (had 2)" },
-      { id: 13, licence: "Microsoft 365 Business Standard", seats: "ordered: 2" },
+      { id: 11, license: "Microsoft 365 Business Basic", seats: "8 => 6 => 8" },
+      { id: 12, license: "Microsoft 365 Business Standard", seats: "deleted (had 2)" },
+      { id: 13, license: "Microsoft 365 Business Standard", seats: "ordered: 2" },
     ]);
   });
 
   it("shows a task seen pending, and the seats when it ended", () => {
     expect(changedSubscriptions([[basic(8)], [basic(8, 901)], [basic(8)]])).toEqual([
-      { id: 11, licence: "Microsoft 365 Business Basic", seats: "8 => 8 (task 901 pending) => 8" },
+      { id: 11, license: "Microsoft 365 Business Basic", seats: "8 => 8 (task 901 pending) => 8" },
     ]);
   });
 
@@ -45,13 +45,13 @@ describe("changedSubscriptions", () => {
   });
 
   it("names a licence OVH names nowhere by its id", () => {
-    expect(changedSubscriptions([[untouched], []])[0].licence).toBe("licence 3");
+    expect(changedSubscriptions([[untouched], []])[0].license).toBe("licence 3");
   });
 });
 
 describe("rendering", () => {
   it("draws the changes as a short table under the group's name", () => {
-    const text = renderChanges("csp2-1", [{ id: 11, licence: "Microsoft 365 Business Basic", seats: "5 => 8" }]);
+    const text = renderChanges("csp2-1", [{ id: 11, license: "Microsoft 365 Business Basic", seats: "5 => 8" }]);
     expect(text.split("\n")[0]).toBe("Control panel of csp2-1, subscriptions that changed:");
     expect(rowsOf(tablesIn(text.replace(/^ {2}/gm, ""))[0])).toEqual([{ Id: "11", Licence: "Microsoft 365 Business Basic", "Seats during this step": "5 => 8" }]);
   });
@@ -68,5 +68,17 @@ describe("rendering", () => {
       { Id: "11", Licence: "Microsoft 365 Business Basic", Seats: "5 (task 77 pending)", Status: "ok" },
     ]);
     expect(renderHoldings("csp2-1", "Contoso", [])).toBe("Licence group csp2-1 (Contoso) holds no subscription yet.\n");
+  });
+});
+
+describe("refusedDeletesSummary", () => {
+  it("names every refused delete, by its resource name and id", () => {
+    const basicDelete = { name: "business-basic", id: "csp2-a/11" };
+    const standardDelete = { name: "business-standard", id: "csp2-a/12" };
+    expect(refusedDeletesSummary([basicDelete, standardDelete])).toBe(
+      "pulumi destroy: 2 deletes refused, nothing deleted: business-basic (csp2-a/11) and business-standard (csp2-a/12) stay at OVH.",
+    );
+    expect(refusedDeletesSummary([basicDelete, standardDelete, { name: "e3", id: "csp2-a/13" }])).toContain("business-basic (csp2-a/11), business-standard (csp2-a/12) and e3 (csp2-a/13) stay");
+    expect(refusedDeletesSummary([basicDelete])).toBe("pulumi destroy: 1 delete refused, nothing deleted: business-basic (csp2-a/11) stays at OVH.");
   });
 });

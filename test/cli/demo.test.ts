@@ -72,7 +72,8 @@ describe("ovh-office365 demo", () => {
     expect(steps[3]).toContain("pulumi preview --refresh: ~ business-basic seats: 6 => 8");
     expect(steps[4]).toMatch(new RegExp(`In the control panel, someone deleted the ${standard} subscription \\(\\d+\\)\\.`));
     expect(steps[4]).toContain("pulumi preview --refresh: + create business-standard (it no longer exists at OVH)");
-    expect(steps[5]).toMatch(/pulumi destroy: 2 deletes refused, nothing deleted: csp2-\w+\/\d+: not deleted\./);
+    // The summary names both refused deletes, each by its resource name and id.
+    expect(steps[5]).toMatch(/pulumi destroy: 2 deletes refused, nothing deleted: business-basic \(csp2-\w+\/\d+\) and business-standard \(csp2-\w+\/\d+\) stay at OVH\./);
     // Each refusal in full: what it would cancel, and what to set.
     const refusals = steps[5].split("\n").filter((line) => /^ {2}│ csp2-\w+\/\d+: not deleted\./.test(line));
     expect(refusals).toHaveLength(2);

@@ -1,4 +1,4 @@
-import { CliConfigError, EndpointUnreachableError, UnknownLicenceGroupError, describeFailure, renderFailure } from "../../provider/cli/commands/command-support";
+import { CliConfigError, EndpointUnreachableError, UnknownLicenseGroupError, describeFailure, renderFailure } from "../../provider/cli/commands/command-support";
 import {
   MISSING_CREDENTIALS_MESSAGE,
   adviceFor,
@@ -6,11 +6,12 @@ import {
   attemptedUrl,
   endpointSource,
   forCliEndpoint,
-  formatDuration,
   hasCredentialVariable,
   ovhAnswerSentence,
   retryProgressLine,
 } from "../../provider/cli/commands/failure-text";
+import { TaskTimeoutError } from "../../provider/csp2";
+import { formatDuration } from "../../provider/durations";
 import { OvhApiError, OvhConfigError, OvhNetworkError, OvhTlsError, resolveEndpoint, type OvhRetryEvent } from "../../provider/ovh";
 
 function apiError(status: number, body: { errorCode?: string; class?: string; message?: string }, queryId?: string): OvhApiError {
@@ -118,8 +119,8 @@ describe("requests that got no answer", () => {
   });
 
   it("say how many attempts over how long, and for a timeout how long each waited and the variable that sets it", () => {
-    const timedOut = new OvhNetworkError("GET", "/auth/time", "ETIMEDOUT", "timeout of 2000ms exceeded", { attempts: 5, elapsedMs: 17_240 });
-    const failure = describeFailure(new EndpointUnreachableError("http://127.0.0.1:8499/1.0", "from --endpoint", timedOut, 2000));
+    const timedOut = new OvhNetworkError("GET", "/auth/time", "ETIMEDOUT", "timeout of 2000ms exceeded", { attempts: 5, elapsedMs: 17_240, requestTimeoutMs: 2000 });
+    const failure = describeFailure(new EndpointUnreachableError("http://127.0.0.1:8499/1.0", "from --endpoint", timedOut));
     expect(failure.sentences).toEqual([
       "Could not reach OVH at http://127.0.0.1:8499/1.0 (from --endpoint).",
       "GET /auth/time got no answer (ETIMEDOUT).",
@@ -129,15 +130,15 @@ describe("requests that got no answer", () => {
     ]);
     expect(failure.exitCode).toBe(1);
 
-    const refused = new OvhNetworkError("GET", "/saas/csp2", "ECONNREFUSED", "connect refused", { attempts: 5, elapsedMs: 3_400 });
-    const refusedFailure = describeFailure(new EndpointUnreachableError("http://127.0.0.1:9/1.0", "from OVH_ENDPOINT", refused, 30_000));
+    const refused = new OvhNetworkError("GET", "/saas/csp2", "ECONNREFUSED", "connect refused", { attempts: 5, elapsedMs: 3_400, requestTimeoutMs: 30_000 });
+    const refusedFailure = describeFailure(new EndpointUnreachableError("http://127.0.0.1:9/1.0", "from OVH_ENDPOINT", refused));
     expect(refusedFailure.sentences[2]).toBe("Tried 5 times over 3.4 s.");
     expect(refusedFailure.message).not.toContain("OVH_REQUEST_TIMEOUT_MS");
   });
 
   it("suggest http:// when an https:// URL got a handshake that is not TLS, and https:// when an http:// one was reset", () => {
     const plainHttp = describeFailure(
-      new EndpointUnreachableError("https://127.0.0.1:8480/1.0", "from OVH_ENDPOINT", new OvhNetworkError("GET", "/auth/time", "EPROTO", "wrong version number", { attempts: 1, elapsedMs: 5 })),
+      new EndpointUnreachableError("https://127.0.0.1:8480/1.0", "from OVH_ENDPOINT", new OvhNetworkError("GET", "/auth/time", "EPROTO", "wrong version number", { attempts: 1, elapsedMs: 5, requestTimeoutMs: 30_000 })),
     );
     expect(plainHttp.sentences).toContain(
       "The TLS handshake failed: the server may speak plain HTTP (e.g. a simulator started without --tls). Try the same URL with http://, which the CLI allows for 127.0.0.1, ::1 and localhost only.",
@@ -145,26 +146,28 @@ describe("requests that got no answer", () => {
     expect(plainHttp.message).not.toContain("Tried");
 
     const tlsServer = describeFailure(
-      new EndpointUnreachableError("http://127.0.0.1:8480/1.0", "from OVH_ENDPOINT", new OvhNetworkError("GET", "/auth/time", "ECONNRESET", "socket hang up", { attempts: 5, elapsedMs: 4000 })),
+      new EndpointUnreachableError("http://127.0.0.1:8480/1.0", "from OVH_ENDPOINT", new OvhNetworkError("GET", "/auth/time", "ECONNRESET", "socket hang up", { attempts: 5, elapsedMs: 4000, requestTimeoutMs: 30_000 })),
     );
     expect(tlsServer.message).toContain("If the server speaks HTTPS (e.g. a simulator started with --tls), use https://");
     expect(tlsServer.message).toContain("NODE_EXTRA_CA_CERTS");
   });
 
-  it("while retrying, print what failed and which attempt comes next", () => {
+  it("while retrying, print what failed (for a timeout, how long the attempt waited) and which attempt comes next", () => {
     const event = (failure: Partial<OvhRetryEvent>): OvhRetryEvent => ({
       method: "GET",
       path: "/auth/time",
       attempt: 1,
-      durationMs: 30_000,
+      durationMs: 30_004,
       nextAttempt: 2,
       maxAttempts: 5,
       delayMs: 250,
-      requestTimeoutMs: 30_000,
       ...failure,
     });
     const url = "http://127.0.0.1:8499/1.0";
     expect(retryProgressLine(event({ networkErrorCode: "ETIMEDOUT" }), url)).toBe("No answer from http://127.0.0.1:8499/1.0 after 30 s; trying again (attempt 2 of 5)…");
+    expect(retryProgressLine(event({ networkErrorCode: "ETIMEDOUT", durationMs: 1_503 }), url)).toBe(
+      "No answer from http://127.0.0.1:8499/1.0 after 1.5 s; trying again (attempt 2 of 5)…",
+    );
     expect(retryProgressLine(event({ networkErrorCode: "ECONNRESET", nextAttempt: 3 }), url)).toBe(
       "GET /auth/time to http://127.0.0.1:8499/1.0 got no answer (ECONNRESET); trying again (attempt 3 of 5)…",
     );
@@ -176,9 +179,18 @@ describe("requests that got no answer", () => {
     [2000, "2 s"],
     [2500, "2.5 s"],
     [17_240, "17 s"],
+    [60_200, "1 min"],
+    [90_000, "1 min 30 s"],
+    [120_000, "2 min"],
     [156_400, "2 min 36 s"],
-  ])("formatDuration(%i) => %j", (ms, text) => {
+  ])("formatDuration(%i) => %j, the one format of every duration the package prints", (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+
+  it("a task timeout prints its duration as a retry line does", () => {
+    const task = { id: 7, function: "changeQuantity", status: "doing" } as const;
+    expect(new TaskTimeoutError("csp2-a", task, 2_500, 60_000).message).toContain('is still "doing" after 2.5 s.');
+    expect(new TaskTimeoutError("csp2-a", task, 90_000, 60_000).message).toContain('is still "doing" after 1 min 30 s.');
   });
 
   it("keep the explanation of a refused TLS certificate", () => {
@@ -201,14 +213,14 @@ describe("an unknown licence group", () => {
     new OvhApiError({ status: 404, method: "GET", path: `/saas/csp2/${serviceName}`, body: { class: "Client::NotFound", message: "The requested object does not exist" } });
 
   it("says service names are case-sensitive, offers the name in lower case when it has capitals, and exits 1", () => {
-    const upper = describeFailure(new UnknownLicenceGroupError("CSP2-5C7E2D10", notFound("CSP2-5C7E2D10")));
+    const upper = describeFailure(new UnknownLicenseGroupError("CSP2-5C7E2D10", notFound("CSP2-5C7E2D10")));
     expect(upper.exitCode).toBe(1);
     expect(upper.json.error.kind).toBe("unknownLicenceGroup");
     expect(upper.json.error.advice).toBe(
       "List the account's groups with `ovh-office365 groups` and give the service name exactly as shown: service names are case-sensitive " +
         '(try "csp2-5c7e2d10"). Check OVH_ENDPOINT (or --endpoint) too: a group lives in one region.',
     );
-    const lower = describeFailure(new UnknownLicenceGroupError("nope", notFound("nope")));
+    const lower = describeFailure(new UnknownLicenseGroupError("nope", notFound("nope")));
     expect(lower.json.error.advice).toContain("service names are case-sensitive.");
     expect(lower.json.error.advice).not.toContain("try");
   });

@@ -1,6 +1,6 @@
 import { ExitCode } from "../../provider/cli/commands/command-support";
 import { runGroups, type GroupsReport } from "../../provider/cli/commands/groups";
-import { runLicences, type LicencesReport } from "../../provider/cli/commands/licences";
+import { runLicenses, type LicensesReport } from "../../provider/cli/commands/licences";
 import { runStatus, type StatusReport } from "../../provider/cli/commands/status";
 import { runTasks, type TasksReport } from "../../provider/cli/commands/tasks";
 import { OvhApiError, type OvhRequest, type OvhRequester } from "../../provider/ovh";
@@ -163,13 +163,14 @@ describe("status", () => {
     const [subscription] = fixture.simulator.admin.subscriptions(serviceName);
 
     const before = apiRequestCount();
-    const fromCatalogue = hideLicenceName(fixture.requester, subscription.licenseId);
+    const fromCatalogue = hideLicenseName(fixture.requester, subscription.licenseId);
     const named = JSON.parse((await run((writer) => runStatus(fromCatalogue, writer, serviceName, { json: true }))).stdout) as StatusReport;
     expect(named.subscriptions.find((line) => line.id === subscription.id)?.licenseName).toBe(subscription.licenseName);
     const catalogueReads = fixture.simulator.requestLog.entries().slice(before).filter((entry) => entry.apiPath.includes("/orderableLicenses"));
-    expect(catalogueReads.map((entry) => entry.apiPath)).toEqual([`/saas/csp2/${serviceName}/orderableLicenses/${subscription.licenseId}`]);
+    // Without list mode: the catalogue's ids, then the one entry needed.
+    expect(catalogueReads.map((entry) => entry.apiPath)).toEqual([`/saas/csp2/${serviceName}/orderableLicenses`, `/saas/csp2/${serviceName}/orderableLicenses/${subscription.licenseId}`]);
 
-    const nowhere = hideLicenceName(fixture.requester, subscription.licenseId, { alsoFromCatalogue: true });
+    const nowhere = hideLicenseName(fixture.requester, subscription.licenseId, { alsoFromCatalogue: true });
     const json = JSON.parse((await run((writer) => runStatus(nowhere, writer, serviceName, { json: true }))).stdout) as StatusReport;
     expect(json.subscriptions.find((line) => line.id === subscription.id)?.licenseName).toBeNull();
     const table = await run((writer) => runStatus(nowhere, writer, serviceName));
@@ -183,7 +184,7 @@ describe("status", () => {
  * optionally, no longer sold (its catalogue entry answers 404). Without list mode: one GET per object, as a
  * gateway ignoring the mode answers (read-requests.test.ts covers list mode).
  */
-function hideLicenceName(inner: OvhRequester, licenseId: number, options: { alsoFromCatalogue?: boolean } = {}): OvhRequester {
+function hideLicenseName(inner: OvhRequester, licenseId: number, options: { alsoFromCatalogue?: boolean } = {}): OvhRequester {
   return {
     async request<T>(req: OvhRequest): Promise<T> {
       if (options.alsoFromCatalogue && req.path.endsWith(`/orderableLicenses/${licenseId}`)) {
@@ -205,26 +206,27 @@ describe("licences", () => {
     const orderable = new Set(fixture.simulator.admin.state().groups[serviceName].licenseIds);
     const expected = fixture.simulator.admin
       .licences()
-      .filter((licence) => orderable.has(licence.id))
+      .filter((license) => orderable.has(license.id))
       .map(({ id, name, licenceType, limit, newSeatsAllowed, newSubscriptionsAllowed }) => ({ id, name, licenceType, limit, newSeatsAllowed, newSubscriptionsAllowed }))
       .sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
     expect(expected.length).toBeGreaterThan(1);
 
-    const json = await run((writer) => runLicences(fixture.requester, writer, serviceName, { json: true }));
+    const json = await run((writer) => runLicenses(fixture.requester, writer, serviceName, { json: true }));
     expect(json.exitCode).toBe(ExitCode.ok);
-    expect(JSON.parse(json.stdout) as LicencesReport).toEqual({ serviceName, licences: expected });
+    // The list under the OVH API's spelling, and under the earlier key until 1.0.
+    expect(JSON.parse(json.stdout) as LicensesReport).toEqual({ serviceName, licenses: expected, licences: expected });
 
-    const table = await run((writer) => runLicences(fixture.requester, writer, serviceName));
+    const table = await run((writer) => runLicenses(fixture.requester, writer, serviceName));
     const rows = rowsOf(tablesIn(table.stdout)[0]);
-    expect(rows.map((row) => row.Name)).toEqual(expected.map((licence) => licence.name));
-    for (const [index, licence] of expected.entries()) {
+    expect(rows.map((row) => row.Name)).toEqual(expected.map((license) => license.name));
+    for (const [index, license] of expected.entries()) {
       expect(rows[index]).toEqual({
-        Id: String(licence.id),
-        Name: licence.name,
-        Type: licence.licenceType,
-        Limit: licence.limit === null ? "none" : String(licence.limit),
-        "New seats": licence.newSeatsAllowed ? "yes" : "no",
-        "New subscriptions": licence.newSubscriptionsAllowed ? "yes" : "no",
+        Id: String(license.id),
+        Name: license.name,
+        Type: license.licenceType,
+        Limit: license.limit === null ? "none" : String(license.limit),
+        "New seats": license.newSeatsAllowed ? "yes" : "no",
+        "New subscriptions": license.newSubscriptionsAllowed ? "yes" : "no",
       });
     }
   });
@@ -233,8 +235,8 @@ describe("licences", () => {
     const serviceName = groupWithSubscriptions(1);
     const [licenseId] = fixture.simulator.admin.state().groups[serviceName].licenseIds;
     fixture.simulator.admin.setLicence(licenseId, { limit: 7, newSeatsAllowed: false });
-    const report = JSON.parse((await run((writer) => runLicences(fixture.requester, writer, serviceName, { json: true }))).stdout) as LicencesReport;
-    expect(report.licences.find((licence) => licence.id === licenseId)).toMatchObject({ limit: 7, newSeatsAllowed: false });
+    const report = JSON.parse((await run((writer) => runLicenses(fixture.requester, writer, serviceName, { json: true }))).stdout) as LicensesReport;
+    expect(report.licenses.find((license) => license.id === licenseId)).toMatchObject({ limit: 7, newSeatsAllowed: false });
   });
 });
 

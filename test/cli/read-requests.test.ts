@@ -1,7 +1,7 @@
 import * as net from "node:net";
 import { CliConfigError, connect, EndpointUnreachableError, ExitCode } from "../../provider/cli/commands/command-support";
 import { runGroups, type GroupsReport } from "../../provider/cli/commands/groups";
-import { runLicences } from "../../provider/cli/commands/licences";
+import { runLicenses } from "../../provider/cli/commands/licences";
 import type { CliWriter } from "../../provider/cli/commands/output";
 import { runStatus, type StatusReport } from "../../provider/cli/commands/status";
 import { runTasks } from "../../provider/cli/commands/tasks";
@@ -20,7 +20,7 @@ const ignored = commandFixture({ listMode: "ignored" });
 
 type Command = (requester: OvhRequester, writer: CliWriter) => Promise<number>;
 
-const licences = ["Office 365 E1", "Office 365 E3", "Exchange Online (Plan 1)"];
+const licenses = ["Office 365 E1", "Office 365 E3", "Exchange Online (Plan 1)"];
 
 /**
  * A new group with `subscriptions` subscriptions and a seat change stuck in progress on the first one, then
@@ -28,7 +28,7 @@ const licences = ["Office 365 E1", "Office 365 E3", "Exchange Online (Plan 1)"];
  */
 function busyGroup(fixture: CommandFixture, subscriptions: number, finishedTasks: number): { serviceName: string; stuckTaskId: number } {
   const admin = fixture.simulator.admin;
-  const serviceName = admin.addLicenceGroup({ subscriptions: Array.from({ length: subscriptions }, (_, index) => ({ license: licences[index % licences.length], seats: index + 1 })) });
+  const serviceName = admin.addLicenceGroup({ subscriptions: Array.from({ length: subscriptions }, (_, index) => ({ license: licenses[index % licenses.length], seats: index + 1 })) });
   const held = admin.subscriptions(serviceName);
   const stuckTaskId = admin.startTask(serviceName, { function: "changeQuantity", subscriptionId: held[0].id, quantity: held[0].quantity + 1, outcome: "stuck" }).id;
   for (let index = 0; index < finishedTasks; index++) {
@@ -136,7 +136,7 @@ describe("with list mode honoured", () => {
     const commands: [string, Command][] = [
       ["tasks", (requester, writer) => runTasks(requester, writer, serviceName)],
       ["tasks --all --json", (requester, writer) => runTasks(requester, writer, serviceName, { all: true, json: true })],
-      ["licences", (requester, writer) => runLicences(requester, writer, serviceName)],
+      ["licences", (requester, writer) => runLicenses(requester, writer, serviceName)],
       ["groups --json", (requester, writer) => runGroups(requester, writer, { json: true })],
     ];
     for (const [name, command] of commands) {
@@ -168,13 +168,15 @@ describe("with list mode ignored", () => {
     expect(table.stdout).toBe((await measured(ignored, status(serviceName), oneGetPerObject(ignored.requester))).stdout);
   });
 
-  it("status names a licence without seats this month with one GET of its catalogue entry, as before list mode", async () => {
+  it("status names a licence without seats this month from the catalogue's listing and one GET of its entry only", async () => {
     const { serviceName } = busyGroup(ignored, 3, 0);
     const [subscription] = ignored.simulator.admin.subscriptions(serviceName);
     const run = await measured(ignored, status(serviceName, true), withoutBillingLine(ignored.requester, subscription.licenseId));
     expect((JSON.parse(run.stdout) as StatusReport).subscriptions[0]).toMatchObject({ id: subscription.id, licenseName: subscription.licenseName });
-    expect(run.sent.filter((entry) => entry.route?.includes("/orderableLicenses")).map((entry) => entry.apiPath)).toEqual([
-      `/saas/csp2/${serviceName}/orderableLicenses/${subscription.licenseId}`,
+    expect(ignored.simulator.admin.state().groups[serviceName].licenseIds.length).toBeGreaterThan(2);
+    expect(run.sent.filter((entry) => entry.route?.includes("/orderableLicenses")).map((entry) => [entry.apiPath, entry.pagination?.answered])).toEqual([
+      [`/saas/csp2/${serviceName}/orderableLicenses`, "ids"],
+      [`/saas/csp2/${serviceName}/orderableLicenses/${subscription.licenseId}`, undefined],
     ]);
   });
 
@@ -192,7 +194,7 @@ describe("with list mode ignored", () => {
     const commands: [string, Command, number][] = [
       ["tasks", (requester, writer) => runTasks(requester, writer, serviceName), admin.tasks(serviceName).length],
       ["tasks --all --json", (requester, writer) => runTasks(requester, writer, serviceName, { all: true, json: true }), admin.tasks(serviceName).length],
-      ["licences", (requester, writer) => runLicences(requester, writer, serviceName), admin.state().groups[serviceName].licenseIds.length],
+      ["licences", (requester, writer) => runLicenses(requester, writer, serviceName), admin.state().groups[serviceName].licenseIds.length],
       ["groups --json", (requester, writer) => runGroups(requester, writer, { json: true }), admin.licenceGroups().length],
     ];
     for (const [name, command, objects] of commands) {

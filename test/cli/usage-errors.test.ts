@@ -99,6 +99,7 @@ describe("the built CLI", () => {
     [["status", "--json"], "missing required argument 'serviceName'", "ovh-office365 status --help"],
     [["tasks", "csp2-1", "extra", "--json"], "too many arguments", "ovh-office365 tasks --help"],
     [["licences", "--json", "csp2-1", "--all"], "unknown option '--all'", "ovh-office365 licences --help"],
+    [["licenses", "--json"], "missing required argument 'serviceName'", "ovh-office365 licenses --help"],
   ])("ovh-office365 %j: a JSON usage error on stderr, exit 2", async (args, message, help) => {
     const result = await runCli(args);
     expect(result.exitCode).toBe(2);
@@ -204,6 +205,16 @@ describe("the built CLI", () => {
         kind: "usage",
         message: "unknown option '--json'",
         advice: "--json is an option of `groups`: put it after the command, e.g. `ovh-office365 groups --json`",
+      });
+    });
+
+    it("with --json before the alias licenses, says to put it after licenses", async () => {
+      const result = await runCli(["--json", "licenses", "csp2-1"]);
+      expect(result.exitCode).toBe(2);
+      expect(parsedError(result.stderr)).toEqual({
+        kind: "usage",
+        message: "unknown option '--json'",
+        advice: "--json is an option of `licenses`: put it after the command, e.g. `ovh-office365 licenses --json csp2-1`",
       });
     });
 

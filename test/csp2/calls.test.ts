@@ -76,8 +76,8 @@ describe("typed csp2 calls", () => {
       .on("GET /saas/csp2/office-1/orderableLicenses", [12, 11])
       .on("GET /saas/csp2/office-1/orderableLicenses/11", { id: 11, name: "A" })
       .on("GET /saas/csp2/office-1/orderableLicenses/12", { id: 12, name: "B" });
-    const licences = await csp2.fetchOrderableLicences(requester, "office-1");
-    expect(licences.map((licence) => licence.name)).toEqual(["A", "B"]);
+    const licenses = await csp2.fetchOrderableLicenses(requester, "office-1");
+    expect(licenses.map((license) => license.name)).toEqual(["A", "B"]);
     expect(requester.calls).toHaveLength(3);
   });
 });

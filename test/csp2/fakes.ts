@@ -58,6 +58,6 @@ export function task(id: number, status: string, taskFunction = "addSubscription
   return { id, function: taskFunction, status, todoDate: "2024-05-01T10:00:00+02:00", finishDate: status === "done" ? "2024-05-01T10:01:00+02:00" : null };
 }
 
-export function licence(id: number, name: string, overrides: Record<string, unknown> = {}) {
+export function license(id: number, name: string, overrides: Record<string, unknown> = {}) {
   return { id, name, licenceType: "NON-SPECIFIC" as const, limit: null as number | null, newSeatsAllowed: true, newSubscriptionsAllowed: true, ...overrides };
 }

@@ -1,7 +1,7 @@
 import {
   DEFAULT_RECENT_TASKS_SCANNED,
-  fetchLicenceGroups,
-  fetchOrderableLicences,
+  fetchLicenseGroups,
+  fetchOrderableLicenses,
   fetchPendingTasks,
   fetchSubscriptions,
   fetchTasks,
@@ -52,7 +52,7 @@ describe("csp2 listings against the simulator in each list mode", () => {
       subscriptions: await Promise.all(ids.map((id) => getSubscription(client, GROUP, id))),
       tasks: await Promise.all((await listTasks(client, GROUP)).map((id) => getTask(client, GROUP, id))),
       // The fetch functions sort by id; OVH lists orderable licences in its own order.
-      licences: (await Promise.all((await listOrderableLicenses(client, GROUP)).map((id) => getOrderableLicense(client, GROUP, id)))).sort((a, b) => a.id - b.id),
+      licenses: (await Promise.all((await listOrderableLicenses(client, GROUP)).map((id) => getOrderableLicense(client, GROUP, id)))).sort((a, b) => a.id - b.id),
     };
   }
 
@@ -97,10 +97,10 @@ describe("csp2 listings against the simulator in each list mode", () => {
     expect(reads).toHaveLength(listMode === "ignored" ? expected.length : 0);
   });
 
-  it.each<ListMode>(["honoured", "noFilter", "noPaging", "ignored"])("%s: fetchOrderableLicences answers what one GET each says", async (listMode) => {
+  it.each<ListMode>(["honoured", "noFilter", "noPaging", "ignored"])("%s: fetchOrderableLicenses answers what one GET each says", async (listMode) => {
     prepare(listMode);
     const expected = await truth();
-    expect(await fetchOrderableLicences(client, GROUP)).toEqual(expected.licences);
+    expect(await fetchOrderableLicenses(client, GROUP)).toEqual(expected.licenses);
   });
 
   it.each<[ListMode, number]>([
@@ -147,7 +147,7 @@ describe("csp2 listings against the simulator in each list mode", () => {
     expect(inProgress).toEqual(expected.filter((task) => pending.includes(task.id)));
   });
 
-  it.each<ListMode>(["honoured", "noPaging", "ignored"])("%s: fetchLicenceGroups answers every group's tenant, sorted by serviceName, as one GET each says", async (listMode) => {
+  it.each<ListMode>(["honoured", "noPaging", "ignored"])("%s: fetchLicenseGroups answers every group's tenant, sorted by serviceName, as one GET each says", async (listMode) => {
     prepare(listMode);
     // More groups than a noPaging gateway puts in a page.
     for (let added = 0; added < 11; added++) sim.admin.addLicenceGroup({});
@@ -155,18 +155,18 @@ describe("csp2 listings against the simulator in each list mode", () => {
     const expected = (await Promise.all(serviceNames.map((serviceName) => getTenant(client, serviceName)))).sort((a, b) => a.serviceName.localeCompare(b.serviceName));
     sim.requestLog.clear();
     const told: number[] = [];
-    expect(await fetchLicenceGroups(client, { onListed: (reads) => told.push(reads) })).toEqual(expected);
+    expect(await fetchLicenseGroups(client, { onListed: (reads) => told.push(reads) })).toEqual(expected);
     expect(told).toEqual([listMode === "ignored" ? expected.length : 0]);
     expect(apiCalls()).toHaveLength(callsToList(listMode, expected.length));
   });
 
-  it.each<ListMode>(["honoured", "ignored"])("%s: fetchOrderableLicences reads only the selected licences in the fallback, and says how many", async (listMode) => {
+  it.each<ListMode>(["honoured", "ignored"])("%s: fetchOrderableLicenses reads only the selected licences in the fallback, and says how many", async (listMode) => {
     prepare(listMode);
-    const [first, second] = (await truth()).licences;
+    const [first, second] = (await truth()).licenses;
     sim.requestLog.clear();
     const told: number[] = [];
     const wanted = new Set([first.id, second.id]);
-    expect(await fetchOrderableLicences(client, GROUP, { only: (id) => wanted.has(id), onListed: (reads) => told.push(reads) })).toEqual([first, second]);
+    expect(await fetchOrderableLicenses(client, GROUP, { only: (id) => wanted.has(id), onListed: (reads) => told.push(reads) })).toEqual([first, second]);
     expect(told).toEqual([listMode === "ignored" ? 2 : 0]);
     expect(apiCalls()).toHaveLength(listMode === "ignored" ? 3 : 1);
   });

@@ -165,11 +165,11 @@ describe("example programs", () => {
   });
 
   describe("gitops", () => {
-    const licences = () => parseLicenseFile(fs.readFileSync(path.join(REPO_ROOT, "examples", "gitops", "licences.yaml"), "utf8"), "licences.yaml");
+    const licenses = () => parseLicenseFile(fs.readFileSync(path.join(REPO_ROOT, "examples", "gitops", "licences.yaml"), "utf8"), "licences.yaml");
 
     it("declares every group, licence and add-on of licences.yaml, each subscription under its group", async () => {
       const { resources, outputs } = succeeded(await defaultRun("gitops"));
-      const file = licences();
+      const file = licenses();
       expectResourcesOf(file, resources);
       expect(resources.every((resource) => !resource.protect)).toBe(true);
 
@@ -194,14 +194,14 @@ describe("example programs", () => {
       fs.writeFileSync(bad, "groups:\n  csp2-1f4a7c92:\n    licences:\n      Office 365 E1:\n        seat: 2\n");
       const result = await runProgram({ projectDir: path.join(examplesDir, "gitops"), program: compiled("gitops"), config: { licencesFile: "bad-licences.yaml" } });
       expect(result.error).toEqual({
-        name: "LicenceFileError",
+        name: "LicenseFileError",
         runError: true,
         message: 'bad-licences.yaml:5:9: groups.csp2-1f4a7c92.licences."Office 365 E1".seat is not a licence setting: did you mean "seats"?',
       });
     });
 
     it("adopts subscriptions that exist in the simulator's demo account, with their licence and group", () => {
-      expectAdoptionsExist(licences(), DEMO_SEED);
+      expectAdoptionsExist(licenses(), DEMO_SEED);
     });
   });
 
@@ -265,12 +265,12 @@ describe("example programs", () => {
 /** Every `subscriptionId` in the file names a subscription of that group and licence (and parent, for add-ons). */
 function expectAdoptionsExist(file: LicenseFile, seed: SeedSpec): void {
   const state = createState(seed, Date.now());
-  const licenceName = (id: number) => state.licences.find((licence) => licence.id === id)?.name;
+  const licenseName = (id: number) => state.licences.find((license) => license.id === id)?.name;
   let adopted = 0;
   for (const group of file.groups) {
     for (const entry of group.subscriptions.filter((candidate) => candidate.subscriptionId !== undefined)) {
       const live = state.groups[group.serviceName]?.subscriptions[String(entry.subscriptionId)];
-      expect({ entry: entry.resourceName, licence: live && licenceName(live.licenseId) }).toEqual({ entry: entry.resourceName, licence: entry.license });
+      expect({ entry: entry.resourceName, licence: live && licenseName(live.licenseId) }).toEqual({ entry: entry.resourceName, licence: entry.license });
       const base = group.subscriptions.find((candidate) => candidate.license === entry.addonOf && candidate.addonOf === undefined);
       expect(live?.parentSubscriptionId ?? undefined).toBe(base?.subscriptionId);
       adopted++;

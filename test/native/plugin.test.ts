@@ -124,6 +124,22 @@ describe("a subscription's life through the plugin", () => {
   });
 });
 
+describe("the schema and the lifecycle", () => {
+  it("every output the lifecycle writes is a property of the schema, and every property it requires is written", async () => {
+    const schema = (await plugin().getSchema()) as { resources: Record<string, { properties: Record<string, unknown>; required: string[] }> };
+    const { serviceName, license } = freeGroup();
+    const written = [
+      [SUBSCRIPTION, (await up(plugin(), urn(SUBSCRIPTION, "schema-subscription"), { inputs: { serviceName, license, seats: 2, maxSeatChange: 5 } })).state.outputs],
+      [LICENSE_GROUP, (await up(plugin(), urn(LICENSE_GROUP, "schema-group"), { inputs: { serviceName, displayName: "Schema SA", contact: { city: "Lyon" } } })).state.outputs],
+    ] as const;
+    for (const [type, outputs] of written) {
+      const { properties, required } = schema.resources[type];
+      expect({ type, unknown: Object.keys(outputs).filter((name) => !(name in properties)) }).toEqual({ type, unknown: [] });
+      expect({ type, missing: required.filter((name) => !(name in outputs)) }).toEqual({ type, missing: [] });
+    }
+  });
+});
+
 describe("preview", () => {
   it("create and update in preview return unknown outputs and send nothing that changes OVH; the catalogue check stays", async () => {
     const { serviceName, license } = freeGroup();
@@ -149,9 +165,9 @@ describe("import", () => {
   it("a subscription, an add-on and a licence group, by id alone: the inputs read back give no diff", async () => {
     const { serviceName } = freeGroup();
     const base = admin().licences().find((l) => l.licenceType !== "ADDON" && l.newSubscriptionsAllowed && l.addonIds.length > 0)!;
-    const addonLicence = admin().licences().find((l) => l.id === base.addonIds[0])!;
+    const addonLicense = admin().licences().find((l) => l.id === base.addonIds[0])!;
     const parent = admin().addSubscription(serviceName, { license: base.name, seats: 12 });
-    const addon = admin().addSubscription(serviceName, { license: addonLicence.name, seats: 3, parentSubscriptionId: parent.id });
+    const addon = admin().addSubscription(serviceName, { license: addonLicense.name, seats: 3, parentSubscriptionId: parent.id });
     admin().setTenant(serviceName, { displayName: "Imported Ltd" });
     const before = mutating(serviceName).length;
 
@@ -159,7 +175,7 @@ describe("import", () => {
     expect(importedParent.inputs).toEqual({ serviceName, license: base.name, seats: 12, subscriptionId: parent.id });
     expect(importedParent.failures).toEqual([]);
     const importedAddon = (await importResource(plugin(), urn(SUBSCRIPTION, "imported-addon"), `${serviceName}/${addon.id}`))!;
-    expect(importedAddon.inputs).toEqual({ serviceName, license: addonLicence.name, seats: 3, subscriptionId: addon.id, parentSubscriptionId: parent.id });
+    expect(importedAddon.inputs).toEqual({ serviceName, license: addonLicense.name, seats: 3, subscriptionId: addon.id, parentSubscriptionId: parent.id });
     const importedGroup = (await importResource(plugin(), urn(LICENSE_GROUP, "imported-group"), serviceName))!;
     expect(importedGroup.inputs).toEqual({ serviceName, displayName: "Imported Ltd" });
 

@@ -68,7 +68,7 @@ export interface FileContext {
   held: { id: number; license: string; seats: number }[];
 }
 
-export interface LicenceFileCase extends CaseBase {
+export interface LicenseFileCase extends CaseBase {
   surface: "licences.yaml";
   /**
    * `loader`: loadLicenseFile refuses the file; `catalogue`: a resource declareLicenses registered is refused at check,
@@ -80,7 +80,7 @@ export interface LicenceFileCase extends CaseBase {
   text(file: FileContext): string;
 }
 
-export type BadInput = ResourceCase | CliCase | LicenceFileCase;
+export type BadInput = ResourceCase | CliCase | LicenseFileCase;
 
 const subscription = (world: World, changes: PropertyMap): PropertyMap => ({
   serviceName: world.serviceName,
@@ -115,7 +115,7 @@ const malformedServiceNames: [string, string][] = [
 ];
 
 const groupsCommand = "ovh-office365 groups";
-const licencesCommand = "ovh-office365 licences";
+const licensesCommand = "ovh-office365 licences";
 
 export const resourceCases: ResourceCase[] = [
   subscriptionCase("seats as a float", "seats", "round it to 3", "check", () => ({ seats: 2.5 })),
@@ -136,9 +136,9 @@ export const resourceCases: ResourceCase[] = [
   subscriptionCase("add-on without the subscription it extends", "license", "set parentSubscriptionId", "create", (world) => ({
     license: world.catalogue.addon,
   })),
-  subscriptionCase("licence name missing", "license", licencesCommand, "check", () => ({ license: undefined })),
-  subscriptionCase("licence name empty", "license", licencesCommand, "check", () => ({ license: "" })),
-  subscriptionCase("licence name with a control character", "license", licencesCommand, "check", (world) => ({
+  subscriptionCase("licence name missing", "license", licensesCommand, "check", () => ({ license: undefined })),
+  subscriptionCase("licence name empty", "license", licensesCommand, "check", () => ({ license: "" })),
+  subscriptionCase("licence name with a control character", "license", licensesCommand, "check", (world) => ({
     license: world.catalogue.orderable.replace(" ", "\u0007"),
   })),
   subscriptionCase("licence name as a number", "license", "must be a string", "check", () => ({ license: 42 })),
@@ -260,26 +260,26 @@ export const cliCases: CliCase[] = [
 ];
 
 /** A licence file declaring one licence with `settings` (YAML lines) in `serviceName`, listed under `listKey`. */
-function oneLicence(serviceName: string, licence: string, settings: string[], listKey = "licences"): string {
-  return ["groups:", `  ${JSON.stringify(serviceName)}:`, `    ${listKey}:`, `      ${JSON.stringify(licence)}:`, ...settings.map((line) => `        ${line}`), ""].join("\n");
+function oneLicense(serviceName: string, license: string, settings: string[], listKey = "licences"): string {
+  return ["groups:", `  ${JSON.stringify(serviceName)}:`, `    ${listKey}:`, `      ${JSON.stringify(license)}:`, ...settings.map((line) => `        ${line}`), ""].join("\n");
 }
 
-function fileCase(name: string, field: string, fix: string, settings: string[]): LicenceFileCase {
-  return { surface: "licences.yaml", name, field, fix, refusedBy: "loader", text: (file) => oneLicence(file.group, file.catalogue.orderable, settings) };
+function fileCase(name: string, field: string, fix: string, settings: string[]): LicenseFileCase {
+  return { surface: "licences.yaml", name, field, fix, refusedBy: "loader", text: (file) => oneLicense(file.group, file.catalogue.orderable, settings) };
 }
 
-function serviceNameKeyCase(name: string, serviceName: string): LicenceFileCase {
+function serviceNameKeyCase(name: string, serviceName: string): LicenseFileCase {
   return {
     surface: "licences.yaml",
     name: `group key ${name}`,
     field: `groups.${JSON.stringify(serviceName)}`,
     fix: groupsCommand,
     refusedBy: "loader",
-    text: (file) => oneLicence(serviceName, file.catalogue.orderable, ["seats: 1"]),
+    text: (file) => oneLicense(serviceName, file.catalogue.orderable, ["seats: 1"]),
   };
 }
 
-export const licenceFileCases: LicenceFileCase[] = [
+export const licenseFileCases: LicenseFileCase[] = [
   fileCase("seats as a float", "seats", "write 2 or 3", ["seats: 2.5"]),
   fileCase("zero seats", "seats", "delete its entry from the file", ["seats: 0"]),
   fileCase("negative seats", "seats", "a subscription has at least 1 seat", ["seats: -4"]),
@@ -299,7 +299,7 @@ export const licenceFileCases: LicenceFileCase[] = [
     field: "seats",
     fix: "write 2 or 3",
     refusedBy: "loader",
-    text: (file) => oneLicence(file.group, file.catalogue.orderable, ["seats: 2.5"], "licenses"),
+    text: (file) => oneLicense(file.group, file.catalogue.orderable, ["seats: 2.5"], "licenses"),
   },
   {
     surface: "licences.yaml",
@@ -320,9 +320,9 @@ export const licenceFileCases: LicenceFileCase[] = [
     surface: "licences.yaml",
     name: "licence name empty",
     field: "licences.\"\"",
-    fix: licencesCommand,
+    fix: licensesCommand,
     refusedBy: "loader",
-    text: (file) => oneLicence(file.group, "", ["seats: 1"]),
+    text: (file) => oneLicense(file.group, "", ["seats: 1"]),
   },
   {
     surface: "licences.yaml",
@@ -362,7 +362,7 @@ export const licenceFileCases: LicenceFileCase[] = [
     field: "license",
     fix: "use one of",
     refusedBy: "catalogue",
-    text: (file) => oneLicence(file.group, "Microsoft 365 Business Platinum", ["seats: 3"]),
+    text: (file) => oneLicense(file.group, "Microsoft 365 Business Platinum", ["seats: 3"]),
   },
   {
     surface: "licences.yaml",
@@ -370,7 +370,7 @@ export const licenceFileCases: LicenceFileCase[] = [
     field: "license",
     fix: "did you mean",
     refusedBy: "catalogue",
-    text: (file) => oneLicence(file.group, file.catalogue.orderable.slice(0, -2), ["seats: 3"]),
+    text: (file) => oneLicense(file.group, file.catalogue.orderable.slice(0, -2), ["seats: 3"]),
   },
   {
     surface: "licences.yaml",
@@ -378,7 +378,7 @@ export const licenceFileCases: LicenceFileCase[] = [
     field: "seats",
     fix: "or fewer",
     refusedBy: "catalogue",
-    text: (file) => oneLicence(file.group, file.catalogue.limited.name, [`seats: ${file.catalogue.limited.limit + 1}`]),
+    text: (file) => oneLicense(file.group, file.catalogue.limited.name, [`seats: ${file.catalogue.limited.limit + 1}`]),
   },
   {
     surface: "licences.yaml",
@@ -386,7 +386,7 @@ export const licenceFileCases: LicenceFileCase[] = [
     field: "license",
     fix: "pick another licence",
     refusedBy: "catalogue",
-    text: (file) => oneLicence(file.group, file.catalogue.retired, ["seats: 3"]),
+    text: (file) => oneLicense(file.group, file.catalogue.retired, ["seats: 3"]),
   },
   {
     surface: "licences.yaml",
@@ -394,7 +394,7 @@ export const licenceFileCases: LicenceFileCase[] = [
     field: "license",
     fix: "addons",
     refusedBy: "create",
-    text: (file) => oneLicence(file.group, file.catalogue.addon, ["seats: 3"]),
+    text: (file) => oneLicense(file.group, file.catalogue.addon, ["seats: 3"]),
   },
   {
     surface: "licences.yaml",
@@ -404,7 +404,7 @@ export const licenceFileCases: LicenceFileCase[] = [
     refusedBy: "create",
     holds: (catalogue) => [{ license: catalogue.orderable, seats: 4 }],
     text: (file) =>
-      oneLicence(file.group, file.held[0].license, [
+      oneLicense(file.group, file.held[0].license, [
         `seats: ${file.held[0].seats}`,
         `subscriptionId: ${file.held[0].id}`,
         "addons:",
@@ -417,7 +417,7 @@ export const licenceFileCases: LicenceFileCase[] = [
     field: "subscriptionId",
     fix: "ovh-office365 status",
     refusedBy: "create",
-    text: (file) => oneLicence(file.group, file.catalogue.orderable, ["seats: 3", "subscriptionId: 987654321"]),
+    text: (file) => oneLicense(file.group, file.catalogue.orderable, ["seats: 3", "subscriptionId: 987654321"]),
   },
   {
     surface: "licences.yaml",
@@ -425,8 +425,8 @@ export const licenceFileCases: LicenceFileCase[] = [
     field: "serviceName",
     fix: groupsCommand,
     refusedBy: "create",
-    text: (file) => oneLicence(`${file.group}-gone`, file.catalogue.orderable, ["seats: 3"]),
+    text: (file) => oneLicense(`${file.group}-gone`, file.catalogue.orderable, ["seats: 3"]),
   },
 ];
 
-export const badInputs: BadInput[] = [...resourceCases, ...cliCases, ...licenceFileCases];
+export const badInputs: BadInput[] = [...resourceCases, ...cliCases, ...licenseFileCases];

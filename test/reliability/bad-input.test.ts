@@ -23,7 +23,7 @@ import {
   type Catalogue,
   type CliCase,
   type FileContext,
-  type LicenceFileCase,
+  type LicenseFileCase,
   type ResourceCase,
   type World,
 } from "./bad-input-cases";
@@ -46,7 +46,7 @@ let stack: ResourceStack;
 let world: World;
 let cliEnv: Record<string, string>;
 let commandNames: Set<string>;
-let fileOutcomes: Map<LicenceFileCase, DeclaredFile>;
+let fileOutcomes: Map<LicenseFileCase, DeclaredFile>;
 
 /** How a case ended: where it was refused (undefined when nothing refused it) and what the person saw (empty if nothing). */
 interface Outcome {
@@ -73,7 +73,7 @@ beforeAll(async () => {
   commandNames = new Set(createProgram().commands.map((command) => command.name()));
   const catalogue = pickCatalogue();
   world = { serviceName: stack.simulator.admin.addLicenceGroup(), catalogue, adopted: await adoptSubscription(catalogue) };
-  fileOutcomes = await declareLicenceFiles(catalogue);
+  fileOutcomes = await declareLicenseFiles(catalogue);
 });
 
 afterAll(async () => {
@@ -82,11 +82,11 @@ afterAll(async () => {
 
 /** The licences the corpus needs, chosen by their catalogue rules. */
 function pickCatalogue(): Catalogue {
-  const licences = stack.simulator.admin.licences();
-  const orderable = licences.filter((l) => l.licenceType !== "ADDON" && l.newSubscriptionsAllowed && l.newSeatsAllowed);
+  const licenses = stack.simulator.admin.licences();
+  const orderable = licenses.filter((l) => l.licenceType !== "ADDON" && l.newSubscriptionsAllowed && l.newSeatsAllowed);
   const limited = orderable.find((l) => l.limit !== null);
-  const retired = licences.find((l) => l.licenceType !== "ADDON" && !l.newSubscriptionsAllowed);
-  const addon = licences.find((l) => l.licenceType === "ADDON" && l.newSubscriptionsAllowed);
+  const retired = licenses.find((l) => l.licenceType !== "ADDON" && !l.newSubscriptionsAllowed);
+  const addon = licenses.find((l) => l.licenceType === "ADDON" && l.newSubscriptionsAllowed);
   if (orderable.length < 2 || !limited || limited.limit === null || !retired || !addon) {
     throw new Error("the simulator's catalogue lacks a licence kind the corpus needs (two orderable, a limited, a retired, an add-on)");
   }
@@ -119,12 +119,12 @@ interface DeclaredFile {
  * Writes each licence file case and runs one Pulumi program (under mocks, as the example programs are tested) that
  * loads every file with loadLicenseFile and declares it with declareLicenses, as the gitops example does.
  */
-async function declareLicenceFiles(catalogue: Catalogue): Promise<Map<LicenceFileCase, DeclaredFile>> {
+async function declareLicenseFiles(catalogue: Catalogue): Promise<Map<LicenseFileCase, DeclaredFile>> {
   const projectDir = path.join(stack.harness.programDir, "licence-files");
   fs.mkdirSync(projectDir, { recursive: true });
   fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), "name: bad-input-licences\nruntime: nodejs\nmain: program.js\n");
-  fs.writeFileSync(path.join(projectDir, "program.js"), LICENCE_PROGRAM);
-  const cases = badInputs.filter((badInput): badInput is LicenceFileCase => badInput.surface === "licences.yaml");
+  fs.writeFileSync(path.join(projectDir, "program.js"), LICENSE_PROGRAM);
+  const cases = badInputs.filter((badInput): badInput is LicenseFileCase => badInput.surface === "licences.yaml");
   const files: Record<string, string> = {};
   const groups: string[] = [];
   for (const [index, fileCase] of cases.entries()) {
@@ -146,7 +146,7 @@ async function declareLicenceFiles(catalogue: Catalogue): Promise<Map<LicenceFil
   );
 }
 
-const LICENCE_PROGRAM = `"use strict";
+const LICENSE_PROGRAM = `"use strict";
 const pulumi = require("@pulumi/pulumi");
 const { declareLicenses, loadLicenseFile } = require("pulumi-ovh-office365");
 
@@ -213,7 +213,7 @@ async function attemptCli(badInput: CliCase): Promise<Outcome> {
 }
 
 /** The file as the program loaded it; when declared, its resources in registration order through the host. */
-async function attemptLicenceFile(badInput: LicenceFileCase): Promise<Outcome> {
+async function attemptLicenseFile(badInput: LicenseFileCase): Promise<Outcome> {
   const declared = fileOutcomes.get(badInput)!;
   if (declared.error) {
     if (declared.resources.length > 0) throw new Error(`the file was refused, yet ${declared.resources.length} resources were declared from it`);
@@ -232,7 +232,7 @@ async function attemptLicenceFile(badInput: LicenceFileCase): Promise<Outcome> {
 function attempt(badInput: BadInput): Promise<Outcome> {
   if (badInput.surface === "resources") return attemptResource(badInput);
   if (badInput.surface === "CLI") return attemptCli(badInput);
-  return attemptLicenceFile(badInput);
+  return attemptLicenseFile(badInput);
 }
 
 function expectedStage(badInput: BadInput): string {

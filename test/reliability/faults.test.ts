@@ -20,13 +20,13 @@ afterAll(async () => {
   await stack?.close();
 });
 
-function freeLicenceName(serviceName: string): string {
+function freeLicenseName(serviceName: string): string {
   const subscribed = new Set(stack.simulator.admin.subscriptions(serviceName).map((s) => s.licenseId));
-  const licence = stack.simulator.admin
+  const license = stack.simulator.admin
     .licences()
     .find((l) => l.licenceType !== "ADDON" && l.newSubscriptionsAllowed && l.newSeatsAllowed && !subscribed.has(l.id));
-  if (!licence) throw new Error("the seeded catalogue has no free licence left for this test");
-  return licence.name;
+  if (!license) throw new Error("the seeded catalogue has no free licence left for this test");
+  return license.name;
 }
 
 const requestFault = (rule: FaultRule) => () => void stack.simulator.admin.addFault(rule);
@@ -54,7 +54,7 @@ describe("faults through the real provider host", () => {
     const host = stack.harness.host;
     // Each case gets its own licence group so the cases never compete for licences.
     const serviceName = stack.simulator.admin.addLicenceGroup();
-    const license = freeLicenceName(serviceName);
+    const license = freeLicenseName(serviceName);
     const inputs = { serviceName, license, seats: 4 };
     const urn = host.makeUrn(SUBSCRIPTION, `fault-${figures.tried}`);
     const providerText = stack.harness.providers.subscriptionProvider;
@@ -88,7 +88,7 @@ describe("OVH refusing a change because a task is pending", () => {
     figures.tried++;
     const host = stack.harness.host;
     const serviceName = stack.simulator.admin.addLicenceGroup();
-    const license = freeLicenceName(serviceName);
+    const license = freeLicenseName(serviceName);
     const urn = host.makeUrn(SUBSCRIPTION, "task-pending-race");
     const providerText = stack.harness.providers.subscriptionProvider;
     const created = await up(host, urn, { inputs: { serviceName, license, seats: 4 }, providerText });

@@ -1,7 +1,7 @@
 import { OvhNetworkError } from "../../provider/ovh/errors";
 import type { OvhRequester } from "../../provider/ovh/types";
 import { orderCheckFailures } from "../../provider/resources/catalogue";
-import { licence, ScriptedRequester } from "../csp2/fakes";
+import { license, ScriptedRequester } from "../csp2/fakes";
 
 /** Each test its own group: the catalogue is cached per group for the process. */
 let groups = 0;
@@ -9,8 +9,8 @@ function groupWithCatalogue(): { serviceName: string; requester: ScriptedRequest
   const serviceName = `office-check-${++groups}`;
   const requester = new ScriptedRequester()
     .on(`GET /saas/csp2/${serviceName}/orderableLicenses`, [11, 12])
-    .on(`GET /saas/csp2/${serviceName}/orderableLicenses/11`, licence(11, "Microsoft 365 Business Basic", { limit: 300 }))
-    .on(`GET /saas/csp2/${serviceName}/orderableLicenses/12`, licence(12, "Office 365 E1", { newSubscriptionsAllowed: false }));
+    .on(`GET /saas/csp2/${serviceName}/orderableLicenses/11`, license(11, "Microsoft 365 Business Basic", { limit: 300 }))
+    .on(`GET /saas/csp2/${serviceName}/orderableLicenses/12`, license(12, "Office 365 E1", { newSubscriptionsAllowed: false }));
   return { serviceName, requester };
 }
 

@@ -23,13 +23,13 @@ const nextRun = (allowDeletes?: string) => {
   return stack.harness.restart(allowDeletes === undefined ? config : { ...config, "ovh-office365:allowDeletes": allowDeletes });
 };
 const mutating = (serviceName: string) => stack.simulator.requestLog.mutatingRequests().filter((entry) => entry.apiPath.includes(serviceName)).length;
-const firstLicence = () => stack.simulator.admin.licences().find((l) => l.licenceType !== "ADDON" && l.newSubscriptionsAllowed && l.newSeatsAllowed)!;
+const firstLicense = () => stack.simulator.admin.licences().find((l) => l.licenceType !== "ADDON" && l.newSubscriptionsAllowed && l.newSeatsAllowed)!;
 
 afterEach(() => nextRun("*"));
 
 it("a subscription removed from the program is not deleted at OVH until this run's stack config allows it", async () => {
   const serviceName = stack.simulator.admin.addLicenceGroup();
-  const license = firstLicence().name;
+  const license = firstLicense().name;
   const created = await up(host(), host().makeUrn(SUBSCRIPTION, "kept"), { inputs: { serviceName, license, seats: 3 }, providerText: providers().subscriptionProvider });
   const id = created.state.id;
 
@@ -63,6 +63,9 @@ it("a licence change that would replace the subscription is refused at preview, 
   const changed = { inputs: { serviceName, license: second.name, seats: 2 }, providerText: providers().subscriptionProvider };
   await expect(preview(host(), created.state, changed)).rejects.toThrow(/changing license replaces the subscription: a new one is ordered and this one \(2 seats of/);
   await expect(up(host(), created.state.urn, { ...changed, previous: created.state })).rejects.toThrow("this stack does not allow that delete");
+  await expect(preview(host(), created.state, changed)).rejects.toThrow(
+    `To replace it, allow the delete in the same change: \`pulumi config set ovh-office365:allowDeletes ${created.state.id}\` (or the whole group, ${serviceName}; "*" allows every delete).`,
+  );
   expect(mutating(serviceName)).toBe(before);
 
   await nextRun(serviceName);
@@ -96,14 +99,14 @@ it("a malformed allowance fails the run's first operation, naming the key, befor
   await nextRun("{not a list}");
   const before = stack.simulator.requestLog.entries().length;
   await expect(
-    up(host(), host().makeUrn(SUBSCRIPTION, "never"), { inputs: { serviceName, license: firstLicence().name, seats: 1 }, providerText: providers().subscriptionProvider }),
+    up(host(), host().makeUrn(SUBSCRIPTION, "never"), { inputs: { serviceName, license: firstLicense().name, seats: 1 }, providerText: providers().subscriptionProvider }),
   ).rejects.toThrow(/ovh-office365:allowDeletes is .* give "\*", licence group serviceNames/);
   expect(stack.simulator.requestLog.entries().length).toBe(before);
 });
 
 it("a resource renamed without an alias takes its subscription over, and the old one's delete is refused: nothing is lost", async () => {
   const serviceName = stack.simulator.admin.addLicenceGroup();
-  const license = firstLicence().name;
+  const license = firstLicense().name;
   const inputs = { serviceName, license, seats: 3 };
   const before = await up(host(), host().makeUrn(SUBSCRIPTION, "old-name"), { inputs, providerText: providers().subscriptionProvider });
   // The next `pulumi up`, with everything allowed: the new name is created first, then the old one deleted.

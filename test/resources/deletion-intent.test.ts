@@ -1,4 +1,4 @@
-import { deletionAdvice, isDeletionAllowed, noDeletionAllowed, parseDeletionAllowance } from "../../provider/resources/deletion-intent";
+import { allowDeleteAdvice, deletionAdvice, isDeletionAllowed, noDeletionAllowed, parseDeletionAllowance } from "../../provider/resources/deletion-intent";
 
 describe("parseDeletionAllowance", () => {
   it("reads nothing as no delete allowed", () => {
@@ -48,5 +48,15 @@ describe("deletionAdvice", () => {
     expect(advice).toContain("retainOnDelete: true");
     expect(advice).toContain("pulumi state delete");
     expect(deletionAdvice("csp2-a")).toContain("pulumi config set ovh-office365:allowDeletes csp2-a`");
+  });
+
+  it("starts with the one sentence that allows the delete, which a refused replacement gives too", () => {
+    expect(deletionAdvice("csp2-a", 7).startsWith(`${allowDeleteAdvice("delete", "csp2-a", 7)} `)).toBe(true);
+    expect(allowDeleteAdvice("replace", "csp2-a", 7)).toBe(
+      'To replace it, allow the delete in the same change: `pulumi config set ovh-office365:allowDeletes csp2-a/7` (or the whole group, csp2-a; "*" allows every delete).',
+    );
+    expect(allowDeleteAdvice("delete", "csp2-a")).toBe(
+      'To delete it, allow the delete in the same change: `pulumi config set ovh-office365:allowDeletes csp2-a` ("*" allows every delete).',
+    );
   });
 });

@@ -53,11 +53,22 @@ describe("the package's earlier licence spellings", () => {
     expect(exports[oldName]).toBe(exports[newName]);
   });
 
-  it("keeps the old error class usable: instanceof sees one class either way", () => {
+  it("keeps the old error class usable: instanceof sees one class either way, named as the README names it", () => {
     const error = new pkg.LicenceFileError("l.yaml", [{ path: "", message: "the file is empty" }]);
     expect(error).toBeInstanceOf(pkg.LicenseFileError);
     expect(new pkg.LicenseFileError("l.yaml", [])).toBeInstanceOf(pkg.LicenceFileError);
-    expect(error.name).toBe("LicenceFileError");
+    expect(error.name).toBe("LicenseFileError");
+    const thrown = (() => {
+      try {
+        pkg.parseLicenseFile("groups: []\n", "l.yaml");
+      } catch (caught) {
+        return caught as Error;
+      }
+      throw new Error("parseLicenseFile accepted a file without groups");
+    })();
+    expect(thrown).toBeInstanceOf(pkg.LicenceFileError);
+    expect(thrown).toBeInstanceOf(pkg.LicenseFileError);
+    expect(thrown.name).toBe("LicenseFileError");
   });
 
   it("keeps every old type name as the new type", () => {

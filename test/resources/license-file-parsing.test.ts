@@ -10,7 +10,7 @@ const BASIC = "Microsoft 365 Business Basic";
 const BASIC_SEATS = `groups.acme-1234.licences."${BASIC}".seats`;
 
 /** A file with one group and one licence whose settings are `settings` (indented under the licence). */
-function oneLicence(settings: string, serviceName = "acme-1234"): string {
+function oneLicense(settings: string, serviceName = "acme-1234"): string {
   return `groups:\n  ${serviceName}:\n    licences:\n      ${BASIC}:\n${settings
     .split("\n")
     .map((line) => `        ${line}`)
@@ -39,39 +39,39 @@ interface BadInput {
 }
 
 const badInputs: BadInput[] = [
-  { name: "fractional seats", text: oneLicence("seats: 2.5"), path: BASIC_SEATS, mentions: ["is 2.5", "write 2 or 3"], line: 5, column: 16 },
-  { name: "zero seats", text: oneLicence("seats: 0"), path: BASIC_SEATS, mentions: ["is 0", "at least 1 seat", "delete its entry"] },
-  { name: "negative seats", text: oneLicence("seats: -4"), path: BASIC_SEATS, mentions: ["is -4", "at least 1 seat"] },
-  { name: "huge seats", text: oneLicence("seats: 99999999999999"), path: BASIC_SEATS, mentions: ["99999999999999", "more than 1000000", "typo"] },
-  { name: "infinite seats", text: oneLicence("seats: .inf"), path: BASIC_SEATS, mentions: ["Infinity", "whole number from 1 to 1000000"] },
-  { name: "quoted seats", text: oneLicence('seats: "10"'), path: BASIC_SEATS, mentions: ['the text "10"', "remove the quotes (10)"] },
-  { name: "seats in words", text: oneLicence("seats: ten"), path: BASIC_SEATS, mentions: ['is "ten"', "whole number from 1 to 1000000"] },
-  { name: "seats as a boolean", text: oneLicence("seats: true"), path: BASIC_SEATS, mentions: ["is true", "e.g. 5"] },
-  { name: "seats without a value", text: oneLicence("seats:"), path: BASIC_SEATS, mentions: ["has no value", "whole number"] },
-  { name: "seats missing", text: oneLicence("subscriptionId: 3001201"), path: BASIC_SEATS, mentions: ["is missing", "add it"] },
+  { name: "fractional seats", text: oneLicense("seats: 2.5"), path: BASIC_SEATS, mentions: ["is 2.5", "write 2 or 3"], line: 5, column: 16 },
+  { name: "zero seats", text: oneLicense("seats: 0"), path: BASIC_SEATS, mentions: ["is 0", "at least 1 seat", "delete its entry"] },
+  { name: "negative seats", text: oneLicense("seats: -4"), path: BASIC_SEATS, mentions: ["is -4", "at least 1 seat"] },
+  { name: "huge seats", text: oneLicense("seats: 99999999999999"), path: BASIC_SEATS, mentions: ["99999999999999", "more than 1000000", "typo"] },
+  { name: "infinite seats", text: oneLicense("seats: .inf"), path: BASIC_SEATS, mentions: ["Infinity", "whole number from 1 to 1000000"] },
+  { name: "quoted seats", text: oneLicense('seats: "10"'), path: BASIC_SEATS, mentions: ['the text "10"', "remove the quotes (10)"] },
+  { name: "seats in words", text: oneLicense("seats: ten"), path: BASIC_SEATS, mentions: ['is "ten"', "whole number from 1 to 1000000"] },
+  { name: "seats as a boolean", text: oneLicense("seats: true"), path: BASIC_SEATS, mentions: ["is true", "e.g. 5"] },
+  { name: "seats without a value", text: oneLicense("seats:"), path: BASIC_SEATS, mentions: ["has no value", "whole number"] },
+  { name: "seats missing", text: oneLicense("subscriptionId: 3001201"), path: BASIC_SEATS, mentions: ["is missing", "add it"] },
   { name: "licence given as a bare number", text: `groups:\n  acme-1234:\n    licences:\n      ${BASIC}: 5\n`, path: `groups.acme-1234.licences."${BASIC}"`, mentions: ["is 5", "`seats: 5`"] },
-  { name: "typo in seats", text: oneLicence("seat: 3"), path: `groups.acme-1234.licences."${BASIC}".seat`, mentions: ['did you mean "seats"'], line: 5, column: 9 },
+  { name: "typo in seats", text: oneLicense("seat: 3"), path: `groups.acme-1234.licences."${BASIC}".seat`, mentions: ['did you mean "seats"'], line: 5, column: 9 },
   { name: "both spellings of licences in one group", text: `groups:\n  acme-1234:\n    licences: {}\n    licenses:\n      ${BASIC}: {seats: 3}\n`, path: "groups.acme-1234.licenses", mentions: ['and "licences" are two spellings of the same key', "keep one"], line: 4, column: 5 },
   { name: "misspelt licenses", text: `groups:\n  acme-1234:\n    lisenses:\n      ${BASIC}: {seats: 3}\n`, path: "groups.acme-1234.lisenses", mentions: ['did you mean "licenses"'] },
-  { name: "typo in a guard rail", text: oneLicence("seats: 3\nmaxSeatsChange: 5"), path: `groups.acme-1234.licences."${BASIC}".maxSeatsChange`, mentions: ['did you mean "maxSeatChange"'] },
+  { name: "typo in a guard rail", text: oneLicense("seats: 3\nmaxSeatsChange: 5"), path: `groups.acme-1234.licences."${BASIC}".maxSeatsChange`, mentions: ['did you mean "maxSeatChange"'] },
   { name: "typo in a top-level key", text: `group:\n  acme-1234:\n    licences: {}\n`, path: "group", mentions: ['did you mean "groups"'] },
   { name: "licence setting at group level", text: `groups:\n  acme-1234:\n    subscriptionId: 12\n    licences: {}\n`, path: "groups.acme-1234.subscriptionId", mentions: ["is a licence setting", "move it there"] },
   { name: "licence written directly under the group", text: `groups:\n  acme-1234:\n    licences: {}\n    ${BASIC}: {seats: 2}\n`, path: `groups.acme-1234."${BASIC}"`, mentions: ["looks like a licence", "licences:"] },
   { name: "YAML merge key", text: `groups:\n  acme-1234:\n    <<: {maxSeatChange: 2}\n    licences: {}\n`, path: 'groups.acme-1234."<<"', mentions: ["merge keys are not supported", "defaults:"] },
-  { name: "add-on of an add-on", text: oneLicence(`seats: 3\naddons:\n  Microsoft 365 Audio Conferencing:\n    seats: 1\n    addons: {}`), path: `groups.acme-1234.licences."${BASIC}".addons."Microsoft 365 Audio Conferencing".addons`, mentions: ["cannot have add-ons of its own"] },
-  { name: "serviceName with a slash", text: oneLicence("seats: 1", "acme/1234"), path: 'groups."acme/1234"', mentions: ['no "/"', "ovh-office365 groups"], line: 2, column: 3 },
-  { name: "serviceName with ..", text: oneLicence("seats: 1", "acme..1234"), path: 'groups."acme..1234"', mentions: ['".."', "ovh-office365 groups"] },
-  { name: "serviceName with %2F", text: oneLicence("seats: 1", "acme%2F1234"), path: 'groups."acme%2F1234"', mentions: ['"%"', "ovh-office365 groups"] },
-  { name: "serviceName with a space", text: oneLicence("seats: 1", '"acme 1234"'), path: 'groups."acme 1234"', mentions: ["spaces", "ovh-office365 groups"] },
-  { name: "serviceName with a control character", text: oneLicence("seats: 1", '"acme\\a1234"'), path: 'groups."acme\\u00071234"', mentions: ["control characters"] },
-  { name: "serviceName with unicode", text: oneLicence("seats: 1", "acmé-1234"), path: 'groups."acmé-1234"', mentions: ["letters, digits", "ovh-office365 groups"] },
-  { name: "empty serviceName", text: oneLicence("seats: 1", '""'), path: 'groups.""', mentions: ["must not be empty", "ovh-office365 groups"] },
+  { name: "add-on of an add-on", text: oneLicense(`seats: 3\naddons:\n  Microsoft 365 Audio Conferencing:\n    seats: 1\n    addons: {}`), path: `groups.acme-1234.licences."${BASIC}".addons."Microsoft 365 Audio Conferencing".addons`, mentions: ["cannot have add-ons of its own"] },
+  { name: "serviceName with a slash", text: oneLicense("seats: 1", "acme/1234"), path: 'groups."acme/1234"', mentions: ['no "/"', "ovh-office365 groups"], line: 2, column: 3 },
+  { name: "serviceName with ..", text: oneLicense("seats: 1", "acme..1234"), path: 'groups."acme..1234"', mentions: ['".."', "ovh-office365 groups"] },
+  { name: "serviceName with %2F", text: oneLicense("seats: 1", "acme%2F1234"), path: 'groups."acme%2F1234"', mentions: ['"%"', "ovh-office365 groups"] },
+  { name: "serviceName with a space", text: oneLicense("seats: 1", '"acme 1234"'), path: 'groups."acme 1234"', mentions: ["spaces", "ovh-office365 groups"] },
+  { name: "serviceName with a control character", text: oneLicense("seats: 1", '"acme\\a1234"'), path: 'groups."acme\\u00071234"', mentions: ["control characters"] },
+  { name: "serviceName with unicode", text: oneLicense("seats: 1", "acmé-1234"), path: 'groups."acmé-1234"', mentions: ["letters, digits", "ovh-office365 groups"] },
+  { name: "empty serviceName", text: oneLicense("seats: 1", '""'), path: 'groups.""', mentions: ["must not be empty", "ovh-office365 groups"] },
   { name: "empty licence name", text: `groups:\n  acme-1234:\n    licences:\n      "": {seats: 1}\n`, path: 'groups.acme-1234.licences.""', mentions: ["must not be empty", "ovh-office365 licences"] },
   { name: "licences as a list", text: `groups:\n  acme-1234:\n    licences:\n      - name: ${BASIC}\n        seats: 2\n`, path: "groups.acme-1234.licences", mentions: ["is a list", "one key per licence name"] },
   { name: "group without licences", text: `groups:\n  acme-1234:\n    displayName: Acme\n`, path: "groups.acme-1234.licences", mentions: ["is missing", "`licences: {}`"] },
   { name: "group without a value", text: `groups:\n  acme-1234:\n`, path: "groups.acme-1234", mentions: ["has no value", "licences:"] },
   { name: "empty displayName", text: `groups:\n  acme-1234:\n    displayName: ""\n    licences: {}\n`, path: "groups.acme-1234.displayName", mentions: ["must not be empty"] },
-  { name: "fractional subscriptionId", text: oneLicence("seats: 1\nsubscriptionId: 12.5"), path: `groups.acme-1234.licences."${BASIC}".subscriptionId`, mentions: ["is 12.5", "write 12 or 13"] },
+  { name: "fractional subscriptionId", text: oneLicense("seats: 1\nsubscriptionId: 12.5"), path: `groups.acme-1234.licences."${BASIC}".subscriptionId`, mentions: ["is 12.5", "write 12 or 13"] },
   { name: "task timeout over a day", text: `defaults:\n  taskTimeoutMinutes: 2000\ngroups: {}\n`, path: "defaults.taskTimeoutMinutes", mentions: ["is 2000", "more than 1440"] },
   { name: "zero maxSeatChange", text: `groups:\n  acme-1234:\n    maxSeatChange: 0\n    licences: {}\n`, path: "groups.acme-1234.maxSeatChange", mentions: ["is 0", "less than 1"] },
   { name: "the same licence twice", text: `groups:\n  acme-1234:\n    licences:\n      Office 365 E1: {seats: 1}\n      office 365  E1: {seats: 2}\n`, path: 'groups.acme-1234.licences."office 365  E1"', mentions: ['"Office 365 E1"', "name the same licence", "keep one entry"] },
@@ -79,7 +79,7 @@ const badInputs: BadInput[] = [
   { name: "one subscription adopted twice", text: `groups:\n  a-1:\n    licences:\n      Office 365 E1: {seats: 1, subscriptionId: 77}\n  b-2:\n    licences:\n      Office 365 E3: {seats: 1, subscriptionId: 77}\n`, path: 'groups.b-2.licences."Office 365 E3".subscriptionId', mentions: ["adopts subscription 77", 'groups.a-1.licences."Office 365 E1".subscriptionId'] },
   { name: "a YAML syntax error", text: `groups:\n  acme-1234: {licences: {}\n  other: 1\n`, path: "", mentions: ["YAML syntax error", "near"], line: 3 },
   { name: "a duplicated key", text: `groups:\n  acme-1234:\n    licences: {}\n  acme-1234:\n    licences: {}\n`, path: "", mentions: ["YAML syntax error", "unique"], line: 4, column: 3 },
-  { name: "an unknown YAML tag", text: oneLicence("seats: !secret 5"), path: "", mentions: ["YAML warning", "!secret"] },
+  { name: "an unknown YAML tag", text: oneLicense("seats: !secret 5"), path: "", mentions: ["YAML warning", "!secret"] },
   { name: "an empty file", text: "# nothing yet\n", path: "", mentions: ["the file is empty", "groups:"] },
   { name: "a list instead of a mapping", text: "- acme-1234\n", path: "", mentions: ["the file is a list", "`groups:`"] },
 ];
@@ -133,14 +133,14 @@ describe("parseLicenseFile: bad input", () => {
   });
 
   it("reports a typo once, not also as the missing key it stands for", () => {
-    const error = problemsOf(oneLicence("seat: 3"));
+    const error = problemsOf(oneLicense("seat: 3"));
     expect(error.problems.map((problem) => problem.path)).toEqual([`groups.acme-1234.licences."${BASIC}".seat`]);
   });
 
   it("is a RunError, so Pulumi prints the problems without a stack trace", () => {
-    const error = problemsOf(oneLicence("seats: 0"));
+    const error = problemsOf(oneLicense("seats: 0"));
     expect(pulumi.RunError.isInstance(error)).toBe(true);
-    expect(error.name).toBe("LicenceFileError");
+    expect(error.name).toBe("LicenseFileError");
     expect(error.fileName).toBe(FILE);
   });
 });
@@ -205,8 +205,8 @@ describe("parseLicenseFile: valid files", () => {
   });
 
   it("keeps resource names when a licence name only changes case or spacing", () => {
-    const names = (licence: string) =>
-      parseLicenseFile(`groups:\n  g-1:\n    licences:\n      ${licence}: {seats: 1}\n`, FILE).groups[0].subscriptions[0].resourceName;
+    const names = (license: string) =>
+      parseLicenseFile(`groups:\n  g-1:\n    licences:\n      ${license}: {seats: 1}\n`, FILE).groups[0].subscriptions[0].resourceName;
     expect(names("Office 365 E3")).toBe("g-1/office-365-e3");
     expect(names("office 365   E3")).toBe("g-1/office-365-e3");
   });
@@ -271,7 +271,7 @@ describe("parseLicenseFile: `licenses:` as well as `licences:`", () => {
     expect(message("acme-1234:\n  licenses: {}\ngroups: {}\n")).toEqual([
       "acme-1234 is not a top-level key: it looks like a licence group; indent it under `groups:`",
     ]);
-    expect(message(oneLicence("seats: 1\nlicenses: {}"))).toEqual([
+    expect(message(oneLicense("seats: 1\nlicenses: {}"))).toEqual([
       `groups.acme-1234.licences."${BASIC}".licenses is not a licence setting: "licenses" is a group setting; move it there`,
     ]);
     expect(message(`groups:\n  acme-1234:\n    licence: {}\n`)).toEqual(['groups.acme-1234.licence is not a group setting: did you mean "licences"?']);
@@ -287,7 +287,7 @@ describe("loadLicenseFile", () => {
 
   it("names the path it was given in every problem", () => {
     const file = path.join(dir, "customers.yaml");
-    fs.writeFileSync(file, oneLicence("seats: -1"));
+    fs.writeFileSync(file, oneLicense("seats: -1"));
     expect(() => loadLicenseFile(file)).toThrow(`${file}:5:16: ${BASIC_SEATS} is -1`);
   });
 
@@ -299,7 +299,7 @@ describe("loadLicenseFile", () => {
 
   it("points to the file in the other spelling when the one named does not exist", () => {
     const written = path.join(dir, "licenses.yaml");
-    fs.writeFileSync(written, oneLicence("seats: 2"));
+    fs.writeFileSync(written, oneLicense("seats: 2"));
     const named = path.join(dir, "licences.yaml");
     expect(() => loadLicenseFile(named)).toThrow(`${named}: the file cannot be read (no such file): check the path; did you mean ${written}?`);
     expect(loadLicenseFile(written).groups[0].subscriptions[0].seats).toBe(2);

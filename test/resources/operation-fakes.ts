@@ -2,13 +2,13 @@ import type { OfficeSubscription } from "../../provider/csp2";
 import { OvhApiError } from "../../provider/ovh/errors";
 import type { HttpMethod } from "../../provider/ovh/types";
 import type { OperationContext } from "../../provider/resources/operation-context";
-import { FakeClock, ScriptedRequester, licence, task } from "../csp2/fakes";
+import { FakeClock, ScriptedRequester, license, task } from "../csp2/fakes";
 
 /** A scripted licence group for the resources' operation rules: one licence, a clock that moves only when slept on. */
 
 export { task };
 
-export const LICENCE = licence(6012, "Microsoft 365 Business Basic");
+export const LICENSE = license(6012, "Microsoft 365 Business Basic");
 
 let groups = 0;
 
@@ -31,8 +31,8 @@ export function scriptedGroup(): ScriptedGroup {
   const lines: string[] = [];
   const key = (method: HttpMethod, suffix: string) => `${method} /saas/csp2/${serviceName}${suffix}`;
   const requester = new ScriptedRequester()
-    .on(key("GET", "/orderableLicenses"), [LICENCE.id])
-    .on(key("GET", `/orderableLicenses/${LICENCE.id}`), LICENCE);
+    .on(key("GET", "/orderableLicenses"), [LICENSE.id])
+    .on(key("GET", `/orderableLicenses/${LICENSE.id}`), LICENSE);
   return {
     serviceName,
     requester,
@@ -52,7 +52,7 @@ export function scriptedGroup(): ScriptedGroup {
 export function subscription(id: number, quantity: number, overrides: Partial<OfficeSubscription> = {}): OfficeSubscription {
   return {
     id,
-    licenseId: LICENCE.id,
+    licenseId: LICENSE.id,
     quantity,
     status: "ok",
     creationDate: "2026-11-01T10:00:00+01:00",

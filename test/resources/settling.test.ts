@@ -38,7 +38,7 @@ describe("settleRead", () => {
     });
     expect(r.count()).toBe(4);
     expect(clock.sleeps.length).toBe(3);
-    expect(lines).toEqual(["acme/5: OVH does not show the declared 12 seats yet: reading again for at most 60 s (its reads may lag its changes)"]);
+    expect(lines).toEqual(["acme/5: OVH does not show the declared 12 seats yet: reading again for at most 1 min (its reads may lag its changes)"]);
   });
 
   it("gives the last read once the window has passed without the outcome, never later", async () => {

@@ -33,7 +33,7 @@ describe("deleteSubscription", () => {
       .on(g.key("DELETE", SUB), task(61, "todo", "deleteSubscription"))
       .on(g.key("GET", "/task/61"), fails(notFound("GET", "/task/61")));
     await expect(remove(g)).rejects.toThrow(
-      /OVH deletion task 61 is no longer shown by OVH, but the subscription is still there after reading it again for 60 s \(10 seats, status "ok"\)/,
+      /OVH deletion task 61 is no longer shown by OVH, but the subscription is still there after reading it again for 1 min \(10 seats, status "ok"\)/,
     );
     expect(g.count("DELETE", SUB)).toBe(1);
     // Decided only once the settle window has passed.

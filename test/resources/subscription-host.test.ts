@@ -19,32 +19,32 @@ const liveSubscriptions = (licenseName: string) =>
   stack.simulator.admin.subscriptions(serviceName).filter((s) => s.licenseName === licenseName);
 
 /** A licence the group offers, has no subscription for yet, and accepts new subscriptions of. */
-function freeLicence(excluding: string[] = []): { id: number; name: string; limit: number | null } {
+function freeLicense(excluding: string[] = []): { id: number; name: string; limit: number | null } {
   const used = new Set(stack.simulator.admin.subscriptions(serviceName).map((s) => s.licenseId));
-  const licence = stack.simulator.admin
+  const license = stack.simulator.admin
     .licences()
     .find((l) => l.licenceType !== "ADDON" && l.newSubscriptionsAllowed && l.newSeatsAllowed && !used.has(l.id) && !excluding.includes(l.name));
-  if (!licence) throw new Error("the seeded catalogue has no free licence left for this test");
-  return { id: licence.id, name: licence.name, limit: licence.limit };
+  if (!license) throw new Error("the seeded catalogue has no free licence left for this test");
+  return { id: license.id, name: license.name, limit: license.limit };
 }
 
 describe("Subscription through the real provider host", () => {
   it("creates, reads, updates, sees drift, converges, survives an out-of-band delete, and deletes", async () => {
-    const licence = freeLicence();
-    const inputs = { serviceName, license: licence.name, seats: 5 };
+    const license = freeLicense();
+    const inputs = { serviceName, license: license.name, seats: 5 };
     let state: ResourceState = (await up(host(), urn("lifecycle"), { inputs, providerText: provider() })).state;
     expect(state.id).toMatch(new RegExp(`^${serviceName}/\\d+$`));
-    expect(state.outputs).toMatchObject({ serviceName, license: licence.name, licenseName: licence.name, seats: 5, adopted: false, pendingTasks: [] });
-    expect(liveSubscriptions(licence.name).map((s) => s.quantity)).toEqual([5]);
+    expect(state.outputs).toMatchObject({ serviceName, license: license.name, licenseName: license.name, seats: 5, adopted: false, pendingTasks: [] });
+    expect(liveSubscriptions(license.name).map((s) => s.quantity)).toEqual([5]);
 
     state = (await refresh(host(), state))!;
-    expect(state.inputs).toMatchObject({ serviceName, license: licence.name, seats: 5 });
+    expect(state.inputs).toMatchObject({ serviceName, license: license.name, seats: 5 });
     expect(await preview(host(), state, { inputs, providerText: provider() })).toEqual({ changes: false, replaces: [] });
 
     const raised = await up(host(), urn("lifecycle"), { inputs: { ...inputs, seats: 8 }, providerText: provider(), previous: state });
     expect(raised.step).toBe("update");
     expect(raised.state.outputs.seats).toBe(8);
-    expect(liveSubscriptions(licence.name)[0].quantity).toBe(8);
+    expect(liveSubscriptions(license.name)[0].quantity).toBe(8);
     state = raised.state;
 
     // A person changes the seats in the control panel: refresh reports the live count as the input.
@@ -56,7 +56,7 @@ describe("Subscription through the real provider host", () => {
     expect(await preview(host(), state, { inputs: { ...inputs, seats: 8 }, providerText: provider() })).toEqual({ changes: true, replaces: [] });
     const converged = await up(host(), urn("lifecycle"), { inputs: { ...inputs, seats: 8 }, providerText: provider(), previous: state });
     expect(converged.state.outputs.seats).toBe(8);
-    expect(liveSubscriptions(licence.name)[0].quantity).toBe(8);
+    expect(liveSubscriptions(license.name)[0].quantity).toBe(8);
 
     // Deleted out of band: refresh drops it, the next up orders it again.
     stack.simulator.admin.deleteSubscription(serviceName, subscriptionId);
@@ -64,17 +64,17 @@ describe("Subscription through the real provider host", () => {
     const recreated = await up(host(), urn("lifecycle"), { inputs, providerText: provider() });
     expect(recreated.step).toBe("create");
     expect(recreated.state.outputs.subscriptionId).not.toBe(subscriptionId);
-    expect(liveSubscriptions(licence.name).map((s) => s.quantity)).toEqual([5]);
+    expect(liveSubscriptions(license.name).map((s) => s.quantity)).toEqual([5]);
 
     await destroy(host(), recreated.state);
-    expect(liveSubscriptions(licence.name)).toEqual([]);
+    expect(liveSubscriptions(license.name)).toEqual([]);
     // Deleting what is already gone is not an error.
     await destroy(host(), recreated.state);
   });
 
   it("shows a pending task in read and diff, and the update waits for it", async () => {
-    const licence = freeLicence();
-    const inputs = { serviceName, license: licence.name, seats: 3 };
+    const license = freeLicense();
+    const inputs = { serviceName, license: license.name, seats: 3 };
     const created = (await up(host(), urn("pending"), { inputs, providerText: provider() })).state;
     const subscriptionId = created.outputs.subscriptionId as number;
     const task = stack.simulator.admin.startTask(serviceName, { function: "changeQuantity", subscriptionId, quantity: 4, durationMs: 2500 });
@@ -94,8 +94,8 @@ describe("Subscription through the real provider host", () => {
   });
 
   it("an update waiting on a pending deletion says the subscription is gone and how to go on", async () => {
-    const licence = freeLicence();
-    const inputs = { serviceName, license: licence.name, seats: 3 };
+    const license = freeLicense();
+    const inputs = { serviceName, license: license.name, seats: 3 };
     const created = (await up(host(), urn("deleted-meanwhile"), { inputs, providerText: provider() })).state;
     const subscriptionId = created.outputs.subscriptionId as number;
     stack.simulator.admin.startTask(serviceName, { function: "deleteSubscription", subscriptionId, durationMs: 1000 });
@@ -109,9 +109,9 @@ describe("Subscription through the real provider host", () => {
   });
 
   it("does not order twice when the host dies after the order was sent", async () => {
-    const licence = freeLicence();
+    const license = freeLicense();
     stack.simulator.admin.setSettings({ taskDurationMs: 2000 });
-    const inputs = { serviceName, license: licence.name, seats: 6 };
+    const inputs = { serviceName, license: license.name, seats: 6 };
     const ordersBefore = stack.simulator.requestLog.entries({ method: "POST", apiPath: `/saas/csp2/${serviceName}/subscription` }).length;
     const interrupted = up(host(), urn("crash"), { inputs, providerText: provider() });
     await waitFor(() => stack.simulator.requestLog.entries({ method: "POST", apiPath: `/saas/csp2/${serviceName}/subscription` }).length > ordersBefore);
@@ -120,7 +120,7 @@ describe("Subscription through the real provider host", () => {
 
     const rerun = await up(host(), urn("crash"), { inputs, providerText: provider() });
     stack.simulator.admin.setSettings({ taskDurationMs: 300 });
-    expect(liveSubscriptions(licence.name).map((s) => s.id)).toEqual([rerun.state.outputs.subscriptionId]);
+    expect(liveSubscriptions(license.name).map((s) => s.id)).toEqual([rerun.state.outputs.subscriptionId]);
     expect(stack.simulator.requestLog.entries({ method: "POST", apiPath: `/saas/csp2/${serviceName}/subscription` }).length).toBe(ordersBefore + 1);
     // `pulumi destroy` is a run of its own: a new host.
     await stack.harness.restart();
@@ -144,9 +144,9 @@ describe("Subscription through the real provider host", () => {
   });
 
   it("replaces on a licence change, and refuses a licence over its limit before any order", async () => {
-    const first = freeLicence();
+    const first = freeLicense();
     const created = (await up(host(), urn("swap"), { inputs: { serviceName, license: first.name, seats: 2 }, providerText: provider() })).state;
-    const second = freeLicence([first.name]);
+    const second = freeLicense([first.name]);
     const swapped = await up(host(), urn("swap"), { inputs: { serviceName, license: second.name, seats: 2 }, providerText: provider(), previous: created });
     expect(swapped.step).toBe("replace");
     expect(swapped.replaces).toEqual(["license"]);

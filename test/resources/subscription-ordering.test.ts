@@ -1,7 +1,7 @@
 import { TaskTimeoutError } from "../../provider/csp2";
 import { OvhApiError, OvhNetworkError } from "../../provider/ovh/errors";
 import { OrderNotShownError, orderSubscription, type SubscriptionClaims } from "../../provider/resources/subscription-ordering";
-import { LICENCE, fails, notFound, ovhError, scriptedGroup, subscription, task, type ScriptedGroup } from "./operation-fakes";
+import { LICENSE, fails, notFound, ovhError, scriptedGroup, subscription, task, type ScriptedGroup } from "./operation-fakes";
 
 /**
  * Ordering against a scripted OVH. The promise under test: a subscription is never ordered twice. Each case counts
@@ -22,9 +22,9 @@ function claims(): SubscriptionClaims {
 
 const order = (g: ScriptedGroup, seats = 5, extra: { parentSubscriptionId?: number; taskTimeoutMinutes?: number } = {}) =>
   orderSubscription(g.ctx, {
-    declared: { serviceName: g.serviceName, license: LICENCE.name, seats, ...extra },
-    licence: LICENCE,
-    subject: `${g.serviceName}/${LICENCE.name}`,
+    declared: { serviceName: g.serviceName, license: LICENSE.name, seats, ...extra },
+    license: LICENSE,
+    subject: `${g.serviceName}/${LICENSE.name}`,
     claims: claims(),
   });
 
@@ -100,7 +100,7 @@ describe("orderSubscription", () => {
     expect(error.message).toContain("may have been an order of \"Microsoft 365 Business Basic\" from an earlier run");
     expect(error.message).toContain("Nothing was ordered");
     expect(error.message).toContain("kept in the stack's state as a pending order");
-    expect(error.order).toEqual({ taskId: 84, orderedAt: "2026-11-30T12:00:00.000Z", licenseId: LICENCE.id, seats: 5, subscriptionsBefore: [3] });
+    expect(error.order).toEqual({ taskId: 84, orderedAt: "2026-11-30T12:00:00.000Z", licenseId: LICENSE.id, seats: 5, subscriptionsBefore: [3] });
     expect(g.count("POST", ORDER)).toBe(0);
     expect(g.clock.now()).toBeGreaterThanOrEqual(60_000);
   });
@@ -114,7 +114,7 @@ describe("orderSubscription", () => {
       .on(g.key("GET", "/subscription/9"), subscription(9, 5, { creationDate: recent }));
     expect((await order(g)).id).toBe(9);
     expect(g.count("POST", ORDER)).toBe(0);
-    expect(g.lines.join("\n")).toMatch(/OVH does not show the subscriptions of the 1 order task\(s\) that ended yet: reading again for at most 60 s/);
+    expect(g.lines.join("\n")).toMatch(/OVH does not show the subscriptions of the 1 order task\(s\) that ended yet: reading again for at most 1 min/);
   });
   it("returns the new subscription when OVH no longer shows the order task", async () => {
     const g = scriptedGroup();
@@ -145,9 +145,9 @@ describe("orderSubscription", () => {
     const error = (await order(g).catch((e: unknown) => e)) as OrderNotShownError;
     expect(error).toBeInstanceOf(OrderNotShownError);
     expect(error.message).toContain(`OVH task 86 ordering 5 seats of "Microsoft 365 Business Basic" ${says}, but no new subscription of it shows`);
-    expect(error.message).toContain("after reading the group again for 60 s");
+    expect(error.message).toContain("after reading the group again for 1 min");
     expect(error.message).toMatch(/orders nothing again before 2026-11-30T13:00:00\.000Z/);
-    expect(error.order).toEqual({ taskId: 86, orderedAt: "2026-11-30T12:00:00.000Z", licenseId: LICENCE.id, seats: 5, subscriptionsBefore: [] });
+    expect(error.order).toEqual({ taskId: 86, orderedAt: "2026-11-30T12:00:00.000Z", licenseId: LICENSE.id, seats: 5, subscriptionsBefore: [] });
     expect(g.count("POST", ORDER)).toBe(1);
   });
 
@@ -170,17 +170,17 @@ describe("orderSubscription", () => {
     const error = (await order(g).catch((e: unknown) => e)) as OrderNotShownError;
     expect(error).toBeInstanceOf(OrderNotShownError);
     expect(error.message).toContain("the order may still have been placed");
-    expect(error.order).toEqual({ orderedAt: "2026-11-30T12:00:00.000Z", licenseId: LICENCE.id, seats: 5, subscriptionsBefore: [] });
+    expect(error.order).toEqual({ orderedAt: "2026-11-30T12:00:00.000Z", licenseId: LICENSE.id, seats: 5, subscriptionsBefore: [] });
     expect(g.count("POST", ORDER)).toBe(1);
   });
 
   describe("an earlier order kept in the state", () => {
-    const earlier = (orderedAt: string) => ({ taskId: 70, orderedAt, licenseId: LICENCE.id, seats: 4, subscriptionsBefore: [3] });
+    const earlier = (orderedAt: string) => ({ taskId: 70, orderedAt, licenseId: LICENSE.id, seats: 4, subscriptionsBefore: [3] });
     const orderAgain = (g: ScriptedGroup, orderedAt: string) =>
       orderSubscription(g.ctx, {
-        declared: { serviceName: g.serviceName, license: LICENCE.name, seats: 5 },
-        licence: LICENCE,
-        subject: `${g.serviceName}/${LICENCE.name}`,
+        declared: { serviceName: g.serviceName, license: LICENSE.name, seats: 5 },
+        license: LICENSE,
+        subject: `${g.serviceName}/${LICENSE.name}`,
         claims: claims(),
         earlier: earlier(orderedAt),
       });
@@ -259,7 +259,7 @@ describe("orderSubscription", () => {
     const ADDON = "/subscription/3/orderAddon";
     listings(g, [[], []], [[3], [3], [3, 9]]);
     g.requester
-      .on(g.key("GET", "/subscription/3/availableAddonLicenses"), [LICENCE.id])
+      .on(g.key("GET", "/subscription/3/availableAddonLicenses"), [LICENSE.id])
       // Before each attempt no add-on; once ordered, the new one.
       .on(g.key("GET", "/subscription/3/addonsSubscriptionIds"), [], [], [9])
       .on(
@@ -283,7 +283,7 @@ describe("orderSubscription", () => {
     // Subscription 10 (same licence, added to parent 4 meanwhile, and newer) appears with 9, the add-on of parent 3.
     listings(g, [[]], [[3, 4], [3, 4, 9, 10]]);
     g.requester
-      .on(g.key("GET", "/subscription/3/availableAddonLicenses"), [LICENCE.id])
+      .on(g.key("GET", "/subscription/3/availableAddonLicenses"), [LICENSE.id])
       .on(g.key("GET", "/subscription/3/addonsSubscriptionIds"), [], [9])
       .on(g.key("GET", "/subscription/3"), subscription(3, 10, { licenseId: 1 }))
       .on(g.key("GET", "/subscription/4"), subscription(4, 10, { licenseId: 1 }))
@@ -299,7 +299,7 @@ describe("orderSubscription", () => {
     const ADDON = "/subscription/3/orderAddon";
     listings(g, [[]], [[3]]);
     g.requester
-      .on(g.key("GET", "/subscription/3/availableAddonLicenses"), [LICENCE.id])
+      .on(g.key("GET", "/subscription/3/availableAddonLicenses"), [LICENSE.id])
       .on(g.key("GET", "/subscription/3/addonsSubscriptionIds"), [])
       .on(g.key("GET", "/subscription/3"), subscription(3, 10, { licenseId: 1, taskPendingId: 92 }), subscription(3, 10, { licenseId: 1 }))
       .on(g.key("GET", "/task/92"), task(92, "doing", "orderAddon"), task(92, "error", "orderAddon"));

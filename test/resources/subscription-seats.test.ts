@@ -149,7 +149,7 @@ describe("convergeSeats", () => {
       .on(g.key("POST", CHANGE), task(78, "todo", "changeQuantity"))
       .on(g.key("GET", "/task/78"), fails(notFound("GET", "/task/78")));
     await expect(converge(g, 12)).rejects.toThrow(
-      /OVH task 78 .* is no longer shown by OVH and the subscription still has 10 seats after reading it again for 60 s: the change did not happen/,
+      /OVH task 78 .* is no longer shown by OVH and the subscription still has 10 seats after reading it again for 1 min: the change did not happen/,
     );
     expect(g.count("POST", CHANGE)).toBe(1);
     // Decided only once the settle window has passed, reading the subscription again on the way.
@@ -186,7 +186,7 @@ describe("convergeSeats", () => {
         .on(g.key("GET", "/task/90"), task(90, "done", "changeQuantity"));
       expect((await converge(g, 12)).quantity).toBe(12);
       expect(g.count("POST", CHANGE)).toBe(1);
-      expect(g.lines.join("\n")).toContain("OVH does not show the declared 12 seats (task 90 has ended) yet: reading again for at most 60 s");
+      expect(g.lines.join("\n")).toContain("OVH does not show the declared 12 seats (task 90 has ended) yet: reading again for at most 1 min");
     });
 
     it("says the change did not happen when the seats from before still show once the window has passed", async () => {
@@ -196,7 +196,7 @@ describe("convergeSeats", () => {
         .on(g.key("POST", CHANGE), task(91, "todo", "changeQuantity"))
         .on(g.key("GET", "/task/91"), task(91, "done", "changeQuantity"));
       const error = (await converge(g, 12).catch((e: unknown) => e)) as Error;
-      expect(error.message).toContain("OVH task 91 (changeQuantity 10 => 12) is done and the subscription still has 10 seats after reading it again for 60 s: the change did not happen");
+      expect(error.message).toContain("OVH task 91 (changeQuantity 10 => 12) is done and the subscription still has 10 seats after reading it again for 1 min: the change did not happen");
       expect(error.message).toContain("sends the change only if the seats still differ");
       expect(g.count("POST", CHANGE)).toBe(1);
       expect(g.clock.now()).toBeGreaterThanOrEqual(60_000);

@@ -21,8 +21,8 @@ describe("admin input checks", () => {
     try {
       const [serviceName] = sim.admin.licenceGroups();
       expect(() => sim.admin.setTenant(serviceName, { town: "Lyon" } as never)).toThrow(/^Unknown tenant fields town: use displayName, /);
-      const [licence] = sim.admin.licences();
-      expect(() => sim.admin.setLicence(licence.id, { seats: 3 } as never)).toThrow("Unknown licence fields seats: use name, limit, newSeatsAllowed, newSubscriptionsAllowed");
+      const [license] = sim.admin.licences();
+      expect(() => sim.admin.setLicence(license.id, { seats: 3 } as never)).toThrow("Unknown licence fields seats: use name, limit, newSeatsAllowed, newSubscriptionsAllowed");
     } finally {
       await sim.close();
     }

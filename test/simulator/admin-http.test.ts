@@ -1,4 +1,8 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { DEFAULT_VARIANTS, startSimulator, type RunningSimulator } from "../../simulator";
+import type * as Simulator from "../../simulator";
+import { REPO_ROOT } from "../support/paths";
 import { ovhCall, ovhOk, rawRequest } from "./support/ovh-http";
 
 let sim: RunningSimulator;
@@ -16,6 +20,45 @@ function admin(method: string, path: string, body?: unknown) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
+
+/** The `sim.admin` methods simulator/README.md documents: the names in the first column of its admin API table. */
+function documentedAdminMethods(): string[] {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, "simulator", "README.md"), "utf8");
+  const table = readme.slice(readme.indexOf("| `sim.admin` | HTTP |"), readme.indexOf("### Faults"));
+  const firstCells = table.split("\n").filter((line) => line.startsWith("| `") && !line.startsWith("| `sim.")).map((line) => line.split(" | ")[0]);
+  return [...new Set(firstCells.flatMap((cell) => [...cell.matchAll(/`(\w+)\(/g)].map(([, name]) => name)))].sort();
+}
+
+/** Every method `object` answers to, its classes' included. */
+function methodsOf(object: object): string[] {
+  const names = new Set<string>();
+  for (let proto = Object.getPrototypeOf(object); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const name of Object.getOwnPropertyNames(proto)) if (name !== "constructor" && typeof proto[name] === "function") names.add(name);
+  }
+  return [...names].sort();
+}
+
+/** True when A and B are the same type; a mismatch below fails type checking (ts-jest, `npm run typecheck`). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+describe("sim.admin", () => {
+  it("offers exactly the methods simulator/README.md documents", () => {
+    const documented = documentedAdminMethods();
+    expect(documented.length).toBeGreaterThan(30);
+    expect(methodsOf(sim.admin)).toEqual(documented);
+  });
+
+  it("keeps the earlier licence spellings of its exported types as the same types", () => {
+    const same = [
+      true satisfies Same<Simulator.AddLicenceGroupRequest, Simulator.AddLicenseGroupRequest>,
+      true satisfies Same<Simulator.SeedLicenceGroup, Simulator.SeedLicenseGroup>,
+      true satisfies Same<Simulator.LicenceState, Simulator.LicenseState>,
+    ];
+    const request: Simulator.AddLicenceGroupRequest = { serviceName: "csp2-earlier1", subscriptions: [{ license: "Office 365 E1", seats: 1 }] };
+    expect(same).toEqual([true, true, true]);
+    expect(sim.admin.addLicenceGroup(request)).toBe("csp2-earlier1");
+  });
+});
 
 describe("the admin API over HTTP (/_simulator)", () => {
   it("changes seats and deletes a subscription out of band, as the control panel would", async () => {

@@ -7,7 +7,7 @@ import { ACME, ACME_PATH, message, variantSimulator, type OfficeTask } from "./s
 
 const variants = variantSimulator();
 const base = ACME_PATH;
-const { subscription, subscriptionIds, untilEnded, licenceId, acmeSubscription } = variants;
+const { subscription, subscriptionIds, untilEnded, licenseId: licenceId, acmeSubscription } = variants;
 
 describe("deletedSubscriptions", () => {
   const standardWithAddon = () => {

@@ -39,17 +39,17 @@ async function untilDone(taskId: number): Promise<void> {
 
 describe("the licence catalogue", () => {
   it("lists Microsoft licences with types, limits and sale flags", async () => {
-    const licences = await catalogue();
-    const names = licences.map((l) => l.name);
+    const licenses = await catalogue();
+    const names = licenses.map((l) => l.name);
     for (const name of ["Microsoft 365 Business Basic", "Microsoft 365 Business Standard", "Microsoft 365 Business Premium", "Office 365 E1", "Office 365 E3", "Exchange Online (Plan 1)"]) {
       expect(names).toContain(name);
     }
-    expect(licences.find((l) => l.name === "Microsoft 365 Business Basic")).toMatchObject({ licenceType: "NON-SPECIFIC", limit: 300, newSeatsAllowed: true, newSubscriptionsAllowed: true });
-    expect(licences.filter((l) => l.licenceType === "ADDON").map((l) => l.name)).toEqual(
+    expect(licenses.find((l) => l.name === "Microsoft 365 Business Basic")).toMatchObject({ licenceType: "NON-SPECIFIC", limit: 300, newSeatsAllowed: true, newSubscriptionsAllowed: true });
+    expect(licenses.filter((l) => l.licenceType === "ADDON").map((l) => l.name)).toEqual(
       expect.arrayContaining(["Microsoft Defender for Office 365 (Plan 1)", "Microsoft 365 Audio Conferencing"]),
     );
-    expect(licences.some((l) => !l.newSeatsAllowed)).toBe(true);
-    expect(licences.some((l) => !l.newSubscriptionsAllowed)).toBe(true);
+    expect(licenses.some((l) => !l.newSeatsAllowed)).toBe(true);
+    expect(licenses.some((l) => !l.newSubscriptionsAllowed)).toBe(true);
     expect((await ovhCall(sim, { path: `${base()}/orderableLicenses/1` })).status).toBe(404);
   });
 
@@ -78,13 +78,13 @@ describe("the licence catalogue", () => {
   });
 
   it("refuses new subscriptions to a retired licence, and new seats where the licence forbids them", async () => {
-    const licences = await catalogue();
-    const retired = licences.find((l) => !l.newSubscriptionsAllowed && l.newSeatsAllowed) as OfficeLicence;
+    const licenses = await catalogue();
+    const retired = licenses.find((l) => !l.newSubscriptionsAllowed && l.newSeatsAllowed) as OfficeLicence;
     const refused = await ovhCall(sim, { method: "POST", path: `${base()}/subscription`, body: { licenseId: retired.id, quantity: 1 } });
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ class: "Client::Forbidden" });
 
-    const noNewSeats = licences.find((l) => !l.newSeatsAllowed) as OfficeLicence;
+    const noNewSeats = licenses.find((l) => !l.newSeatsAllowed) as OfficeLicence;
     const group = sim.admin.licenceGroups().find((name) => sim.admin.subscriptions(name).some((s) => s.licenseId === noNewSeats.id)) as string;
     const held = sim.admin.subscriptions(group).find((s) => s.licenseId === noNewSeats.id)!;
     const raise = await ovhCall(sim, { method: "POST", path: `/saas/csp2/${group}/subscription/${held.id}/changeQuantity`, body: { quantity: held.quantity + 1 } });

@@ -6,7 +6,7 @@ import { ACME, ACME_PATH, message, variantSimulator } from "./support/variant-si
 
 const variants = variantSimulator();
 const base = ACME_PATH;
-const { licenceId, acmeSubscription } = variants;
+const { licenseId: licenceId, acmeSubscription } = variants;
 
 describe("mpnIdRequired", () => {
   const order = () => ovhCall(variants.sim, { method: "POST", path: `${base}/subscription`, body: { licenseId: licenceId("Office 365 E1"), quantity: 2 } });

@@ -3,7 +3,7 @@ import { ovhCall, ovhOk, waitFor } from "./support/ovh-http";
 import { ACME, ACME_PATH, message, variantSimulator, type OfficeSubscription, type OfficeTask } from "./support/variant-simulator";
 
 const variants = variantSimulator();
-const { subscription, subscriptionIds, untilEnded, licenceId, acmeSubscription } = variants;
+const { subscription, subscriptionIds, untilEnded, licenseId, acmeSubscription } = variants;
 const LAG_MS = 600;
 
 /** Every object of the group's subscription list in list mode, as OVH's control panel reads it. */
@@ -46,7 +46,7 @@ describe("reads that lag writes", () => {
     const ordered = await ovhOk<OfficeTask>(variants.sim, {
       method: "POST",
       path: `${ACME_PATH}/subscription`,
-      body: { licenseId: licenceId("Office 365 E1"), quantity: 3 },
+      body: { licenseId: licenseId("Office 365 E1"), quantity: 3 },
     });
     expect((await untilEnded(ordered.id)).status).toBe("done");
     const created = variants.sim.admin.subscriptions(ACME).find((s) => s.licenseName === "Office 365 E1");
@@ -63,7 +63,7 @@ describe("reads that lag writes", () => {
     const addon = await ovhOk<OfficeTask>(variants.sim, {
       method: "POST",
       path: `${ACME_PATH}/subscription/${standard.id}/orderAddon`,
-      body: { licenseId: licenceId("Microsoft 365 Audio Conferencing"), quantity: 2 },
+      body: { licenseId: licenseId("Microsoft 365 Audio Conferencing"), quantity: 2 },
     });
     expect((await untilEnded(addon.id)).status).toBe("done");
     expect(await ovhOk<number[]>(variants.sim, { path: `${ACME_PATH}/subscription/${standard.id}/addonsSubscriptionIds` })).toEqual(addonsBefore);

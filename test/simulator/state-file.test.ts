@@ -35,8 +35,8 @@ describe("a state file shared by simulator processes", () => {
     const seenBySecond = await ovhOk<{ quantity: number }>(second, { path: `/saas/csp2/${serviceName}/subscription/${target.id}` });
     expect(seenBySecond.quantity).toBe(target.quantity + 7);
 
-    const licence = second.admin.licences().find((l) => l.name === "Office 365 E3")!;
-    const task = await ovhOk<{ id: number }>(second, { method: "POST", path: `/saas/csp2/${serviceName}/subscription`, body: { licenseId: licence.id, quantity: 3 } });
+    const license = second.admin.licences().find((l) => l.name === "Office 365 E3")!;
+    const task = await ovhOk<{ id: number }>(second, { method: "POST", path: `/saas/csp2/${serviceName}/subscription`, body: { licenseId: license.id, quantity: 3 } });
     const done = await waitFor(async () => {
       const t = await ovhOk<{ status: string }>(first, { path: `/saas/csp2/${serviceName}/task/${task.id}` });
       return t.status === "done" ? t : undefined;
@@ -45,7 +45,7 @@ describe("a state file shared by simulator processes", () => {
     const idsFromFirst = await ovhOk<number[]>(first, { path: `/saas/csp2/${serviceName}/subscription` });
     const idsFromSecond = await ovhOk<number[]>(second, { path: `/saas/csp2/${serviceName}/subscription` });
     expect(idsFromFirst).toEqual(idsFromSecond);
-    expect(first.admin.subscriptions(serviceName).filter((s) => s.licenseId === licence.id)).toHaveLength(1);
+    expect(first.admin.subscriptions(serviceName).filter((s) => s.licenseId === license.id)).toHaveLength(1);
   });
 
   it("outlives the process: a new simulator on the file starts where the last one stopped", async () => {

@@ -34,16 +34,16 @@ const subscription = (id: number) => ovhOk<OfficeSubscription>(sim, { path: `${b
 const subscriptionIds = () => ovhOk<number[]>(sim, { path: `${base()}/subscription` });
 const untilEnded = (id: number) => waitFor(async () => ((await task(id)).finishDate !== null ? task(id) : undefined), 10_000, `task ${id} to end`);
 
-function currentLicence(): number {
-  const licence = sim.admin.licences().find((l) => l.name === "Office 365 E1");
-  if (!licence) throw new Error("the demo catalogue has Office 365 E1");
-  return licence.id;
+function currentLicense(): number {
+  const license = sim.admin.licences().find((l) => l.name === "Office 365 E1");
+  if (!license) throw new Error("the demo catalogue has Office 365 E1");
+  return license.id;
 }
 
 describe("CSP2 tasks", () => {
   it("creates a subscription only once its addSubscription task is done", async () => {
     const before = await subscriptionIds();
-    const created = await ovhOk<OfficeTask>(sim, { method: "POST", path: `${base()}/subscription`, body: { licenseId: currentLicence(), quantity: 4 } });
+    const created = await ovhOk<OfficeTask>(sim, { method: "POST", path: `${base()}/subscription`, body: { licenseId: currentLicense(), quantity: 4 } });
     expect(created).toEqual({ id: expect.any(Number), function: "addSubscription", status: "todo", todoDate: expect.any(String), finishDate: null });
     expect(await subscriptionIds()).toEqual(before);
     expect((await ovhOk<number[]>(sim, { path: `${base()}/task` })).includes(created.id)).toBe(true);
@@ -62,7 +62,7 @@ describe("CSP2 tasks", () => {
     const after = await subscriptionIds();
     const added = after.filter((id) => !before.includes(id));
     expect(added).toHaveLength(1);
-    expect(await subscription(added[0])).toMatchObject({ licenseId: currentLicence(), quantity: 4, taskPendingId: 0 });
+    expect(await subscription(added[0])).toMatchObject({ licenseId: currentLicense(), quantity: 4, taskPendingId: 0 });
   });
 
   it("sets taskPendingId while changeQuantity runs, and changes seats only when it is done", async () => {
@@ -112,8 +112,8 @@ describe("CSP2 tasks", () => {
     if (!parent) throw new Error("the demo account has a Business Basic subscription");
     const available = await ovhOk<number[]>(sim, { path: `${base()}/subscription/${parent.id}/availableAddonLicenses` });
     expect(available.length).toBeGreaterThan(0);
-    const addonLicence = await ovhOk<{ licenceType: string }>(sim, { path: `${base()}/orderableLicenses/${available[0]}` });
-    expect(addonLicence.licenceType).toBe("ADDON");
+    const addonLicense = await ovhOk<{ licenceType: string }>(sim, { path: `${base()}/orderableLicenses/${available[0]}` });
+    expect(addonLicense.licenceType).toBe("ADDON");
 
     const refused = await ovhCall(sim, { method: "POST", path: `${base()}/subscription`, body: { licenseId: available[0], quantity: 2 } });
     expect(refused.status).toBe(400);
@@ -127,7 +127,7 @@ describe("CSP2 tasks", () => {
     expect(addons).toHaveLength(1);
     expect(await subscription(addons[0])).toMatchObject({ licenseId: available[0], quantity: 2 });
 
-    const notAnAddon = await ovhCall(sim, { method: "POST", path: `${base()}/subscription/${parent.id}/orderAddon`, body: { licenseId: currentLicence(), quantity: 1 } });
+    const notAnAddon = await ovhCall(sim, { method: "POST", path: `${base()}/subscription/${parent.id}/orderAddon`, body: { licenseId: currentLicense(), quantity: 1 } });
     expect(notAnAddon.status).toBe(400);
   });
 
@@ -144,7 +144,7 @@ describe("CSP2 tasks", () => {
 
   it("keeps a stuck task in doing until the admin API ends it", async () => {
     sim.admin.addTaskFault({ outcome: "stuck" });
-    const stuck = await ovhOk<OfficeTask>(sim, { method: "POST", path: `${base()}/subscription`, body: { licenseId: currentLicence(), quantity: 1 } });
+    const stuck = await ovhOk<OfficeTask>(sim, { method: "POST", path: `${base()}/subscription`, body: { licenseId: currentLicense(), quantity: 1 } });
     await waitFor(async () => (await task(stuck.id)).status === "doing");
     sim.admin.setSettings({ taskDurationMs: 0 });
     expect((await task(stuck.id)).status).toBe("doing");

@@ -5,7 +5,7 @@ import { ACME, ACME_PATH, message, TASK_MS, variantSimulator, type OfficeTask } 
 
 const variants = variantSimulator();
 const base = ACME_PATH;
-const { task, taskList, subscription, untilEnded, licenceId, acmeSubscription } = variants;
+const { task, taskList, subscription, untilEnded, licenseId: licenceId, acmeSubscription } = variants;
 
 describe("variant settings", () => {
   it("default to the simulator's original behaviour", () => {

@@ -73,8 +73,8 @@ describe.each(KINDS)("secrets of $label", ({ kind, identity, wrongSecret }) => {
     const providerText = harness!.providers.subscriptionProvider;
     const serviceName = simulator.admin.licenceGroups()[0];
     const used = new Set(simulator.admin.subscriptions(serviceName).map((s) => s.licenseId));
-    const licence = simulator.admin.licences().find((l) => l.licenceType !== "ADDON" && l.newSubscriptionsAllowed && l.newSeatsAllowed && !used.has(l.id))!;
-    const inputs = { serviceName, license: licence.name, seats: 2 };
+    const license = simulator.admin.licences().find((l) => l.licenceType !== "ADDON" && l.newSubscriptionsAllowed && l.newSeatsAllowed && !used.has(l.id))!;
+    const inputs = { serviceName, license: license.name, seats: 2 };
     const urn = host.makeUrn(SUBSCRIPTION, `swept-${kind}`);
 
     const created = (await up(host, urn, { inputs, providerText })).state;
@@ -85,7 +85,7 @@ describe.each(KINDS)("secrets of $label", ({ kind, identity, wrongSecret }) => {
       "No Such Licence",
     );
     await destroy(host, raised);
-    expect(simulator.admin.subscriptions(serviceName).filter((s) => s.licenseId === licence.id)).toEqual([]);
+    expect(simulator.admin.subscriptions(serviceName).filter((s) => s.licenseId === license.id)).toEqual([]);
     expect(simulator.requestLog.entries({ apiPath: `/saas/csp2/${serviceName}/subscription` }).map((entry) => entry.identity?.method)).toContain(identity);
 
     const env = { ...simulatorEnvironment(simulator, kind), OVH_MAX_REQUESTS_PER_SECOND: "1000" };

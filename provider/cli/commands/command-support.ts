@@ -25,7 +25,7 @@ import {
   retryProgressLine,
   unreachableSentences,
 } from "./failure-text";
-import { renderJson, type CliWriter } from "./output";
+import { processWriter, renderJson, type CliWriter } from "./output";
 
 /** Exit codes of the read-only commands, as their `--help` documents them. */
 export const ExitCode = {
@@ -54,7 +54,7 @@ export class CliConfigError extends Error {
 }
 
 /** The licence group named on the command line does not exist, or the credentials cannot see it. */
-export class UnknownLicenceGroupError extends Error {
+export class UnknownLicenseGroupError extends Error {
   readonly serviceName: string;
   /** OVH's answer, with its query id. */
   readonly ovhError: OvhApiError;
@@ -62,7 +62,7 @@ export class UnknownLicenceGroupError extends Error {
 
   constructor(serviceName: string, ovhError: OvhApiError) {
     super(`Licence group ${JSON.stringify(serviceName)} does not exist in this OVH account, or these credentials cannot see it.`);
-    this.name = "UnknownLicenceGroupError";
+    this.name = "UnknownLicenseGroupError";
     this.serviceName = serviceName;
     this.ovhError = ovhError;
     // OVH compares service names exactly, so a name typed in another case is a different, unknown one.
@@ -78,15 +78,12 @@ export class UnknownLicenceGroupError extends Error {
 export class EndpointUnreachableError extends Error {
   readonly url: string;
   readonly networkError: OvhNetworkError;
-  /** How long each attempt waited for an answer, in ms. */
-  readonly requestTimeoutMs?: number;
 
-  constructor(url: string, source: string, networkError: OvhNetworkError, requestTimeoutMs?: number) {
+  constructor(url: string, source: string, networkError: OvhNetworkError) {
     super(`Could not reach OVH at ${url} (${source}).`);
     this.name = "EndpointUnreachableError";
     this.url = url;
     this.networkError = networkError;
-    this.requestTimeoutMs = requestTimeoutMs;
   }
 }
 
@@ -127,7 +124,7 @@ export function connect(options: ConnectionOptions = {}): OvhRequester {
       return await exchange(ovh);
     } catch (error) {
       if (error instanceof OvhNetworkError) {
-        throw new EndpointUnreachableError(attemptedUrl(ovh.endpoint, error), describeEndpointSource(source), error, ovh.requestTimeoutMs);
+        throw new EndpointUnreachableError(attemptedUrl(ovh.endpoint, error), describeEndpointSource(source), error);
       }
       throw error;
     }
@@ -166,14 +163,14 @@ export function checkServiceName(serviceName: unknown): asserts serviceName is s
 
 /**
  * Runs a call on a licence group, turning OVH's 404 on the group itself (or on one of its collections, such as
- * `/task`) into an `UnknownLicenceGroupError` that says what to do.
+ * `/task`) into an `UnknownLicenseGroupError` that says what to do.
  */
-export async function onLicenceGroup<T>(serviceName: string, call: () => Promise<T>): Promise<T> {
+export async function onLicenseGroup<T>(serviceName: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (error instanceof OvhApiError && error.status === 404 && isGroupLevelPath(error.path, serviceName)) {
-      throw new UnknownLicenceGroupError(serviceName, error);
+      throw new UnknownLicenseGroupError(serviceName, error);
     }
     throw error;
   }
@@ -248,7 +245,7 @@ function ovhAnswer(error: OvhApiError, advice = adviceFor(error)): { sentences: 
 export function describeFailure(error: unknown): FailureReport {
   if (error instanceof CliUsageError || error instanceof Csp2InputError) return failureReport(ExitCode.usageError, "usage", [error.message]);
   if (error instanceof CliConfigError || error instanceof OvhConfigError) return failureReport(ExitCode.usageError, "configuration", [error.message]);
-  if (error instanceof UnknownLicenceGroupError) {
+  if (error instanceof UnknownLicenseGroupError) {
     const answer = ovhAnswer(error.ovhError, error.advice);
     return failureReport(ExitCode.ovhError, "unknownLicenceGroup", [error.message, ...answer.sentences], answer.fields);
   }
@@ -257,7 +254,7 @@ export function describeFailure(error: unknown): FailureReport {
     return failureReport(ExitCode.ovhError, "ovhApi", answer.sentences, answer.fields);
   }
   if (error instanceof EndpointUnreachableError) {
-    const sentences = unreachableSentences(error.networkError, error.url, error.requestTimeoutMs);
+    const sentences = unreachableSentences(error.networkError, error.url);
     return failureReport(ExitCode.ovhError, "network", [error.message, ...sentences], { endpoint: error.url });
   }
   if (error instanceof OvhNetworkError) return failureReport(ExitCode.ovhError, "network", [error.message]);
@@ -271,10 +268,14 @@ export function renderFailure(failure: FailureReport): string {
   return [`ovh-office365: ${first}\n`, ...rest.map((sentence) => `  ${sentence}\n`)].join("");
 }
 
-/** Runs a command body and reports its failure on the writer's error stream; resolves to the exit code. */
-export async function runReported(writer: CliWriter, options: CommonOptions, body: () => Promise<void>): Promise<ExitCode> {
+/**
+ * The body of every read-only command: reads its report and prints it on the writer's output, as JSON with `--json`
+ * or as `render` writes it for a person, or reports the failure on the writer's error stream. Resolves to the exit code.
+ */
+export async function printReport<R>(writer: CliWriter, options: CommonOptions, read: () => Promise<R>, render: (report: R) => string): Promise<ExitCode> {
   try {
-    await body();
+    const report = await read();
+    writer.out(options.json ? renderJson(report) : render(report));
     return ExitCode.ok;
   } catch (error) {
     const failure = describeFailure(error);
@@ -303,28 +304,46 @@ Exit codes:
   2  usage or configuration error (bad argument or option, missing or conflicting
      credentials): nothing was sent to OVH`;
 
-export interface CommandDefinition {
+export interface CommandDefinition<O extends CommonOptions = CommonOptions> {
   name: string;
-  /** Runs but is left out of the program's help: another spelling of a listed command. */
-  hidden?: boolean;
+  /** Other spellings the command also runs under, shown beside its name in the help (`licences|licenses`). */
+  aliases?: string[];
   /** Commander argument syntax, e.g. `<serviceName>`. */
   argument?: { syntax: string; description: string };
   summary: string;
   description: string;
   examples: string[];
+  /** What it runs: `operands` are its arguments, `requester` is connected with its options. Resolves to the exit code. */
+  run(requester: OvhRequester, writer: CliWriter, operands: string[], options: O): Promise<ExitCode>;
+}
+
+function usageHint(typedName: string): string {
+  return `(run \`ovh-office365 ${typedName} --help\` for usage)`;
 }
 
 /**
- * Adds a read-only command with the options and help every such command shares (`--json`, `--endpoint`, the
- * configuration and the exit codes).
+ * Adds a read-only command with the options, help and action every such command shares (`--json`, `--endpoint`, the
+ * configuration and the exit codes), and its action: `run` with a requester connected with the command's options
+ * (progress shown on a terminal), its exit code the process's.
  */
-export function defineCommand(program: Command, definition: CommandDefinition): Command {
-  const command = program.command(definition.name, { hidden: definition.hidden }).summary(definition.summary).description(definition.description);
+export function defineCommand<O extends CommonOptions>(program: Command, definition: CommandDefinition<O>): Command {
+  const command = program.command(definition.name).summary(definition.summary).description(definition.description);
+  if (definition.aliases) {
+    command.aliases(definition.aliases);
+    // A usage error names the command as it was typed, so `licenses` hints at `licenses --help`.
+    program.hook("preSubcommand", (_program, invoked) => {
+      if (invoked === command) command.showHelpAfterError(usageHint(program.args[0] ?? definition.name));
+    });
+  }
   if (definition.argument) command.argument(definition.argument.syntax, definition.argument.description);
-  command
+  return command
     .option("--json", "print stable machine-readable JSON on stdout (errors as JSON on stderr)")
     .option("--endpoint <nameOrUrl>", "OVH endpoint name or base URL (default: OVH_ENDPOINT, else ovh-eu)")
-    .showHelpAfterError(`(run \`ovh-office365 ${definition.name} --help\` for usage)`)
-    .addHelpText("after", `\nExamples:\n${definition.examples.map((line) => `  $ ${line}`).join("\n")}\n${configurationHelp}`);
-  return command;
+    .showHelpAfterError(usageHint(definition.name))
+    .addHelpText("after", `\nExamples:\n${definition.examples.map((line) => `  $ ${line}`).join("\n")}\n${configurationHelp}`)
+    .action(async function (this: Command) {
+      const options = this.opts<O>();
+      const writer = processWriter();
+      process.exitCode = await definition.run(connect({ ...options, progress: writer }), writer, this.processedArgs as string[], options);
+    });
 }

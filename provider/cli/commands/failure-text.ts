@@ -1,3 +1,4 @@
+import { formatDuration } from "../../durations";
 import { isNotTlsAnswer, isTimeoutCode, OvhTlsError, type OvhApiError, type OvhNetworkError, type OvhRetryEvent, type ResolvedEndpoint } from "../../ovh";
 
 /**
@@ -60,22 +61,14 @@ export function attemptedUrl(endpoint: ResolvedEndpoint, request: { method: stri
   return endpoint.baseUrl;
 }
 
-/** A duration as a person reads it: "800 ms", "2 s", "2.5 s", "17 s", "2 min 36 s". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`;
-  const seconds = Math.round(ms / 1000);
-  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
-}
-
 /**
  * Why a request got no answer, how often and for how long it was tried, then what to do. Every CLI command only
  * reads, so running it again is always safe; a refused TLS certificate keeps the client's own explanation
- * (NODE_EXTRA_CA_CERTS for a private authority). `url` is where the request went, `requestTimeoutMs` how long each
- * attempt waited.
+ * (NODE_EXTRA_CA_CERTS for a private authority). `url` is where the request went.
  */
-export function unreachableSentences(error: OvhNetworkError, url?: string, requestTimeoutMs?: number): string[] {
+export function unreachableSentences(error: OvhNetworkError, url?: string): string[] {
   if (error instanceof OvhTlsError || error.code === undefined) return [error.message];
+  const { requestTimeoutMs } = error;
   const timedOut = isTimeoutCode(error.code) && requestTimeoutMs !== undefined;
   return [
     `${error.method} ${error.path} got no answer (${error.code}).`,
@@ -104,11 +97,14 @@ function protocolHint(code: string, url: string | undefined): string[] {
   return [];
 }
 
-/** The progress line while a failed attempt is sent again: what failed, and which attempt comes next. */
+/**
+ * The progress line while a failed attempt is sent again: what failed (for an attempt that timed out, how long it
+ * waited), and which attempt comes next.
+ */
 export function retryProgressLine(event: OvhRetryEvent, url: string): string {
   const again = `trying again (attempt ${event.nextAttempt} of ${event.maxAttempts})…`;
   if (event.status !== undefined) return `OVH answered ${event.status} to ${event.method} ${event.path}; ${again}`;
-  if (isTimeoutCode(event.networkErrorCode)) return `No answer from ${url} after ${formatDuration(event.requestTimeoutMs)}; ${again}`;
+  if (isTimeoutCode(event.networkErrorCode)) return `No answer from ${url} after ${formatDuration(event.durationMs)}; ${again}`;
   return `${event.method} ${event.path} to ${url} got no answer (${event.networkErrorCode ?? "unknown error"}); ${again}`;
 }
 

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
-import { fetchLicenceGroups, type Csp2ServiceStateEnum } from "../../csp2";
+import { fetchLicenseGroups, type Csp2ServiceStateEnum } from "../../csp2";
 import type { OvhRequester } from "../../ovh/types";
-import { connect, defineCommand, readsReporter, runReported, type CommonOptions, type ExitCode } from "./command-support";
-import { formatDateTime, processWriter, renderJson, renderTable, type CliWriter } from "./output";
+import { defineCommand, printReport, readsReporter, type CommonOptions, type ExitCode } from "./command-support";
+import { formatDateTime, renderTable, type CliWriter } from "./output";
 
-export interface LicenceGroupSummary {
+export interface LicenseGroupSummary {
   serviceName: string;
   displayName: string;
   status: Csp2ServiceStateEnum;
@@ -13,12 +13,12 @@ export interface LicenceGroupSummary {
 
 /** What `groups --json` prints. */
 export interface GroupsReport {
-  groups: LicenceGroupSummary[];
+  groups: LicenseGroupSummary[];
 }
 
 /** The account's licence groups, sorted by serviceName. */
 export async function readGroups(requester: OvhRequester, writer: CliWriter): Promise<GroupsReport> {
-  const tenants = await fetchLicenceGroups(requester, { onListed: readsReporter(writer, "licence groups") });
+  const tenants = await fetchLicenseGroups(requester, { onListed: readsReporter(writer, "licence groups") });
   const groups = tenants.map(({ serviceName, displayName, status, creationDate }) => ({ serviceName, displayName, status, creationDate }));
   return { groups };
 }
@@ -35,10 +35,7 @@ export function renderGroups(report: GroupsReport): string {
 
 /** `ovh-office365 groups`: lists the account's licence groups. Resolves to the exit code. */
 export function runGroups(requester: OvhRequester, writer: CliWriter, options: CommonOptions = {}): Promise<ExitCode> {
-  return runReported(writer, options, async () => {
-    const report = await readGroups(requester, writer);
-    writer.out(options.json ? renderJson(report) : renderGroups(report));
-  });
+  return printReport(writer, options, () => readGroups(requester, writer), renderGroups);
 }
 
 export function registerGroupsCommand(program: Command): Command {
@@ -49,8 +46,6 @@ export function registerGroupsCommand(program: Command): Command {
       "Lists the Office 365 reseller (CSP2) licence groups of the OVH account: service name, display name, status " +
       "and creation date. The service name is what the other commands and the resources take.",
     examples: ["ovh-office365 groups", "ovh-office365 groups --json | jq -r '.groups[].serviceName'"],
-  }).action(async (options: CommonOptions) => {
-    const writer = processWriter();
-    process.exitCode = await runGroups(connect({ ...options, progress: writer }), writer, options);
+    run: (requester, writer, _operands, options) => runGroups(requester, writer, options),
   });
 }

@@ -1,30 +1,25 @@
 import type { Command } from "commander";
-import { fetchOrderableLicences, type OfficeLicence } from "../../csp2";
+import { fetchOrderableLicenses, type OfficeLicence } from "../../csp2";
 import type { OvhRequester } from "../../ovh/types";
-import {
-  checkServiceName,
-  connect,
-  defineCommand,
-  onLicenceGroup,
-  readsReporter,
-  runReported,
-  type CommandDefinition,
-  type CommonOptions,
-  type ExitCode,
-} from "./command-support";
-import { processWriter, renderJson, renderTable, yesNo, type CliWriter } from "./output";
+import { checkServiceName, defineCommand, onLicenseGroup, printReport, readsReporter, type CommonOptions, type ExitCode } from "./command-support";
+import { renderTable, yesNo, type CliWriter } from "./output";
 
-/** What `licences --json` prints. `limit` is null when OVH sets none. */
-export interface LicencesReport {
+/**
+ * What `licences --json` prints. `limit` is null when OVH sets none; `licenceType` is spelt as OVH spells it. The list
+ * is under `licenses`, and under `licences` too, its earlier key, until 1.0.
+ */
+export interface LicensesReport {
   serviceName: string;
+  /** @deprecated The same list as `licenses`, under its earlier key; goes in 1.0. */
   licences: OfficeLicence[];
+  licenses: OfficeLicence[];
 }
 
 /** The licences the group can order, sorted by name then id. */
-export async function readLicences(requester: OvhRequester, writer: CliWriter, serviceName: string): Promise<LicencesReport> {
+export async function readLicenses(requester: OvhRequester, writer: CliWriter, serviceName: string): Promise<LicensesReport> {
   checkServiceName(serviceName);
-  const found = await onLicenceGroup(serviceName, () => fetchOrderableLicences(requester, serviceName, { onListed: readsReporter(writer, "licences") }));
-  const licences = found
+  const found = await onLicenseGroup(serviceName, () => fetchOrderableLicenses(requester, serviceName, { onListed: readsReporter(writer, "licences") }));
+  const licenses = found
     .map(({ id, name, licenceType, limit, newSeatsAllowed, newSubscriptionsAllowed }) => ({
       id,
       name,
@@ -34,39 +29,34 @@ export async function readLicences(requester: OvhRequester, writer: CliWriter, s
       newSubscriptionsAllowed,
     }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
-  return { serviceName, licences };
+  return { serviceName, licences: licenses, licenses };
 }
 
-export function renderLicences(report: LicencesReport): string {
-  if (report.licences.length === 0) return `Licence group ${report.serviceName} offers no licence to order.\n`;
+export function renderLicenses(report: LicensesReport): string {
+  if (report.licenses.length === 0) return `Licence group ${report.serviceName} offers no licence to order.\n`;
   return renderTable(
     ["Id", "Name", "Type", "Limit", "New seats", "New subscriptions"],
-    report.licences.map((licence) => [
-      licence.id,
-      licence.name,
-      licence.licenceType,
-      licence.limit === null ? "none" : licence.limit,
-      yesNo(licence.newSeatsAllowed),
-      yesNo(licence.newSubscriptionsAllowed),
+    report.licenses.map((license) => [
+      license.id,
+      license.name,
+      license.licenceType,
+      license.limit === null ? "none" : license.limit,
+      yesNo(license.newSeatsAllowed),
+      yesNo(license.newSubscriptionsAllowed),
     ]),
   );
 }
 
 /** `ovh-office365 licences <serviceName>`: the licences a group can order. Resolves to the exit code. */
-export function runLicences(requester: OvhRequester, writer: CliWriter, serviceName: string, options: CommonOptions = {}): Promise<ExitCode> {
-  return runReported(writer, options, async () => {
-    const report = await readLicences(requester, writer, serviceName);
-    writer.out(options.json ? renderJson(report) : renderLicences(report));
-  });
+export function runLicenses(requester: OvhRequester, writer: CliWriter, serviceName: string, options: CommonOptions = {}): Promise<ExitCode> {
+  return printReport(writer, options, () => readLicenses(requester, writer, serviceName), renderLicenses);
 }
 
-/**
- * `licences`, and `licenses` (the OVH API's spelling) as the same command, which the program's help does not list
- * a second time. Returns the `licences` command.
- */
-export function registerLicencesCommand(program: Command): Command {
-  const definition: CommandDefinition = {
+/** `licences`, with `licenses` (the OVH API's spelling) as its alias: one command, listed once in the help. */
+export function registerLicensesCommand(program: Command): Command {
+  return defineCommand(program, {
     name: "licences",
+    aliases: ["licenses"],
     argument: { syntax: "<serviceName>", description: "the licence group's service name (see `ovh-office365 groups`)" },
     summary: "List the licences a group can order",
     description:
@@ -74,13 +64,7 @@ export function registerLicencesCommand(program: Command): Command {
       "ordered on a base subscription), the seat limit, and whether new seats and new subscriptions are " +
       "allowed. A Subscription resource takes the name (license) or the id (licenseId). " +
       "`licences` and `licenses` are the same command.",
-    examples: ["ovh-office365 licences csp2-1f4a7c92", "ovh-office365 licences csp2-1f4a7c92 --json | jq '.licences[] | {id, name}'"],
-  };
-  const action = async (serviceName: string, options: CommonOptions) => {
-    const writer = processWriter();
-    process.exitCode = await runLicences(connect({ ...options, progress: writer }), writer, serviceName, options);
-  };
-  const command = defineCommand(program, definition).action(action);
-  defineCommand(program, { ...definition, name: "licenses", hidden: true }).action(action);
-  return command;
+    examples: ["ovh-office365 licences csp2-1f4a7c92", "ovh-office365 licences csp2-1f4a7c92 --json | jq '.licenses[] | {id, name}'"],
+    run: (requester, writer, [serviceName], options) => runLicenses(requester, writer, serviceName, options),
+  });
 }

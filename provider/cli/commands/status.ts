@@ -1,23 +1,20 @@
 import type { Command } from "commander";
 import {
-  fetchOrderableLicences,
+  fetchOrderableLicenses,
   fetchPendingTasks,
   fetchSubscriptions,
   getBillingPeriodPeaks,
-  getOrderableLicense,
   getServiceInfos,
   getTenant,
   type Csp2ServiceStateEnum,
-  type OfficeLicence,
   type RenewType,
   type ServiceStateEnum,
   type TaskStatusEnum,
 } from "../../csp2";
-import { fetchEach, listModeSupported } from "../../ovh/list-mode";
 import type { OvhRequester } from "../../ovh/types";
 import { microsoftAdminPortalUrl, tutorialUrl } from "../../resources/license-group-rules";
-import { checkServiceName, connect, defineCommand, onLicenceGroup, readsReporter, runReported, type CommonOptions, type ExitCode } from "./command-support";
-import { formatDateTime, processWriter, renderFields, renderJson, renderTable, type CliWriter } from "./output";
+import { checkServiceName, defineCommand, onLicenseGroup, printReport, readsReporter, type CommonOptions, type ExitCode } from "./command-support";
+import { formatDateTime, renderFields, renderTable, type CliWriter } from "./output";
 
 export interface SubscriptionLine {
   id: number;
@@ -67,9 +64,9 @@ const ALL_TASKS = Number.POSITIVE_INFINITY;
 /** Reads the group's general information, subscriptions and tasks in progress. */
 export async function readStatus(requester: OvhRequester, writer: CliWriter, serviceName: string): Promise<StatusReport> {
   checkServiceName(serviceName);
-  const tenant = await onLicenceGroup(serviceName, () => getTenant(requester, serviceName));
+  const tenant = await onLicenseGroup(serviceName, () => getTenant(requester, serviceName));
   const onListed = readsReporter(writer, "subscriptions and tasks", 2);
-  const [serviceInfos, subscriptions, tasksInProgress, billingPeaks] = await onLicenceGroup(serviceName, () =>
+  const [serviceInfos, subscriptions, tasksInProgress, billingPeaks] = await onLicenseGroup(serviceName, () =>
     Promise.all([
       getServiceInfos(requester, serviceName),
       fetchSubscriptions(requester, serviceName, { onListed }),
@@ -79,9 +76,12 @@ export async function readStatus(requester: OvhRequester, writer: CliWriter, ser
     ]),
   );
 
-  const licenceNames = new Map(billingPeaks.lines.map((line) => [line.licenceId, line.licenceName]));
-  const unnamed = [...new Set(subscriptions.map((subscription) => subscription.licenseId).filter((id) => !licenceNames.has(id)))];
-  for (const licence of await readOrderableLicences(requester, serviceName, unnamed)) licenceNames.set(licence.id, licence.name);
+  const licenseNames = new Map(billingPeaks.lines.map((line) => [line.licenceId, line.licenceName]));
+  const unnamed = new Set(subscriptions.map((subscription) => subscription.licenseId).filter((id) => !licenseNames.has(id)));
+  if (unnamed.size > 0) {
+    // The catalogue names the others (those OVH no longer offers stay unnamed): one list-mode call, or one GET each.
+    for (const license of await fetchOrderableLicenses(requester, serviceName, { only: (id) => unnamed.has(id) })) licenseNames.set(license.id, license.name);
+  }
 
   return {
     serviceName: tenant.serviceName,
@@ -95,7 +95,7 @@ export async function readStatus(requester: OvhRequester, writer: CliWriter, ser
       id: subscription.id,
       status: subscription.status,
       licenseId: subscription.licenseId,
-      licenseName: licenceNames.get(subscription.licenseId) ?? null,
+      licenseName: licenseNames.get(subscription.licenseId) ?? null,
       seats: subscription.quantity,
       creationDate: subscription.creationDate,
       lastUpdate: subscription.lastUpdate,
@@ -103,17 +103,6 @@ export async function readStatus(requester: OvhRequester, writer: CliWriter, ser
     })),
     tasksInProgress: tasksInProgress.map(({ id, function: taskFunction, status, todoDate }) => ({ id, function: taskFunction, status, todoDate })),
   };
-}
-
-/**
- * The catalogue entries of these licences (those OVH no longer offers left out): one list-mode call for the whole
- * catalogue, or one GET each where this endpoint was seen to ignore list mode (the subscription listing just told).
- */
-async function readOrderableLicences(requester: OvhRequester, serviceName: string, licenseIds: readonly number[]): Promise<OfficeLicence[]> {
-  if (licenseIds.length === 0) return [];
-  if (listModeSupported(requester) === false) return fetchEach(licenseIds, (id) => getOrderableLicense(requester, serviceName, Number(id)));
-  const wanted = new Set(licenseIds);
-  return fetchOrderableLicences(requester, serviceName, { only: (id) => wanted.has(id) });
 }
 
 export function describeRenewal(renew: RenewType | null): string {
@@ -161,10 +150,7 @@ export function renderStatus(report: StatusReport): string {
 
 /** `ovh-office365 status <serviceName>`: the control panel's view of a group. Resolves to the exit code. */
 export function runStatus(requester: OvhRequester, writer: CliWriter, serviceName: string, options: CommonOptions = {}): Promise<ExitCode> {
-  return runReported(writer, options, async () => {
-    const report = await readStatus(requester, writer, serviceName);
-    writer.out(options.json ? renderJson(report) : renderStatus(report));
-  });
+  return printReport(writer, options, () => readStatus(requester, writer, serviceName), renderStatus);
 }
 
 export function registerStatusCommand(program: Command): Command {
@@ -177,8 +163,6 @@ export function registerStatusCommand(program: Command): Command {
       "creation date, expiration and renewal, the Microsoft admin portal and online tutorials), the " +
       "subscriptions (id, status, licence, seats, creation date, last update) and the tasks in progress.",
     examples: ["ovh-office365 status csp2-1f4a7c92", "ovh-office365 status csp2-1f4a7c92 --json | jq '.subscriptions[] | {id, seats}'"],
-  }).action(async (serviceName: string, options: CommonOptions) => {
-    const writer = processWriter();
-    process.exitCode = await runStatus(connect({ ...options, progress: writer }), writer, serviceName, options);
+    run: (requester, writer, [serviceName], options) => runStatus(requester, writer, serviceName, options),
   });
 }

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { fetchTasks, PENDING_TASK_STATUSES, type OfficeTask } from "../../csp2";
 import type { OvhRequester } from "../../ovh/types";
-import { checkServiceName, connect, defineCommand, onLicenceGroup, readsReporter, runReported, type CommonOptions, type ExitCode } from "./command-support";
-import { formatDateTime, processWriter, renderJson, renderTable, type CliWriter } from "./output";
+import { checkServiceName, defineCommand, onLicenseGroup, printReport, readsReporter, type CommonOptions, type ExitCode } from "./command-support";
+import { formatDateTime, renderTable, type CliWriter } from "./output";
 
 export interface TasksOptions extends CommonOptions {
   /** Every task OVH lists, finished ones included; by default only `todo` and `doing`. */
@@ -19,7 +19,7 @@ export interface TasksReport {
 /** The group's tasks, oldest first: pending ones, or all with `all`. */
 export async function readTasks(requester: OvhRequester, writer: CliWriter, serviceName: string, options: Pick<TasksOptions, "all"> = {}): Promise<TasksReport> {
   checkServiceName(serviceName);
-  const found = await onLicenceGroup(serviceName, () =>
+  const found = await onLicenseGroup(serviceName, () =>
     fetchTasks(requester, serviceName, { statuses: options.all ? undefined : PENDING_TASK_STATUSES, onListed: readsReporter(writer, "tasks") }),
   );
   const tasks = found.map(({ id, function: taskFunction, status, todoDate, finishDate }) => ({ id, function: taskFunction, status, todoDate, finishDate }));
@@ -40,14 +40,11 @@ export function renderTasks(report: TasksReport): string {
 
 /** `ovh-office365 tasks <serviceName>`: the group's tasks. Resolves to the exit code. */
 export function runTasks(requester: OvhRequester, writer: CliWriter, serviceName: string, options: TasksOptions = {}): Promise<ExitCode> {
-  return runReported(writer, options, async () => {
-    const report = await readTasks(requester, writer, serviceName, options);
-    writer.out(options.json ? renderJson(report) : renderTasks(report));
-  });
+  return printReport(writer, options, () => readTasks(requester, writer, serviceName, options), renderTasks);
 }
 
 export function registerTasksCommand(program: Command): Command {
-  return defineCommand(program, {
+  return defineCommand<TasksOptions>(program, {
     name: "tasks",
     argument: { syntax: "<serviceName>", description: "the licence group's service name (see `ovh-office365 groups`)" },
     summary: "List a group's tasks (in progress by default)",
@@ -56,10 +53,6 @@ export function registerTasksCommand(program: Command): Command {
       "Shows the tasks still in progress (todo or doing) unless --all is given; id, function, status, the date " +
       "the task was requested and the date it finished.",
     examples: ["ovh-office365 tasks csp2-1f4a7c92", "ovh-office365 tasks csp2-1f4a7c92 --all --json"],
-  })
-    .option("--all", "include finished tasks (done, error, cancelled)")
-    .action(async (serviceName: string, options: TasksOptions) => {
-      const writer = processWriter();
-      process.exitCode = await runTasks(connect({ ...options, progress: writer }), writer, serviceName, options);
-    });
+    run: (requester, writer, [serviceName], options) => runTasks(requester, writer, serviceName, options),
+  }).option("--all", "include finished tasks (done, error, cancelled)");
 }

@@ -19,19 +19,19 @@ import { waitFor } from "../../support/wait-for";
 const long = process.env.RANDOMIZED_LONG === "1";
 const runs = Number(process.env.RANDOMIZED_RUNS ?? (long ? 40 : 5));
 const seed = Number(process.env.RANDOMIZED_SEED ?? (long ? Date.now() % 2 ** 31 : 197));
-const LICENCES = [0, 1] as const;
-type Licence = (typeof LICENCES)[number];
+const LICENSES = [0, 1] as const;
+type License = (typeof LICENSES)[number];
 
 type Command =
-  | { kind: "declare"; licence: Licence; seats: number }
-  | { kind: "undeclare"; licence: Licence }
-  | { kind: "panelSeats"; licence: Licence; seats: number }
-  | { kind: "panelDelete"; licence: Licence }
-  | { kind: "panelTask"; licence: Licence; seats: number }
+  | { kind: "declare"; license: License; seats: number }
+  | { kind: "undeclare"; license: License }
+  | { kind: "panelSeats"; license: License; seats: number }
+  | { kind: "panelDelete"; license: License }
+  | { kind: "panelTask"; license: License; seats: number }
   | { kind: "fault"; name: keyof typeof faults }
   | { kind: "variant"; variant: Partial<SimulatorSettings> }
   /** A declared change whose run is killed mid-operation. */
-  | { kind: "kill"; licence: Licence; seats: number };
+  | { kind: "kill"; license: License; seats: number };
 
 const faults = {
   "server errors on reads": { kind: "httpError", status: 503, method: "GET", count: 2 },
@@ -55,17 +55,17 @@ const variants: Partial<SimulatorSettings>[] = [
   { newSubscriptionLagMs: 1500, finishedTasks: "vanish" },
 ];
 
-const licence = fc.constantFrom(...LICENCES);
+const license = fc.constantFrom(...LICENSES);
 const seats = fc.integer({ min: 1, max: 12 });
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("declare" as const), licence, seats }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("undeclare" as const), licence }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("panelSeats" as const), licence, seats }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("panelDelete" as const), licence }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("panelTask" as const), licence, seats }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("declare" as const), license, seats }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("undeclare" as const), license }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("panelSeats" as const), license, seats }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("panelDelete" as const), license }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("panelTask" as const), license, seats }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("fault" as const), name: fc.constantFrom(...(Object.keys(faults) as (keyof typeof faults)[])) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("variant" as const), variant: fc.constantFrom(...variants) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("kill" as const), licence, seats }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("kill" as const), license, seats }) },
 );
 
 /** The suite, for one flavour: each flavour's test file calls it. */
@@ -104,8 +104,8 @@ export function randomizedSuite(flavor: ProviderFlavor): void {
 
   /** One program's stack: what the engine stored for each licence's resource, and what the program declares. */
   class Program {
-    readonly declared = new Map<Licence, number>();
-    readonly states = new Map<Licence, ResourceState>();
+    readonly declared = new Map<License, number>();
+    readonly states = new Map<License, ResourceState>();
     ordersNeeded = 0;
 
     constructor(
@@ -113,11 +113,11 @@ export function randomizedSuite(flavor: ProviderFlavor): void {
       readonly names: readonly string[],
     ) {}
 
-    urn(which: Licence): string {
+    urn(which: License): string {
       return stack.harness.host.makeUrn(stack.subscription.type, `random-${this.serviceName}-${which}`);
     }
 
-    inputs(which: Licence) {
+    inputs(which: License) {
       return { serviceName: this.serviceName, license: this.names[which], seats: this.declared.get(which)! };
     }
 
@@ -126,12 +126,12 @@ export function randomizedSuite(flavor: ProviderFlavor): void {
      * operations' own failures are part of the sequences; a refresh or preview of a partial state that fails is not.
      */
     async up(): Promise<void> {
-      const results = await Promise.allSettled(LICENCES.map((which) => this.upOne(which)));
+      const results = await Promise.allSettled(LICENSES.map((which) => this.upOne(which)));
       const broken = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
       if (broken) throw broken.reason;
     }
 
-    private async upOne(which: Licence): Promise<void> {
+    private async upOne(which: License): Promise<void> {
       const host = stack.harness.host;
       const providerText = stack.subscription.providerText;
       let state = this.states.get(which);
@@ -194,7 +194,7 @@ export function randomizedSuite(flavor: ProviderFlavor): void {
         for (const name of names) {
           const live = inUse(serviceName, name);
           if (live.length > 1) figures.duplicates += 1;
-          expect({ step, licence: name, subscriptionsInUse: live.length }).toEqual({ step, licence: name, subscriptionsInUse: Math.min(live.length, 1) });
+          expect({ step, license: name, subscriptionsInUse: live.length }).toEqual({ step, license: name, subscriptionsInUse: Math.min(live.length, 1) });
         }
       }
       await converge(program);
@@ -211,26 +211,26 @@ export function randomizedSuite(flavor: ProviderFlavor): void {
 
   async function apply(step: Command, program: Program): Promise<void> {
     const { admin } = stack.simulator;
-    const live = (which: Licence) => inUse(program.serviceName, program.names[which]).find((s) => s.taskPendingId === 0);
+    const live = (which: License) => inUse(program.serviceName, program.names[which]).find((s) => s.taskPendingId === 0);
     switch (step.kind) {
       case "declare":
-        program.declared.set(step.licence, step.seats);
+        program.declared.set(step.license, step.seats);
         break;
       case "undeclare":
-        program.declared.delete(step.licence);
+        program.declared.delete(step.license);
         break;
       case "panelSeats": {
-        const target = live(step.licence);
+        const target = live(step.license);
         if (target && target.quantity !== step.seats) admin.setSeats(program.serviceName, target.id, step.seats);
         break;
       }
       case "panelDelete": {
-        const target = live(step.licence);
+        const target = live(step.license);
         if (target) admin.deleteSubscription(program.serviceName, target.id);
         break;
       }
       case "panelTask": {
-        const target = live(step.licence);
+        const target = live(step.license);
         if (target && target.quantity !== step.seats) {
           admin.startTask(program.serviceName, { function: "changeQuantity", subscriptionId: target.id, quantity: step.seats, durationMs: 400 });
         }
@@ -245,7 +245,7 @@ export function randomizedSuite(flavor: ProviderFlavor): void {
         admin.setSettings(step.variant);
         break;
       case "kill":
-        program.declared.set(step.licence, step.seats);
+        program.declared.set(step.license, step.seats);
         await killMidRun(program);
         return;
     }
@@ -299,17 +299,17 @@ export function randomizedSuite(flavor: ProviderFlavor): void {
     // The clean runs are later `pulumi up` commands: a new host, which has listed nothing yet.
     await stack.harness.restart();
     const matches = () =>
-      LICENCES.every((which) => {
+      LICENSES.every((which) => {
         const seatsNow = inUse(program.serviceName, program.names[which]).map((s) => s.quantity);
         return JSON.stringify(seatsNow) === JSON.stringify(program.declared.has(which) ? [program.declared.get(which)] : []);
       });
     for (let attempt = 0; attempt < 3 && !matches(); attempt++) await program.up();
-    const final = LICENCES.map((which) => ({
-      licence: program.names[which],
+    const final = LICENSES.map((which) => ({
+      license: program.names[which],
       seats: inUse(program.serviceName, program.names[which]).map((s) => s.quantity),
     }));
-    const declared = LICENCES.map((which) => ({
-      licence: program.names[which],
+    const declared = LICENSES.map((which) => ({
+      license: program.names[which],
       seats: program.declared.has(which) ? [program.declared.get(which)] : [],
     }));
     if (JSON.stringify(final) !== JSON.stringify(declared)) figures.seatsLost += 1;

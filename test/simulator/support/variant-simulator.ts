@@ -31,7 +31,7 @@ export interface VariantSimulator {
   subscriptionIds(): Promise<number[]>;
   /** Waits for a task to end through the admin API, which sees every task whatever `finishedTasks` says. */
   untilEnded(id: number): Promise<AdminTask>;
-  licenceId(name: string): number;
+  licenseId(name: string): number;
   acmeSubscription(licenseName: string): AdminSubscription;
 }
 
@@ -65,10 +65,10 @@ export function variantSimulator(): VariantSimulator {
         10_000,
         `task ${id} to end`,
       ),
-    licenceId(name) {
-      const licence = sim.admin.licences().find((l) => l.name === name);
-      if (!licence) throw new Error(`the demo catalogue has ${name}`);
-      return licence.id;
+    licenseId(name) {
+      const license = sim.admin.licences().find((l) => l.name === name);
+      if (!license) throw new Error(`the demo catalogue has ${name}`);
+      return license.id;
     },
     acmeSubscription(licenseName) {
       const found = sim.admin.subscriptions(ACME).find((s) => s.licenseName === licenseName);

@@ -7,15 +7,15 @@ import {
   resolveLicense,
   type OfficeLicence,
 } from "../../provider/csp2";
-import { licence } from "./fakes";
+import { license } from "./fakes";
 
 const catalogue: OfficeLicence[] = [
-  licence(11, "Microsoft 365 Business Basic"),
-  licence(12, "Microsoft 365 Business Standard"),
-  licence(13, "Exchange Online (Plan 1)"),
-  licence(21, "Teams Phone Standard", { licenceType: "ADDON" }),
-  licence(31, "Visio Plan 2"),
-  licence(32, "VISIO  plan 2"),
+  license(11, "Microsoft 365 Business Basic"),
+  license(12, "Microsoft 365 Business Standard"),
+  license(13, "Exchange Online (Plan 1)"),
+  license(21, "Teams Phone Standard", { licenceType: "ADDON" }),
+  license(31, "Visio Plan 2"),
+  license(32, "VISIO  plan 2"),
 ];
 
 function failure(run: () => unknown): LicenseResolutionError {
@@ -99,7 +99,7 @@ describe("resolveLicense", () => {
 });
 
 describe("checkSeatChange", () => {
-  const basic = licence(11, "Microsoft 365 Business Basic", { limit: 25 }) as OfficeLicence;
+  const basic = license(11, "Microsoft 365 Business Basic", { limit: 25 }) as OfficeLicence;
 
   function seatFailure(run: () => unknown): SeatChangeError {
     try {
@@ -120,7 +120,7 @@ describe("checkSeatChange", () => {
 
   it("refuses more seats than the limit, naming the limit and the largest allowed count", () => {
     const error = seatFailure(() => checkSeatChange(basic, 10, 30));
-    expect(error).toMatchObject({ field: "seats", value: 30, licenceRule: "limit" });
+    expect(error).toMatchObject({ field: "seats", value: 30, licenseRule: "limit" });
     expect(error.message).toBe(
       'seats: 30 is more than licence "Microsoft 365 Business Basic" (id 11) allows (limit: 25): set seats to 25 or fewer.',
     );
@@ -134,7 +134,7 @@ describe("checkSeatChange", () => {
   it("refuses adding seats when newSeatsAllowed is false, but allows removing them", () => {
     const frozen = { ...basic, newSeatsAllowed: false };
     const error = seatFailure(() => checkSeatChange(frozen, 10, 12));
-    expect(error).toMatchObject({ field: "seats", value: 12, licenceRule: "newSeatsAllowed" });
+    expect(error).toMatchObject({ field: "seats", value: 12, licenseRule: "newSeatsAllowed" });
     expect(error.message).toContain("newSeatsAllowed: false");
     expect(error.message).toContain("keep seats at 10 or fewer");
     expect(() => checkSeatChange(frozen, 10, 8)).not.toThrow();
@@ -143,7 +143,7 @@ describe("checkSeatChange", () => {
   it("refuses a new subscription of a licence with newSubscriptionsAllowed false", () => {
     const closed = { ...basic, newSubscriptionsAllowed: false };
     const error = seatFailure(() => checkSeatChange(closed, 0, 5));
-    expect(error).toMatchObject({ field: "license", value: "Microsoft 365 Business Basic", licenceRule: "newSubscriptionsAllowed" });
+    expect(error).toMatchObject({ field: "license", value: "Microsoft 365 Business Basic", licenseRule: "newSubscriptionsAllowed" });
     expect(error.message).toContain("pick another licence");
     expect(() => checkSeatChange(closed, 5, 6)).not.toThrow();
   });
@@ -151,7 +151,7 @@ describe("checkSeatChange", () => {
   it.each([0, -3, 2.5, Number.NaN])("refuses %p seats", (seats) => {
     const error = seatFailure(() => checkSeatChange(basic, 5, seats));
     expect(error.field).toBe("seats");
-    expect(error.licenceRule).toBeUndefined();
+    expect(error.licenseRule).toBeUndefined();
     expect(error.message).toContain("give a whole number of seats, at least 1");
   });
 

@@ -5,20 +5,20 @@ import { byId, groupFetchListOptions, groupListQuery, type GroupFetchOptions } f
 import type { OfficeLicence } from "./models";
 import { getOrderableLicense } from "./tenant";
 
-export type FetchOrderableLicencesOptions = GroupFetchOptions;
+export type FetchOrderableLicensesOptions = GroupFetchOptions;
 
 /**
  * The licences the group can order, read live (`Pragma: no-cache`), sorted by id: in list mode one call, else the ids
  * and one GET per licence (`only` narrows those), leaving out any that OVH stopped offering in between.
  */
-export async function fetchOrderableLicences(requester: OvhRequester, serviceName: string, options: FetchOrderableLicencesOptions = {}): Promise<OfficeLicence[]> {
-  const licences = await listAll<OfficeLicence>(
+export async function fetchOrderableLicenses(requester: OvhRequester, serviceName: string, options: FetchOrderableLicensesOptions = {}): Promise<OfficeLicence[]> {
+  const licenses = await listAll<OfficeLicence>(
     requester,
     groupListQuery("GET /saas/csp2/{serviceName}/orderableLicenses", { path: { serviceName } }),
     (id) => getOrderableLicense(requester, serviceName, Number(id)),
     groupFetchListOptions(options),
   );
-  return byId(licences);
+  return byId(licenses);
 }
 
 /** How licence names compare: case, surrounding and repeated whitespace, and Unicode width variants ignored. */
@@ -26,15 +26,15 @@ export function normalizeLicenseName(name: string): string {
   return name.normalize("NFKC").trim().replace(/\s+/g, " ").toLowerCase();
 }
 
-function label(licence: OfficeLicence): string {
-  return `"${licence.name}" (id ${licence.id})`;
+function label(license: OfficeLicence): string {
+  return `"${license.name}" (id ${license.id})`;
 }
 
-function catalogue(licences: readonly OfficeLicence[]): { names: string[]; listing: string } {
-  const key = (licence: OfficeLicence) => normalizeLicenseName(licence.name);
-  const sorted = [...licences].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id));
+function catalogue(licenses: readonly OfficeLicence[]): { names: string[]; listing: string } {
+  const key = (license: OfficeLicence) => normalizeLicenseName(license.name);
+  const sorted = [...licenses].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id));
   return {
-    names: [...new Set(sorted.map((licence) => licence.name))],
+    names: [...new Set(sorted.map((license) => license.name))],
     listing: sorted.length > 0 ? sorted.map(label).join(", ") : "none (the group offers no licence)",
   };
 }
@@ -44,8 +44,8 @@ function catalogue(licences: readonly OfficeLicence[]): { names: string[]; listi
  * `normalizeLicenseName`). With both, they must designate the same licence. Throws `LicenseResolutionError`
  * listing the valid names when nothing or several licences match. Calls nothing.
  */
-export function resolveLicense(licences: readonly OfficeLicence[], wanted: { licenseId?: number; license?: string }): OfficeLicence {
-  const { names, listing } = catalogue(licences);
+export function resolveLicense(licenses: readonly OfficeLicence[], wanted: { licenseId?: number; license?: string }): OfficeLicence {
+  const { names, listing } = catalogue(licenses);
   const fail = (field: string, value: unknown, problem: string, allowed: string): never => {
     throw new LicenseResolutionError(field, value, problem, allowed, names);
   };
@@ -54,7 +54,7 @@ export function resolveLicense(licences: readonly OfficeLicence[], wanted: { lic
   let byId: OfficeLicence | undefined;
   if (licenseId !== undefined) {
     if (!Number.isSafeInteger(licenseId)) fail("licenseId", licenseId, "is not a licence id", `give a whole number; orderable: ${listing}`);
-    byId = licences.find((licence) => licence.id === licenseId);
+    byId = licenses.find((license) => license.id === licenseId);
     if (!byId) fail("licenseId", licenseId, "is not orderable in this licence group", `use one of ${listing}`);
   }
   if (license === undefined) {
@@ -66,17 +66,17 @@ export function resolveLicense(licences: readonly OfficeLicence[], wanted: { lic
   }
 
   const key = normalizeLicenseName(license);
-  const matches = licences.filter((licence) => normalizeLicenseName(licence.name) === key);
+  const matches = licenses.filter((license) => normalizeLicenseName(license.name) === key);
   if (byId) {
-    if (matches.some((licence) => licence.id === byId.id)) return byId;
+    if (matches.some((license) => license.id === byId.id)) return byId;
     return fail("license", license, `does not name licence ${label(byId)} given as licenseId`, "remove one of license and licenseId, or make them agree");
   }
   if (matches.length === 1) return matches[0];
   if (matches.length > 1) {
     return fail("license", license, `matches several licences: ${matches.map(label).join(", ")}`, "set licenseId to the one meant");
   }
-  const close = licences.filter((licence) => {
-    const name = normalizeLicenseName(licence.name);
+  const close = licenses.filter((license) => {
+    const name = normalizeLicenseName(license.name);
     return name.includes(key) || key.includes(name);
   });
   const hint = close.length > 0 ? `did you mean ${close.map(label).join(" or ")}? Orderable: ${listing}` : `use one of ${listing}`;
@@ -89,37 +89,37 @@ export function resolveLicense(licences: readonly OfficeLicence[], wanted: { lic
  * needs `newSeatsAllowed`; more seats than `limit` are refused (a decrease stays allowed). Throws `SeatChangeError`.
  * Microsoft may still refuse a decrease (commerce rules): only OVH can tell.
  */
-export function checkSeatChange(licence: OfficeLicence, currentSeats: number, wantedSeats: number): void {
+export function checkSeatChange(license: OfficeLicence, currentSeats: number, wantedSeats: number): void {
   if (!Number.isSafeInteger(currentSeats) || currentSeats < 0) {
     throw new Csp2InputError("currentSeats", currentSeats, "is not a seat count", "give the live seat count, or 0 for a subscription not ordered yet");
   }
   if (!Number.isSafeInteger(wantedSeats) || wantedSeats < 1) {
     throw new SeatChangeError("seats", wantedSeats, "is not a seat count OVH accepts", "give a whole number of seats, at least 1 (delete the subscription to end it)");
   }
-  if (currentSeats === 0 && !licence.newSubscriptionsAllowed) {
+  if (currentSeats === 0 && !license.newSubscriptionsAllowed) {
     throw new SeatChangeError(
       "license",
-      licence.name,
-      `cannot be ordered: licence ${label(licence)} has newSubscriptionsAllowed: false`,
+      license.name,
+      `cannot be ordered: licence ${label(license)} has newSubscriptionsAllowed: false`,
       "pick another licence (OVH no longer sells this one for new subscriptions)",
       "newSubscriptionsAllowed",
     );
   }
-  if (currentSeats > 0 && wantedSeats > currentSeats && !licence.newSeatsAllowed) {
+  if (currentSeats > 0 && wantedSeats > currentSeats && !license.newSeatsAllowed) {
     throw new SeatChangeError(
       "seats",
       wantedSeats,
-      `adds seats to ${currentSeats} but licence ${label(licence)} has newSeatsAllowed: false`,
+      `adds seats to ${currentSeats} but licence ${label(license)} has newSeatsAllowed: false`,
       `keep seats at ${currentSeats} or fewer, or move users to another licence`,
       "newSeatsAllowed",
     );
   }
-  if (licence.limit !== null && wantedSeats > licence.limit && wantedSeats > currentSeats) {
+  if (license.limit !== null && wantedSeats > license.limit && wantedSeats > currentSeats) {
     throw new SeatChangeError(
       "seats",
       wantedSeats,
-      `is more than licence ${label(licence)} allows (limit: ${describeValue(licence.limit)})`,
-      `set seats to ${Math.max(licence.limit, currentSeats)} or fewer`,
+      `is more than licence ${label(license)} allows (limit: ${describeValue(license.limit)})`,
+      `set seats to ${Math.max(license.limit, currentSeats)} or fewer`,
       "limit",
     );
   }
