@@ -1,8 +1,9 @@
 /**
- * A driver of Pulumi's Node.js dynamic-provider host over gRPC, as the engine drives it, for the demo, the tests and
- * the benchmarks: start the host in a program directory, configure it, and take a resource through the steps of
- * `pulumi up`, `refresh`, `preview` and `destroy`; stage that program directory with this package installed and
- * serialize its providers as `pulumi.dynamic.Resource` does.
+ * A driver of a Pulumi provider over gRPC, as the engine drives it, for the demo, the tests and the benchmarks: start
+ * Pulumi's Node.js dynamic-provider host (or a resource provider plugin, with a fake engine it logs to) in a program
+ * directory, configure it, and take a resource through the steps of `pulumi up`, `refresh`, `preview`, `import` and
+ * `destroy`; stage that program directory with this package installed and serialize its providers as
+ * `pulumi.dynamic.Resource` does.
  *
  * It speaks to the host only, never to the provider's modules: nothing here imports from provider/.
  */
