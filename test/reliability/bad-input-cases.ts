@@ -44,7 +44,8 @@ export interface ResourceCase extends CaseBase {
    * `check` refuses what the inputs alone show wrong; `catalogue`, check again, after reading the group's orderable
    * licences (reads only); `create`, what only OVH's answers to other reads can show.
    */
-  refusedBy: "check" | "catalogue" | "create";
+  /** "configure": the stack config, refused when the run starts, before any resource call. */
+  refusedBy: "configure" | "check" | "catalogue" | "create";
   inputs(world: World): PropertyMap;
   /** Stack config over the simulator's endpoint and credentials: the case runs in a host configured with it. */
   config?: Record<string, string>;
@@ -98,7 +99,7 @@ function subscriptionCase(name: string, field: string, fix: string, refusedBy: R
   return { surface: "resources", resource: "Subscription", name: `Subscription ${name}`, field, fix, refusedBy, inputs: (world) => subscription(world, changes(world)) };
 }
 
-function groupCase(name: string, field: string, fix: string, refusedBy: "check" | "create", inputs: (world: World) => PropertyMap): ResourceCase {
+function groupCase(name: string, field: string, fix: string, refusedBy: "configure" | "check" | "create", inputs: (world: World) => PropertyMap): ResourceCase {
   return { surface: "resources", resource: "LicenseGroup", name: `LicenseGroup ${name}`, field, fix, refusedBy, inputs };
 }
 
@@ -220,7 +221,7 @@ export const resourceCases: ResourceCase[] = [
     config: { "ovh:endpoint": "http://api.example.com/1.0" },
   },
   {
-    ...groupCase("with stack config maxRequestsPerSecond in words", "ovh-office365:maxRequestsPerSecond", "pulumi config set ovh-office365:maxRequestsPerSecond", "create", (world) =>
+    ...groupCase("with stack config maxRequestsPerSecond in words", "ovh-office365:maxRequestsPerSecond", "pulumi config set ovh-office365:maxRequestsPerSecond", "configure", (world) =>
       licenseGroup(world, {}),
     ),
     config: { "ovh-office365:maxRequestsPerSecond": "fast" },

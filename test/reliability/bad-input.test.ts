@@ -173,6 +173,8 @@ async function upOutcome(host: ProviderHost, type: keyof typeof TYPES, name: str
     return { text: "", state };
   } catch (error) {
     if (error instanceof CheckFailedError) return { stage: "check", text: error.message, findings: checkFindings(error.failures) };
+    // The host configures the provider as it loads it for the first resource call: a setting it cannot use fails that call.
+    if (error instanceof ProviderOperationError && error.operation === "check") return { stage: "configure", text: error.message };
     if (error instanceof ProviderOperationError && error.operation === "create") return { stage: "create", text: error.message };
     throw error;
   }
@@ -183,7 +185,7 @@ function checkFindings(failures: CheckFailure[]): Outcome["findings"] {
 }
 
 /** A host of its own, configured with the case's stack config: the engine configures a provider once per host. */
-async function withConfiguredHost<T>(config: Record<string, string>, use: (host: ProviderHost) => Promise<T>): Promise<T> {
+async function withConfiguredHost(config: Record<string, string>, use: (host: ProviderHost) => Promise<Outcome>): Promise<Outcome> {
   const host = secretSweep.host(await startProviderHost({ cwd: stack.harness.programDir, onOutput: (line) => secretSweep.line(line) }));
   try {
     await host.configure({ ...simulatorStackConfig(stack.simulator), ...FAST_CLIENT, ...config }, { secretKeys: SECRET_STACK_CONFIG_KEYS });
