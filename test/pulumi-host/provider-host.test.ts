@@ -129,6 +129,8 @@ describe("the real dynamic-provider host, driven over gRPC", () => {
       stables: [],
       diffs: [],
       hasDetailedDiff: false,
+      // The dynamic-provider host forwards no detailed diff (pulumi/pulumi#3080).
+      detailedDiff: {},
     });
 
     const updated = await host.update(created.id, urn("lifetime"), drifted.props, wanted, { oldInputs: drifted.inputs });
