@@ -1,7 +1,7 @@
 /** What the admin API shows of the account, and how its calls find a group, a subscription or a licence. */
 import { SimulatorAdminError } from "./admin-error";
 import type { Account } from "./model/account";
-import { serviceNames } from "./model/csp2-views";
+import { activeServiceNames } from "./model/csp2-views";
 import { activeGroup, findLicense } from "./model/groups";
 import { resolveLicenseId } from "./model/seed";
 import { isLingering, type LicenseGroupState, type LicenseState, type SimulatorState, type SubscriptionState, type TaskFunction, type TaskState } from "./model/state";
@@ -41,7 +41,7 @@ export function adminGroup(account: Account, serviceName: string): LicenseGroupS
     return activeGroup(account.state, serviceName);
   } catch (error) {
     if (error instanceof OvhHttpError) {
-      throw new SimulatorAdminError(`No licence group ${serviceName}: existing ones are ${serviceNames(account).join(", ") || "none"}`, 404);
+      throw new SimulatorAdminError(`No licence group ${serviceName}: existing ones are ${activeServiceNames(account).join(", ") || "none"}`, 404);
     }
     throw error;
   }
@@ -117,7 +117,7 @@ export class AdminReading {
   }
 
   licenceGroups(): string[] {
-    return this.runtime.transact(() => serviceNames(this.runtime.account));
+    return this.runtime.transact(() => activeServiceNames(this.runtime.account));
   }
 
   /** The group's subscriptions, lingering deleted ones included (with their status). */

@@ -43,6 +43,7 @@ interface SimulatorCommandOptions {
   seatChangeLag?: number;
   newSubscriptionLag?: number;
   deletedSubscriptionLag?: number;
+  deliveredGroupLag?: number;
   logRequests?: boolean;
 }
 
@@ -199,6 +200,12 @@ export function registerSimulatorCommand(program: Command): Command {
         .default(DEFAULT_VARIANTS.deletedSubscriptionLagMs)
         .argParser(nonNegativeInteger("--deleted-subscription-lag")),
     )
+    .addOption(
+      new Option("--delivered-group-lag <ms>", "a licence group an order delivered is listed and readable only this long after the delivery")
+        .env("OVH_SIMULATOR_DELIVERED_GROUP_LAG")
+        .default(DEFAULT_VARIANTS.deliveredGroupLagMs)
+        .argParser(nonNegativeInteger("--delivered-group-lag")),
+    )
     .option("--log-requests", "print one line per API request")
     .action(async (options: SimulatorCommandOptions) => {
       try {
@@ -228,6 +235,7 @@ function variantOptions(options: SimulatorCommandOptions, refuse: (message: stri
     seatChangeLagMs: options.seatChangeLag,
     newSubscriptionLagMs: options.newSubscriptionLag,
     deletedSubscriptionLagMs: options.deletedSubscriptionLag,
+    deliveredGroupLagMs: options.deliveredGroupLag,
   };
 }
 

@@ -3,7 +3,7 @@ import { objectNotFound } from "../ovh-errors";
 import { formatDate, formatDatetime, formatNullableDatetime } from "../time";
 import type { Account } from "./account";
 import { activeGroup, findLicense, refreshExpiration } from "./groups";
-import { shownSubscriptions } from "./read-lag";
+import { isGroupShown, shownSubscriptions } from "./read-lag";
 import { isTaskEnded, type LicenseGroupState, type LicenseState, type SubscriptionState, type TaskState } from "./state";
 
 export function tenantView(account: Account, serviceName: string): Record<string, unknown> {
@@ -145,9 +145,21 @@ export function taskViewById(account: Account, serviceName: string, id: number):
   return taskView(account, task);
 }
 
+/** The account's groups as `GET /saas/csp2` lists them: not terminated, and shown by reads already. */
 export function serviceNames(account: Account): string[] {
+  return activeServiceNames(account).filter((serviceName) => isGroupShown(account.state.groups[serviceName], account.now()));
+}
+
+/** Every group not terminated, whether reads show it yet or not (what the admin API lists). */
+export function activeServiceNames(account: Account): string[] {
   return Object.values(account.state.groups)
     .filter((g) => g.service.terminatedAt === null)
     .map((g) => g.serviceName)
     .sort();
+}
+
+/** OVH's 404 for a group reads do not show yet (just delivered, under `deliveredGroupLagMs`): changes see it as it is. */
+export function requireShownGroup(account: Account, serviceName: string): void {
+  const group = account.state.groups[serviceName];
+  if (group && !isGroupShown(group, account.now())) throw objectNotFound("serviceName", serviceName);
 }

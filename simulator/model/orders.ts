@@ -186,7 +186,9 @@ export function deliverDueOrders(account: Account): void {
     if (order.deliveredAt !== null || order.paidAt === null || now - order.paidAt < account.settings.orderDurationMs) continue;
     order.deliveredAt = order.paidAt + account.settings.orderDurationMs;
     for (const detail of order.details) {
-      if (!account.state.groups[detail.serviceName]) addLicenseGroup(account.state, detail.serviceName, tenantFromConfigurations(detail.configurations), order.deliveredAt);
+      if (account.state.groups[detail.serviceName]) continue;
+      const group = addLicenseGroup(account.state, detail.serviceName, tenantFromConfigurations(detail.configurations), order.deliveredAt);
+      if (account.settings.deliveredGroupLagMs > 0) group.shownFrom = order.deliveredAt + account.settings.deliveredGroupLagMs;
     }
     account.markChanged();
   }

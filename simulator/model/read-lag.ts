@@ -1,7 +1,8 @@
 /**
  * Reads that lag writes (the `…LagMs` variants): for a while after a task changed a subscription, OVH's reads show it
- * as it was before (or not at all, for a new one), as a cached list would. Only API reads lag; the changes themselves,
- * the rules that check them and the admin API see the account as it is.
+ * as it was before (or not at all, for a new one), as a cached list would; a licence group an order delivered is not
+ * shown at all for a while. Only API reads lag; the changes themselves, the rules that check them and the admin API
+ * see the account as it is.
  */
 import type { LicenseGroupState, SubscriptionState } from "./state";
 
@@ -40,4 +41,9 @@ export function shownSubscriptions(group: LicenseGroupState, now: number): Map<n
     else shown.set(Number(id), lagged.view);
   }
   return shown;
+}
+
+/** Whether API reads show the group yet (one an order just delivered may not be, under `deliveredGroupLagMs`). */
+export function isGroupShown(group: LicenseGroupState, now: number): boolean {
+  return group.shownFrom === undefined || group.shownFrom <= now;
 }

@@ -104,6 +104,8 @@ export interface LicenseGroupState {
   seatEvents: SeatEvent[];
   /** Subscriptions that reads show as they were before a task changed them (the `…LagMs` variants), by id. */
   laggedViews?: Record<string, LaggedView>;
+  /** A group an order delivered is shown by reads only from then on (the `deliveredGroupLagMs` variant). */
+  shownFrom?: number;
 }
 
 /** What reads show of a subscription until `until`: a copy of it from before the change, or nothing (a new one). */

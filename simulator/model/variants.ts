@@ -29,6 +29,8 @@ export interface VariantSettings {
   newSubscriptionLagMs: number;
   /** For how long after its deletion task is done a deleted subscription is still listed and read as it was. */
   deletedSubscriptionLagMs: number;
+  /** For how long after its order is delivered a new licence group is neither listed nor readable (404). */
+  deliveredGroupLagMs: number;
 }
 
 export const DEFAULT_VARIANTS: Readonly<VariantSettings> = {
@@ -44,6 +46,7 @@ export const DEFAULT_VARIANTS: Readonly<VariantSettings> = {
   seatChangeLagMs: 0,
   newSubscriptionLagMs: 0,
   deletedSubscriptionLagMs: 0,
+  deliveredGroupLagMs: 0,
 };
 
 export type VariantName = keyof VariantSettings;
@@ -79,6 +82,7 @@ const RULES: Readonly<Record<VariantName, VariantRule>> = {
   seatChangeLagMs: milliseconds,
   newSubscriptionLagMs: milliseconds,
   deletedSubscriptionLagMs: milliseconds,
+  deliveredGroupLagMs: milliseconds,
 };
 
 export const VARIANT_NAMES: readonly VariantName[] = Object.keys(DEFAULT_VARIANTS) as VariantName[];

@@ -166,6 +166,39 @@ describe("lags longer than the settle window", () => {
   }, 60_000);
 });
 
+describe("a licence group an order delivered, shown late", () => {
+  const order = { ovhSubsidiary: "FR", planCode: "csp2-office365-reseller" };
+  const checkouts = () => stack.simulator.requestLog.entries({ method: "POST", apiPath: /^\/order\/cart\/[^/]+\/checkout$/ }).length;
+  const groupUrn = (name: string) => host().makeUrn(stack.licenseGroup.type, name);
+
+  it("within the settle window: the order converges on its first run", async () => {
+    await withSettings({ deliveredGroupLagMs: WITHIN_WINDOW_MS }, async () => {
+      const before = checkouts();
+      const ordered = await up(host(), groupUrn("late-group"), { inputs: { order, displayName: "Late Group SA" }, providerText: stack.licenseGroup.providerText });
+      expect(ordered.state.outputs).toMatchObject({ adopted: false, displayName: "Late Group SA", tenant: expect.objectContaining({ displayName: "Late Group SA" }) });
+      expect(checkouts()).toBe(before + 1);
+      expect(host().output().some((line) => line.text.includes(`OVH does not show the delivered licence group ${ordered.state.id} yet`))).toBe(true);
+    });
+  }, 60_000);
+
+  it("past it: the run keeps the delivered group in the state; the next run, after the lag, names it without ordering again", async () => {
+    await withSettings({ deliveredGroupLagMs: PAST_WINDOW_MS }, async () => {
+      const before = checkouts();
+      const inputs = { order, displayName: "Later Group SA" };
+      const failure = (await up(host(), groupUrn("later-group"), { inputs, providerText: stack.licenseGroup.providerText }).catch((e: unknown) => e)) as ProviderOperationError;
+      expect(failure).toBeInstanceOf(ProviderOperationError);
+      expect(failure.message).toMatch(/delivered order \d+ as licence group (csp2-\w+), but does not show that group yet after reading it again for 3 s/);
+      const recorded = failure.recorded!;
+      expect(recorded.outputs).toMatchObject({ serviceName: recorded.id, adopted: false, __provider: stack.licenseGroup.providerText });
+      await pause(PAST_WINDOW_MS);
+      await stack.harness.restart();
+      const next = await up(host(), groupUrn("later-group"), { inputs, providerText: stack.licenseGroup.providerText, previous: recorded });
+      expect(next.state.outputs).toMatchObject({ serviceName: recorded.id, displayName: "Later Group SA" });
+      expect(checkouts()).toBe(before + 1);
+    });
+  }, 60_000);
+});
+
 describe("the host killed right after an order was sent, under listing lag", () => {
   /** Orders, kills the host once OVH has the order, and runs again: when the order's task still runs, or once it ended. */
   async function killAfterOrder(name: string, finishedTasks: "kept" | "vanish", rerun: "while its task runs" | "after its task ended"): Promise<number> {

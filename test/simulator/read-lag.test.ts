@@ -15,7 +15,7 @@ async function listedObjects(): Promise<OfficeSubscription[]> {
 
 describe("reads that lag writes", () => {
   it("default to no lag: a done task's change shows at once", () => {
-    expect(variants.sim.admin.settings()).toMatchObject({ seatChangeLagMs: 0, newSubscriptionLagMs: 0, deletedSubscriptionLagMs: 0 });
+    expect(variants.sim.admin.settings()).toMatchObject({ seatChangeLagMs: 0, newSubscriptionLagMs: 0, deletedSubscriptionLagMs: 0, deliveredGroupLagMs: 0 });
   });
 
   it("are refused when not a whole number of milliseconds, naming the setting", async () => {
@@ -100,6 +100,21 @@ describe("reads that lag writes", () => {
     expect((await subscription(basic.id)).status).toBe("ok");
     await waitFor(async () => (await subscription(basic.id)).status === "inactive", 5_000, "the lingering status");
     await waitFor(async () => (await ovhCall(variants.sim, { path: `${ACME_PATH}/subscription/${basic.id}` })).status === 404, 5_000, "the end of lingering");
+  });
+
+  it("deliveredGroupLagMs: a licence group an order delivered is neither listed nor readable for that long", async () => {
+    variants.sim.admin.setSettings({ deliveredGroupLagMs: LAG_MS, orderDurationMs: 50 });
+    const cart = await ovhOk<{ cartId: string }>(variants.sim, { method: "POST", path: "/order/cart", body: { ovhSubsidiary: "FR" } });
+    await ovhOk(variants.sim, { method: "POST", path: `/order/cart/${cart.cartId}/assign` });
+    await ovhOk(variants.sim, { method: "POST", path: `/order/cart/${cart.cartId}/csp2`, body: { planCode: "csp2-office365-reseller", duration: "P1M", pricingMode: "default", quantity: 1 } });
+    const order = await ovhOk<{ orderId: number }>(variants.sim, { method: "POST", path: `/order/cart/${cart.cartId}/checkout`, body: { autoPayWithPreferredPaymentMethod: true, waiveRetractationPeriod: false } });
+    const groupsBefore = new Set(variants.sim.admin.licenceGroups());
+    const delivered = await waitFor(() => variants.sim.admin.licenceGroups().find((g) => !groupsBefore.has(g)), 5_000, "the delivery");
+    expect(await ovhOk<string>(variants.sim, { path: `/me/order/${order.orderId}/status` })).toBe("delivered");
+    expect(await ovhOk<string[]>(variants.sim, { path: "/saas/csp2" })).not.toContain(delivered);
+    expect((await ovhCall(variants.sim, { path: `/saas/csp2/${delivered}` })).status).toBe(404);
+    await waitFor(async () => (await ovhCall(variants.sim, { path: `/saas/csp2/${delivered}` })).status === 200, 5_000, "the group to be readable");
+    expect(await ovhOk<string[]>(variants.sim, { path: "/saas/csp2" })).toContain(delivered);
   });
 
   it("apply to task results only: a change made in the control panel (the admin API) shows at once", () => {
