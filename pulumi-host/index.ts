@@ -9,7 +9,7 @@
  */
 
 export { startProviderHost, startProviderPlugin } from "./provider-host";
-export { PROVIDER_KEY, UNKNOWN_VALUE, withProvider } from "./property-struct";
+export { PROVIDER_KEY, UNKNOWN_VALUE, secretValue, withProvider } from "./property-struct";
 export { DYNAMIC_RESOURCE_TYPE, dynamicResourceType, makeUrn, type UrnScope } from "./urns";
 export {
   ProviderHostError,

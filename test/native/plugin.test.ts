@@ -4,6 +4,7 @@ import {
   preview,
   ProviderOperationError,
   refresh,
+  secretValue,
   up,
   type OutputLine,
   type ProviderPlugin,
@@ -110,6 +111,15 @@ describe("a subscription's life through the plugin", () => {
     // Progress reached the engine's log, attached to the resource.
     expect(plugin().output().some((line) => line.stream === "engine" && line.text.includes(`${serviceName}/`) && line.text.includes("deleted"))).toBe(true);
     await stack.harness.restart(stack.config);
+  });
+
+  it("takes inputs the engine sends marked secret, unwrapped, and answers the engine's cancel", async () => {
+    const { serviceName, license } = freeGroup();
+    const created = await up(plugin(), urn(SUBSCRIPTION, "secret-seats"), { inputs: { serviceName, license: secretValue(license), seats: secretValue(3) } });
+    expect(created.state.outputs).toMatchObject({ license, seats: 3 });
+    expect(admin().subscriptions(serviceName).map((s) => s.quantity)).toEqual([3]);
+    await plugin().cancel();
+    expect(plugin().output().filter((line) => line.stream === "stdout")).toEqual([]);
   });
 
   it("a failure after the subscription exists reaches the engine as a partial state, which a refresh then reads", async () => {
