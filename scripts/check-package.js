@@ -29,6 +29,8 @@ const REQUIRED_FILES = [
   "dist/pulumi-host/index.js",
   "dist/simulator/index.js",
   "dist/simulator/index.d.ts",
+  "dist/provider/native/main.js",
+  "dist/provider/native/schema.json",
   ...LIFECYCLE_MODULES.map((module) => module.slice(PACKAGE_NAME.length + 1)),
 ];
 
@@ -44,7 +46,8 @@ Checks the package as users get it, from the last commit (uncommitted changes ar
   4. from there: requires the package, ${PACKAGE_NAME}/dist/simulator and the lifecycle modules (${LIFECYCLE_FUNCTIONS.join(", ")});
      serializes both providers as Pulumi does and checks they require exactly those modules; compiles a TypeScript
      program against the installed types (moduleResolution node10 and node16); runs \`npx ovh-office365 --help\`;
-     starts the provider host with the shipped driver as the demo does, which must run that @pulumi/pulumi; and runs
+     starts the provider host with the shipped driver as the demo does, which must run that @pulumi/pulumi; starts
+     the provider plugin the package installs as a bin, which must answer its version and schema; and runs
      \`npx ovh-office365 demo\`, which must end with every step converged.
 
 Options:
@@ -135,6 +138,19 @@ startProviderHost({ cwd: process.cwd() })
 `;
 
 /**
+ * Starts the resource provider plugin the package installs as a bin, as the engine starts one found on PATH, with the
+ * shipped driver, and prints its version and its schema's name.
+ */
+const PLUGIN_PROGRAM = `
+const path = require("path");
+const { startProviderPlugin } = require("${PACKAGE_NAME}/dist/pulumi-host");
+const command = [path.join(process.cwd(), "node_modules", ".bin", "pulumi-resource-ovh-office365")];
+startProviderPlugin({ cwd: process.cwd(), packageName: "ovh-office365", command })
+  .then(async (plugin) => { const { version } = plugin; const schema = await plugin.getSchema(); await plugin.close(); console.log(JSON.stringify({ version, name: schema.name })); })
+  .catch((error) => { console.error(error); process.exit(1); });
+`;
+
+/**
  * @param {{ pulumiVersion: string, taskDuration: string, scratch: string }} options
  * @param {(line: string) => void} say
  */
@@ -200,6 +216,10 @@ function checkPackage({ pulumiVersion, taskDuration, scratch }, say) {
   step("start the provider host with the shipped driver, as the demo does");
   const host = JSON.parse(run(process.execPath, ["-e", HOST_PROGRAM], { cwd: project }));
   expect(host.version === pulumiVersion, `the provider host the demo starts runs @pulumi/pulumi ${host.version}, not ${pulumiVersion}`);
+
+  step("start the provider plugin the package installs (node_modules/.bin/pulumi-resource-ovh-office365)");
+  const plugin = JSON.parse(run(process.execPath, ["-e", PLUGIN_PROGRAM], { cwd: project }));
+  expect(plugin.version === packed.version && plugin.name === "ovh-office365", `the installed plugin answered ${JSON.stringify(plugin)}, not version ${packed.version} of ovh-office365`);
 
   step(`npx ovh-office365 demo --task-duration ${taskDuration}`);
   const started = Date.now();
