@@ -19,6 +19,9 @@ import {
   hasPendingTask,
   inputsFromOutputs,
   isTerminalStatus,
+  declaredOf,
+  describeOrder,
+  pendingOrderOutputs,
   pendingOrderResourceId,
   subscriptionResourceId,
   subscriptionTarget,
@@ -146,27 +149,6 @@ async function convergeRecorded(
   }
 }
 
-/** The state of a resource whose order has not shown up: what was declared, and the order. */
-function pendingOrderOutputs(declared: SubscriptionInputs, license: OfficeLicence, order: OrderNotShownError["order"]): PendingOrderOutputs {
-  const outputs: PendingOrderOutputs = {
-    serviceName: declared.serviceName,
-    licenseId: license.id,
-    licenseName: license.name,
-    seats: declared.seats,
-    adopted: false,
-    pendingOrder: order,
-  };
-  if (declared.license !== undefined) outputs.license = declared.license;
-  if (declared.parentSubscriptionId !== undefined) outputs.parentSubscriptionId = declared.parentSubscriptionId;
-  if (declared.maxSeatChange !== undefined) outputs.maxSeatChange = declared.maxSeatChange;
-  if (declared.taskTimeoutMinutes !== undefined) outputs.taskTimeoutMinutes = declared.taskTimeoutMinutes;
-  return outputs;
-}
-
-function describeOrder(state: PendingOrderOutputs): string {
-  const { pendingOrder: order } = state;
-  return `the order of ${order.seats} seats of "${state.licenseName}" placed at ${order.orderedAt}${order.taskId ? ` (OVH task ${order.taskId})` : ""}`;
-}
 
 function graceEnd(state: PendingOrderOutputs, waits: Pick<OperationContext, "orderListingGraceMs"> = configuredWaits()): string {
   return new Date(Date.parse(state.pendingOrder.orderedAt) + orderListingGraceMs(waits)).toISOString();
@@ -241,17 +223,6 @@ async function readPendingOrder(ctx: OperationContext, id: string, state: Pendin
   tell(id, `${describeOrder(state)} shows now as subscription ${found.id}: the resource takes its id`);
   const outs = await outputsFor(ctx, declared, found, false, state.licenseName);
   return { id: resourceId, props: outs, inputs: inputsFromOutputs(outs) };
-}
-
-/** What was declared, as a pending order's state keeps it. */
-function declaredOf(state: PendingOrderOutputs): SubscriptionInputs {
-  const declared: SubscriptionInputs = { serviceName: state.serviceName, seats: state.seats };
-  if (state.license !== undefined) declared.license = state.license;
-  else declared.licenseId = state.licenseId;
-  if (state.parentSubscriptionId !== undefined) declared.parentSubscriptionId = state.parentSubscriptionId;
-  if (state.maxSeatChange !== undefined) declared.maxSeatChange = state.maxSeatChange;
-  if (state.taskTimeoutMinutes !== undefined) declared.taskTimeoutMinutes = state.taskTimeoutMinutes;
-  return declared;
 }
 
 export async function update(id: string, olds: StoredSubscription, news: SubscriptionInputs): Promise<pulumi.dynamic.UpdateResult> {

@@ -179,6 +179,40 @@ export function subscriptionTarget(id: string, state?: Partial<StoredSubscriptio
   return { kind: "subscription", ...parseSubscriptionResourceId(id) };
 }
 
+/** The state of a resource whose order has not shown up: what was declared, and the order. */
+export function pendingOrderOutputs(declared: SubscriptionInputs, license: { id: number; name: string }, order: PendingOrder): PendingOrderOutputs {
+  const outputs: PendingOrderOutputs = {
+    serviceName: declared.serviceName,
+    licenseId: license.id,
+    licenseName: license.name,
+    seats: declared.seats,
+    adopted: false,
+    pendingOrder: order,
+  };
+  if (declared.license !== undefined) outputs.license = declared.license;
+  if (declared.parentSubscriptionId !== undefined) outputs.parentSubscriptionId = declared.parentSubscriptionId;
+  if (declared.maxSeatChange !== undefined) outputs.maxSeatChange = declared.maxSeatChange;
+  if (declared.taskTimeoutMinutes !== undefined) outputs.taskTimeoutMinutes = declared.taskTimeoutMinutes;
+  return outputs;
+}
+
+/** The order a pending order's state keeps, for messages. */
+export function describeOrder(state: PendingOrderOutputs): string {
+  const { pendingOrder: order } = state;
+  return `the order of ${order.seats} seats of "${state.licenseName}" placed at ${order.orderedAt}${order.taskId ? ` (OVH task ${order.taskId})` : ""}`;
+}
+
+/** What was declared, as a pending order's state keeps it. */
+export function declaredOf(state: PendingOrderOutputs): SubscriptionInputs {
+  const declared: SubscriptionInputs = { serviceName: state.serviceName, seats: state.seats };
+  if (state.license !== undefined) declared.license = state.license;
+  else declared.licenseId = state.licenseId;
+  if (state.parentSubscriptionId !== undefined) declared.parentSubscriptionId = state.parentSubscriptionId;
+  if (state.maxSeatChange !== undefined) declared.maxSeatChange = state.maxSeatChange;
+  if (state.taskTimeoutMinutes !== undefined) declared.taskTimeoutMinutes = state.taskTimeoutMinutes;
+  return declared;
+}
+
 export function parseSubscriptionResourceId(id: string): { serviceName: string; subscriptionId: number } {
   const slash = id.lastIndexOf("/");
   const serviceName = id.slice(0, slash);

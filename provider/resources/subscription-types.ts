@@ -97,19 +97,10 @@ export interface SubscriptionOutputs {
 }
 
 /** What the state holds while an order's subscription has not shown up at OVH: the declared inputs and the order. */
-export interface PendingOrderOutputs {
-  serviceName: string;
-  license?: string;
-  licenseId: number;
-  licenseName: string;
-  /** The declared seat count. */
-  seats: number;
-  parentSubscriptionId?: number;
-  adopted: false;
-  maxSeatChange?: number;
-  taskTimeoutMinutes?: number;
-  pendingOrder: PendingOrder;
-}
+export type PendingOrderOutputs = Pick<
+  SubscriptionOutputs,
+  "serviceName" | "license" | "licenseId" | "licenseName" | "seats" | "parentSubscriptionId" | "maxSeatChange" | "taskTimeoutMinutes"
+> & { adopted: false; pendingOrder: PendingOrder };
 
 /** A Subscription's state: its live subscription, or an order that has not shown up yet. */
 export type StoredSubscription = SubscriptionOutputs | PendingOrderOutputs;

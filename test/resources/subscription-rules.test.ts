@@ -6,6 +6,12 @@ import {
   isTerminalStatus,
   parseSubscriptionResourceId,
   seatGuardProblem,
+  declaredOf,
+  describeOrder,
+  isPendingOrderState,
+  pendingOrderOutputs,
+  pendingOrderResourceId,
+  subscriptionTarget,
 } from "../../provider/resources/subscription-rules";
 import type { SubscriptionOutputs } from "../../provider/resources/subscription";
 
@@ -180,5 +186,37 @@ describe("isTerminalStatus", () => {
   });
   it.each(["ok", "active", "inactive", "suspended", "expired", "creating", ""])("%s counts as existing", (status) => {
     expect(isTerminalStatus(status)).toBe(false);
+  });
+});
+
+describe("pending orders in the state", () => {
+  const order = { taskId: 4711, orderedAt: "2026-11-30T12:00:00.000Z", licenseId: 6012, seats: 4, subscriptionsBefore: [3] };
+  const declared = { serviceName: "acme-tenant", license: "Microsoft 365 Business Basic", seats: 4, maxSeatChange: 5 };
+  const state = pendingOrderOutputs(declared, { id: 6012, name: "Microsoft 365 Business Basic" }, order);
+
+  it("keep what was declared and the order, and give it back as the inputs", () => {
+    expect(state).toEqual({ ...declared, licenseId: 6012, licenseName: "Microsoft 365 Business Basic", adopted: false, pendingOrder: order });
+    expect(declaredOf(state)).toEqual(declared);
+    expect(describeOrder(state)).toBe('the order of 4 seats of "Microsoft 365 Business Basic" placed at 2026-11-30T12:00:00.000Z (OVH task 4711)');
+  });
+
+  it("have an id of their own, named after the order's task, else when it was placed", () => {
+    expect(pendingOrderResourceId("acme-tenant", order)).toBe("acme-tenant/pending-order-4711");
+    expect(pendingOrderResourceId("acme-tenant", { ...order, taskId: undefined })).toBe(`acme-tenant/pending-order-${Date.parse(order.orderedAt)}`);
+  });
+
+  it("point at the order while its subscription is not known, at the subscription once an update found it", () => {
+    const id = pendingOrderResourceId("acme-tenant", order);
+    expect(isPendingOrderState(state)).toBe(true);
+    expect(subscriptionTarget(id, state)).toEqual({ kind: "pendingOrder", serviceName: "acme-tenant", state });
+    const found = { ...state, subscriptionId: 9 } as unknown as SubscriptionOutputs;
+    expect(isPendingOrderState(found)).toBe(false);
+    expect(subscriptionTarget(id, found)).toEqual({ kind: "subscription", serviceName: "acme-tenant", subscriptionId: 9 });
+    expect(subscriptionTarget("acme-tenant/41")).toEqual({ kind: "subscription", serviceName: "acme-tenant", subscriptionId: 41 });
+    expect(() => subscriptionTarget(id, {})).toThrow("names a pending order, but the state holds neither the order nor its subscription");
+  });
+
+  it("are a change still to make: diff reports one", () => {
+    expect(diffSubscription(state, declared).changes).toBe(true);
   });
 });
