@@ -18,15 +18,18 @@ const catalogue: OfficeLicence[] = [
   license(32, "VISIO  plan 2"),
 ];
 
-function failure(run: () => unknown): LicenseResolutionError {
+/** The error `run` throws, checked to be of the class expected. */
+function thrownBy<E extends Error>(expected: new (...args: never[]) => E, run: () => unknown): E {
   try {
     run();
   } catch (error) {
-    expect(error).toBeInstanceOf(LicenseResolutionError);
-    return error as LicenseResolutionError;
+    expect(error).toBeInstanceOf(expected);
+    return error as E;
   }
-  throw new Error("expected a LicenseResolutionError");
+  throw new Error(`expected a ${expected.name}`);
 }
+
+const failure = (run: () => unknown): LicenseResolutionError => thrownBy(LicenseResolutionError, run);
 
 describe("normalizeLicenseName", () => {
   it("ignores case, surrounding and repeated whitespace", () => {
@@ -101,15 +104,7 @@ describe("resolveLicense", () => {
 describe("checkSeatChange", () => {
   const basic = license(11, "Microsoft 365 Business Basic", { limit: 25 }) as OfficeLicence;
 
-  function seatFailure(run: () => unknown): SeatChangeError {
-    try {
-      run();
-    } catch (error) {
-      expect(error).toBeInstanceOf(SeatChangeError);
-      return error as SeatChangeError;
-    }
-    throw new Error("expected a SeatChangeError");
-  }
+  const seatFailure = (run: () => unknown): SeatChangeError => thrownBy(SeatChangeError, run);
 
   it("accepts changes within the licence's rules", () => {
     expect(() => checkSeatChange(basic, 0, 10)).not.toThrow();
