@@ -57,6 +57,12 @@ function nonNegativeInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
+/** A flag taking a whole number (milliseconds, hours, a port), from its environment variable too. */
+function wholeNumberOption(flags: string, description: string, env: string, defaultValue?: number): Option {
+  const option = new Option(flags, description).env(env).argParser(nonNegativeInteger(flags.split(" ")[0]));
+  return defaultValue === undefined ? option : option.default(defaultValue);
+}
+
 function readSeed(seed: string): SimulatorOptions["seed"] {
   if (seed === "demo" || seed === "empty") return seed;
   if (!existsSync(seed)) throw new InvalidArgumentError(`--seed must be "demo", "empty" or a JSON seed file; no file at ${seed}.`);
@@ -124,18 +130,13 @@ export function registerSimulatorCommand(program: Command): Command {
     .addOption(new Option("--state <file>", "JSON file holding the account, shared with other simulator processes").env("OVH_SIMULATOR_STATE"))
     .addOption(new Option("--seed <demo|empty|file>", "account to start with when there is no state file").env("OVH_SIMULATOR_SEED").default("demo"))
     .addOption(
-      new Option("--task-duration <ms>", "how long a licence task takes").env("OVH_SIMULATOR_TASK_DURATION").default(3000).argParser(nonNegativeInteger("--task-duration")),
+      wholeNumberOption("--task-duration <ms>", "how long a licence task takes", "OVH_SIMULATOR_TASK_DURATION", 3000),
     )
     .addOption(
-      new Option("--order-duration <ms>", "how long a paid order takes to deliver; 3 × the task duration unless given")
-        .env("OVH_SIMULATOR_ORDER_DURATION")
-        .argParser(nonNegativeInteger("--order-duration")),
+      wholeNumberOption("--order-duration <ms>", "how long a paid order takes to deliver; 3 × the task duration unless given", "OVH_SIMULATOR_ORDER_DURATION"),
     )
     .addOption(
-      new Option("--decrease-window <hours>", "Microsoft's seat-decrease window after a seat increase")
-        .env("OVH_SIMULATOR_DECREASE_WINDOW")
-        .default(DEFAULT_SEAT_DECREASE_WINDOW_HOURS)
-        .argParser(nonNegativeInteger("--decrease-window")),
+      wholeNumberOption("--decrease-window <hours>", "Microsoft's seat-decrease window after a seat increase", "OVH_SIMULATOR_DECREASE_WINDOW", DEFAULT_SEAT_DECREASE_WINDOW_HOURS),
     )
     // What OVH does not publish: one flag per variant (simulator/README.md describes each).
     .addOption(
@@ -160,10 +161,7 @@ export function registerSimulatorCommand(program: Command): Command {
         .argParser(nonEmpty("--deleted-subscription-status")),
     )
     .addOption(
-      new Option("--deleted-subscription-linger <ms>", "how long a deleted subscription lingers")
-        .env("OVH_SIMULATOR_DELETED_SUBSCRIPTION_LINGER")
-        .default(DEFAULT_VARIANTS.deletedSubscriptionLingerMs)
-        .argParser(nonNegativeInteger("--deleted-subscription-linger")),
+      wholeNumberOption("--deleted-subscription-linger <ms>", "how long a deleted subscription lingers", "OVH_SIMULATOR_DELETED_SUBSCRIPTION_LINGER", DEFAULT_VARIANTS.deletedSubscriptionLingerMs),
     )
     .addOption(
       new Option("--seat-decrease-refusal <immediate|taskError>", "a seat decrease outside the window is refused with 403, or becomes a task ending in error")
@@ -183,28 +181,16 @@ export function registerSimulatorCommand(program: Command): Command {
         .default(DEFAULT_VARIANTS.listMode),
     )
     .addOption(
-      new Option("--seat-change-lag <ms>", "reads show a subscription's old seat count for this long after its seat change is done")
-        .env("OVH_SIMULATOR_SEAT_CHANGE_LAG")
-        .default(DEFAULT_VARIANTS.seatChangeLagMs)
-        .argParser(nonNegativeInteger("--seat-change-lag")),
+      wholeNumberOption("--seat-change-lag <ms>", "reads show a subscription's old seat count for this long after its seat change is done", "OVH_SIMULATOR_SEAT_CHANGE_LAG", DEFAULT_VARIANTS.seatChangeLagMs),
     )
     .addOption(
-      new Option("--new-subscription-lag <ms>", "a new subscription is listed and readable only this long after its creation task is done")
-        .env("OVH_SIMULATOR_NEW_SUBSCRIPTION_LAG")
-        .default(DEFAULT_VARIANTS.newSubscriptionLagMs)
-        .argParser(nonNegativeInteger("--new-subscription-lag")),
+      wholeNumberOption("--new-subscription-lag <ms>", "a new subscription is listed and readable only this long after its creation task is done", "OVH_SIMULATOR_NEW_SUBSCRIPTION_LAG", DEFAULT_VARIANTS.newSubscriptionLagMs),
     )
     .addOption(
-      new Option("--deleted-subscription-lag <ms>", "a deleted subscription is still listed as it was for this long after its deletion task is done")
-        .env("OVH_SIMULATOR_DELETED_SUBSCRIPTION_LAG")
-        .default(DEFAULT_VARIANTS.deletedSubscriptionLagMs)
-        .argParser(nonNegativeInteger("--deleted-subscription-lag")),
+      wholeNumberOption("--deleted-subscription-lag <ms>", "a deleted subscription is still listed as it was for this long after its deletion task is done", "OVH_SIMULATOR_DELETED_SUBSCRIPTION_LAG", DEFAULT_VARIANTS.deletedSubscriptionLagMs),
     )
     .addOption(
-      new Option("--delivered-group-lag <ms>", "a licence group an order delivered is listed and readable only this long after the delivery")
-        .env("OVH_SIMULATOR_DELIVERED_GROUP_LAG")
-        .default(DEFAULT_VARIANTS.deliveredGroupLagMs)
-        .argParser(nonNegativeInteger("--delivered-group-lag")),
+      wholeNumberOption("--delivered-group-lag <ms>", "a licence group an order delivered is listed and readable only this long after the delivery", "OVH_SIMULATOR_DELIVERED_GROUP_LAG", DEFAULT_VARIANTS.deliveredGroupLagMs),
     )
     .option("--log-requests", "print one line per API request")
     .action(async (options: SimulatorCommandOptions) => {
