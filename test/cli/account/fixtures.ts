@@ -31,3 +31,7 @@ export function accountGroup(serviceName: string, subscriptions: AccountSubscrip
 export function pendingTask(id: number, taskFunction = "changeQuantity"): PendingTask {
   return { id, function: taskFunction, status: "doing", todoDate: "2024-05-01T10:00:00+02:00" };
 }
+
+/** The keys `pulumi import --file` reads (pulumi/pulumi pkg/cmd/pulumi/operations/import.go: importFile, importSpec). */
+export const PULUMI_IMPORT_FILE_KEYS = ["nameTable", "resources"];
+export const PULUMI_IMPORT_RESOURCE_KEYS = ["type", "name", "id", "parent", "provider", "version", "pluginDownloadUrl", "properties", "component", "remote", "logicalName"];

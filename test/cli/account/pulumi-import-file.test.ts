@@ -1,11 +1,7 @@
 import { planExport } from "../../../provider/cli/account/export-plan";
 import { logicalNames, providerUrn, pulumiImportFile } from "../../../provider/cli/account/pulumi-import-file";
 import { licenseGroupToken, subscriptionToken } from "../../../provider/native/tokens";
-import { AUDIO, BASIC, DEFENDER, E3, STANDARD, accountGroup, held } from "./fixtures";
-
-/** The keys `pulumi import --file` reads (pkg/cmd/pulumi/operations/import.go, importFile and importSpec). */
-export const PULUMI_IMPORT_FILE_KEYS = ["nameTable", "resources"];
-export const PULUMI_IMPORT_RESOURCE_KEYS = ["type", "name", "id", "parent", "provider", "version", "pluginDownloadUrl", "properties", "component", "remote", "logicalName"];
+import { AUDIO, BASIC, DEFENDER, E3, PULUMI_IMPORT_FILE_KEYS, PULUMI_IMPORT_RESOURCE_KEYS, STANDARD, accountGroup, held } from "./fixtures";
 
 const account = [
   accountGroup("csp2-a", [held(1, BASIC, 25), held(2, STANDARD, 10), held(3, DEFENDER, 10, { parentSubscriptionId: 2 })], { displayName: "Garage Lefèvre" }),
