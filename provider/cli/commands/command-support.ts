@@ -302,10 +302,15 @@ export async function printReport<R>(writer: CliWriter, options: CommonOptions, 
     writer.out(options.json ? renderJson(report) : render(report));
     return ExitCode.ok;
   } catch (error) {
-    const failure = describeFailure(error);
-    writer.err(options.json ? renderJson(failure.json) : renderFailure(failure));
-    return failure.exitCode;
+    return reportFailure(writer, options, error);
   }
+}
+
+/** Reports what a command threw on the writer's error stream, as JSON with `--json`; resolves to its exit code. */
+export function reportFailure(writer: CliWriter, options: CommonOptions, error: unknown): ExitCode {
+  const failure = describeFailure(error);
+  writer.err(options.json ? renderJson(failure.json) : renderFailure(failure));
+  return failure.exitCode;
 }
 
 const configurationHelp = `

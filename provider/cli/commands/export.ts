@@ -8,7 +8,7 @@ import { planExport, plannedSubscriptions, type ExportPlan } from "../account/ex
 import { mergeLicenseFile, renderLicenseFile, subscriptionItem, type MergeItem } from "../account/license-file-writing";
 import { pulumiImportFile, type ImportProvider } from "../account/pulumi-import-file";
 import { readAccount, type AccountReading } from "../account/reading";
-import { CliFileError, CliUsageError, defineCommand, describeFailure, ExitCode, renderFailure, type CommonOptions } from "./command-support";
+import { CliFileError, CliUsageError, defineCommand, ExitCode, reportFailure, type CommonOptions } from "./command-support";
 import { renderJson, type CliWriter } from "./output";
 
 export const exportFormats = ["licence-file", "pulumi-import"] as const;
@@ -179,9 +179,7 @@ export async function runExport(requester: OvhRequester, writer: CliWriter, serv
     writer.out(options.json ? renderJson(report) : renderExportReport(report));
     return ExitCode.ok;
   } catch (error) {
-    const failure = describeFailure(error);
-    writer.err(options.json ? renderJson(failure.json) : renderFailure(failure));
-    return failure.exitCode;
+    return reportFailure(writer, options, error);
   }
 }
 

@@ -3,6 +3,8 @@ import type { Csp2ServiceStateEnum } from "../../csp2";
 import type { OvhRequester } from "../../ovh/types";
 import { readAccount } from "../account/reading";
 import { defineCommand, printReport, type CommonOptions, type ExitCode } from "./command-support";
+import { noLicenseGroupsText } from "./groups";
+import { licenseText, statusText } from "./status";
 import { renderTable, type CliWriter } from "./output";
 
 /** One subscription of the account, as `subscriptions --json` prints it. */
@@ -44,9 +46,7 @@ export async function readSubscriptionsReport(requester: OvhRequester, writer: C
 }
 
 export function renderSubscriptions(report: SubscriptionsReport): string {
-  if (report.groups.length === 0) {
-    return "No licence groups in this OVH account. Order one in the OVH control panel, or with the LicenseGroup resource's `order` input.\n";
-  }
+  if (report.groups.length === 0) return noLicenseGroupsText;
   const scope = report.wholeAccount ? `Every licence group of the account (${report.groups.length}).` : `Licence groups: ${report.groups.map((group) => group.serviceName).join(", ")}.`;
   const empty = report.groups.filter((group) => !report.subscriptions.some((line) => line.serviceName === group.serviceName)).map((group) => group.serviceName);
   const table =
@@ -57,9 +57,9 @@ export function renderSubscriptions(report: SubscriptionsReport): string {
           report.subscriptions.map((line) => [
             line.serviceName,
             line.id,
-            line.licenseName ?? `licence ${line.licenseId}`,
+            licenseText(line),
             line.seats,
-            line.taskPendingId === null ? line.status : `${line.status} (task ${line.taskPendingId} pending)`,
+            statusText(line),
             line.parentSubscriptionId ?? "",
           ]),
         );
