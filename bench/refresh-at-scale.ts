@@ -22,7 +22,7 @@ import {
   type ResourceState,
 } from "../pulumi-host";
 import { startSimulator, type ListMode, type RunningSimulator } from "../simulator";
-import { inParallel } from "./parallel";
+import { inParallel } from "../provider/parallel";
 
 export interface RefreshAtScaleOptions {
   groups: number;

@@ -6,6 +6,8 @@ import { registerGroupsCommand } from "./commands/groups";
 import { registerStatusCommand } from "./commands/status";
 import { registerLicensesCommand } from "./commands/licences";
 import { registerTasksCommand } from "./commands/tasks";
+import { registerSubscriptionsCommand } from "./commands/subscriptions";
+import { registerExportCommand } from "./commands/export";
 import { registerDemoCommand } from "./demo";
 import { renderJson } from "./commands/output";
 import { asksForJson, misplacedOptionHint, PROGRAM_USAGE_HINT, usageErrorHandling } from "./usage-errors";
@@ -39,6 +41,8 @@ export function createProgram(options: ProgramOptions = {}): Command {
   registerStatusCommand(program);
   registerLicensesCommand(program);
   registerTasksCommand(program);
+  registerSubscriptionsCommand(program);
+  registerExportCommand(program);
   registerDemoCommand(program);
   return program;
 }

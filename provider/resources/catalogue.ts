@@ -55,9 +55,9 @@ export async function resolveDeclaredLicense(
 /**
  * What `pulumi preview` can tell from the group's catalogue about a subscription about to be ordered (a new resource,
  * or a new licence): a licence name the group cannot order, or seats the licence refuses. Inputs that are not known
- * yet, adoptions and seat changes of existing subscriptions are left to `pulumi up`, which checks against the live
- * subscription before acting; so is everything when OVH cannot be asked now (no credentials, no answer): a preview
- * does not fail for what only `up` needs.
+ * yet and seat changes of existing subscriptions are left to `pulumi up`, which checks against the live subscription
+ * before acting, adoptions to `adoptionCheckFailures`; so is everything when OVH cannot be asked now (no credentials, no
+ * answer): a preview does not fail for what only `up` needs.
  */
 export async function orderCheckFailures(
   requester: () => OvhRequester,
@@ -74,8 +74,12 @@ export async function orderCheckFailures(
     csp2.checkSeatChange(license, 0, seats);
     return [];
   } catch (error) {
-    if (!(error instanceof csp2.Csp2InputError)) return [];
-    // Its message opens with "<field>: ", which the engine prints itself before the reason.
-    return [{ property: error.field, reason: error.message.slice(error.field.length + 2) }];
+    return error instanceof csp2.Csp2InputError ? [checkFailureOf(error)] : [];
   }
+}
+
+/** A catalogue refusal (licence or seats) as a check failure. */
+export function checkFailureOf(error: csp2.Csp2InputError): CheckFailure {
+  // Its message opens with "<field>: ", which the engine prints itself before the reason.
+  return { property: error.field, reason: error.message.slice(error.field.length + 2) };
 }

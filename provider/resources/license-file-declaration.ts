@@ -35,7 +35,8 @@ export function declareLicenses(file: LicenseFile, options: DeclareLicensesOptio
 /**
  * Registers one group: the LicenseGroup (adopted by its serviceName), then its subscriptions as its children, each
  * depending on it so the group is read first; an add-on is a child of the subscription it extends and gets that
- * subscription's id as `parentSubscriptionId`.
+ * subscription's id as `parentSubscriptionId`: the id the file adopts it by, known to `pulumi preview` (which then
+ * checks that the add-on belongs to it), else the id it gets once ordered.
  */
 export function declareLicenseGroup(declaration: LicenseGroupDeclaration, options: DeclareLicensesOptions = {}): DeclaredLicenseGroup {
   const { serviceName } = declaration;
@@ -56,25 +57,26 @@ export function declareLicenseGroup(declaration: LicenseGroupDeclaration, option
     { serviceName, ...(declaration.displayName !== undefined && { displayName: declaration.displayName }) },
     { parent: options.parent, protect: options.protect },
   );
-  const bases = new Map<string, Subscription>();
+  const bases = new Map<string, DeclaredSubscription>();
   const subscriptions = declaration.subscriptions.map((entry): DeclaredSubscription => {
     const base = entry.addonOf === undefined ? undefined : bases.get(entry.addonOf);
-    const parent = base ?? group;
+    const parent = base?.subscription ?? group;
     const subscription = new Subscription(
       entry.resourceName,
       {
         serviceName,
         license: entry.license,
         seats: entry.seats,
-        ...(base !== undefined && { parentSubscriptionId: base.subscriptionId }),
+        ...(base !== undefined && { parentSubscriptionId: base.declaration.subscriptionId ?? base.subscription.subscriptionId }),
         ...(entry.subscriptionId !== undefined && { subscriptionId: entry.subscriptionId }),
         ...(entry.maxSeatChange !== undefined && { maxSeatChange: entry.maxSeatChange }),
         ...(entry.taskTimeoutMinutes !== undefined && { taskTimeoutMinutes: entry.taskTimeoutMinutes }),
       },
       { parent, dependsOn: [parent], protect: options.protect },
     );
-    if (entry.addonOf === undefined) bases.set(entry.license, subscription);
-    return { declaration: entry, subscription };
+    const declared = { declaration: entry, subscription };
+    if (entry.addonOf === undefined) bases.set(entry.license, declared);
+    return declared;
   });
   return { declaration, group, subscriptions };
 }

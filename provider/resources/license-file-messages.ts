@@ -316,6 +316,18 @@ export function sameResourceNameMessage(other: string, slug: string, scope: stri
   return `and ${describe(other)} would both get the resource name suffix "${slug}" ${scope}: ${fix}`;
 }
 
+/**
+ * A licence of the group that the file also lists under `addons:` of one of its licences: OVH orders an add-on licence
+ * on the subscription it extends and any other licence on its own, so one of the two entries is wrong.
+ */
+export function addonAlsoLicenseMessage(addonPath: string): string {
+  return (
+    `is also declared as an add-on, at ${addonPath}: an add-on licence is ordered on the subscription it extends, any ` +
+    "other licence on its own; keep one of the two entries (`ovh-office365 licences <serviceName>` shows which: an " +
+    "add-on's type is ADDON)"
+  );
+}
+
 export function adoptedTwiceMessage(subscriptionId: number, firstPath: string): string {
   return `adopts subscription ${subscriptionId}, which ${firstPath} already adopts: one entry per subscription`;
 }

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { serviceNameProblem } from "./input-checks";
 import {
   LicenseFileError,
+  addonAlsoLicenseMessage,
   adoptedTwiceMessage,
   displayNameProblem,
   emptyFileMessage,
@@ -120,10 +121,20 @@ function checkedKey(problem: (key: string) => string | undefined) {
   });
 }
 
+/** Why a licence file cannot hold this group display name, or undefined. */
+export function fileDisplayNameProblem(value: unknown): string | undefined {
+  return displayNameProblem(value, maxDisplayNameLength);
+}
+
+/** Why a licence file cannot hold this licence name as a key, or undefined. */
+export function fileLicenseNameProblem(key: string): string | undefined {
+  return licenseNameProblem(key, maxLicenseNameLength);
+}
+
 const wholeNumber = (rule: NumberRule) => checked<number>((value) => numberProblem(value, rule));
-const displayName = checked<string>((value) => displayNameProblem(value, maxDisplayNameLength));
+const displayName = checked<string>(fileDisplayNameProblem);
 const serviceNameKey = checkedKey(serviceNameProblem);
-const licenseNameKey = checkedKey((key) => licenseNameProblem(key, maxLicenseNameLength));
+const licenseNameKey = checkedKey(fileLicenseNameProblem);
 
 const guardRails = {
   maxSeatChange: wholeNumber(maxSeatChangeRule).optional(),
@@ -240,7 +251,11 @@ export function otherSpellingOf(path: string): string | undefined {
   return other === name ? undefined : path.slice(0, path.length - name.length) + other;
 }
 
-/** Problems between entries: the same licence twice, resource name clashes, one subscription adopted twice. */
+/**
+ * Problems between entries: the same licence twice, resource name clashes, one subscription adopted twice, a licence
+ * declared both as an add-on and on its own in one group. What needs OVH's catalogue (an adopted subscription that is
+ * an add-on declared on its own) is the preview's to find.
+ */
 function crossEntryProblems(file: ParsedFile, written: WrittenFile): LicenseFileProblem[] {
   const problems: LicenseFileProblem[] = [];
   const adopted = new Map<number, string>();
@@ -271,6 +286,17 @@ function crossEntryProblems(file: ParsedFile, written: WrittenFile): LicenseFile
   for (const [serviceName, group] of Object.entries(file.groups)) {
     const licensesPath = ["groups", serviceName, "licences"];
     checkSiblings(Object.keys(group.licences), licensesPath, "in this group");
+    const addonPaths = new Map<string, PathSegment[]>();
+    for (const [name, license] of Object.entries(group.licences)) {
+      for (const addonName of Object.keys(license.addons ?? {})) {
+        const key = normalizeLicenseName(addonName);
+        if (!addonPaths.has(key)) addonPaths.set(key, [...licensesPath, name, "addons", addonName]);
+      }
+    }
+    for (const name of Object.keys(group.licences)) {
+      const addonPath = addonPaths.get(normalizeLicenseName(name));
+      if (addonPath !== undefined) problem([...licensesPath, name], addonAlsoLicenseMessage(writtenPath(written, addonPath)), true);
+    }
     for (const [name, license] of Object.entries(group.licences)) {
       checkAdoption(license.subscriptionId, [...licensesPath, name, "subscriptionId"]);
       const addons = license.addons ?? {};
@@ -315,8 +341,11 @@ function resolveDeclarations(file: ParsedFile): LicenseFile {
   return { groups };
 }
 
-/** Lower-case letters and digits joined by "-": "Exchange Online (Plan 1)" → "exchange-online-plan-1". */
-function slugOf(name: string): string {
+/**
+ * Lower-case letters and digits joined by "-": "Exchange Online (Plan 1)" → "exchange-online-plan-1". What a licence
+ * name adds to its resource name; empty for a name without letters or digits.
+ */
+export function slugOf(name: string): string {
   return normalizeLicenseName(name)
     .replace(/[^\p{L}\p{N}]+/gu, "-")
     .replace(/^-+|-+$/g, "");

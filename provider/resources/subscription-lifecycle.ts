@@ -2,15 +2,16 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as csp2 from "../csp2";
 import type { OfficeLicence, OfficeSubscription, PendingTask } from "../csp2";
 import { formatDuration } from "../durations";
-import { licenseById, orderableLicenses, orderCheckFailures, resolveDeclaredLicense } from "./catalogue";
+import { licenseById, orderCheckFailures, resolveDeclaredLicense } from "./catalogue";
 import { allowDeleteAdvice, deletionAdvice, isDeletionAllowed } from "./deletion-intent";
-import { changingGroup, groupSubscriptions, readSubscription } from "./group-listings";
+import { changingGroup, readSubscription } from "./group-listings";
 import { withLock } from "./locks";
 import { orderListingGraceMs, wallClock, type OperationContext } from "./operation-context";
 import { withPartialState } from "./partial-state";
 import { pendingTasksOf } from "./pending-tasks";
 import { configuredWaits, configureFromStack, deletionAllowance, operationContext, tell } from "./provider-config";
 import type { PendingOrderOutputs, StoredSubscription, SubscriptionInputs, SubscriptionOutputs } from "./subscription-types";
+import { addonParentOf, adoptionCheckFailures, examineAdoption } from "./subscription-adoption";
 import { deleteSubscription } from "./subscription-deletion";
 import { findEarlierOrderResult, OrderNotShownError, orderSubscription, type SubscriptionClaims } from "./subscription-ordering";
 import {
@@ -62,7 +63,9 @@ export const configure = configureFromStack;
 export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
   const checked = checkSubscriptionInputs(olds, news);
   if ((checked.failures ?? []).length > 0) return checked;
-  return { inputs: checked.inputs, failures: await orderCheckFailures(() => operationContext().requester, olds, news) };
+  const requester = () => operationContext().requester;
+  const failures = news.subscriptionId === undefined ? await orderCheckFailures(requester, olds, news) : await adoptionCheckFailures(requester, olds, news);
+  return { inputs: checked.inputs, failures };
 }
 
 export async function diff(id: string, olds: StoredSubscription, news: SubscriptionInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -201,9 +204,7 @@ async function importedDeclaration(ctx: OperationContext, serviceName: string, l
   if (license) declared.license = license.name;
   else declared.licenseId = live.licenseId;
   if (license?.licenceType === "ADDON") {
-    const addonLicenses = new Set((await orderableLicenses(ctx.requester, serviceName)).filter((l) => l.licenceType === "ADDON").map((l) => l.id));
-    const bases = (await groupSubscriptions(ctx.requester, serviceName)).filter((s) => s.id !== live.id && !isTerminalStatus(s.status) && !addonLicenses.has(s.licenseId));
-    const parent = (await csp2.fetchAddonParents(ctx.requester, serviceName, bases.map((s) => s.id))).get(live.id);
+    const parent = await addonParentOf(ctx.requester, serviceName, live);
     if (parent !== undefined) declared.parentSubscriptionId = parent;
   }
   return declared;
@@ -301,36 +302,11 @@ async function removePendingOrder(ctx: OperationContext, id: string, state: Pend
   tell(id, `${describeOrder(state)} never showed up at OVH in ${formatDuration(orderListingGraceMs(ctx))}: nothing to delete, it leaves the state`);
 }
 
+/** Takes the subscription over, once the adoption rules (those `pulumi preview` checked) hold against it read live. */
 async function adoptSubscription(ctx: OperationContext, declared: SubscriptionInputs, subscriptionId: number): Promise<OfficeSubscription> {
-  const { requester } = ctx;
   const id = subscriptionResourceId(declared.serviceName, subscriptionId);
-  const live = await csp2.findSubscription(requester, declared.serviceName, subscriptionId);
-  if (!live || isTerminalStatus(live.status)) {
-    const state = live ? ` (it is "${live.status}": deleted)` : "";
-    throw new Error(
-      `subscriptionId: subscription ${subscriptionId} does not exist in licence group ${declared.serviceName}${state}: ` +
-        `\`ovh-office365 status ${declared.serviceName}\` lists its subscriptions.`,
-    );
-  }
-  if (declared.license !== undefined || declared.licenseId !== undefined) {
-    const license = await resolveDeclaredLicense(requester, declared.serviceName, declared);
-    if (license.id !== live.licenseId) {
-      const liveName = (await licenseById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
-      throw new Error(
-        `subscriptionId: subscription ${subscriptionId} is a "${liveName}" subscription, not "${license.name}": ` +
-          `fix license/licenseId, or adopt another subscription.`,
-      );
-    }
-  }
-  if (declared.parentSubscriptionId !== undefined) {
-    const addons = await csp2.listAddonsSubscriptionIds(requester, declared.serviceName, declared.parentSubscriptionId);
-    if (!addons.includes(subscriptionId)) {
-      throw new Error(
-        `parentSubscriptionId: subscription ${subscriptionId} is not an add-on of subscription ${declared.parentSubscriptionId}: ` +
-          `remove parentSubscriptionId or fix it.`,
-      );
-    }
-  }
+  const { live, problems } = await examineAdoption(ctx.requester, { ...declared, subscriptionId }, csp2.findSubscription);
+  if (problems.length > 0 || !live) throw new Error(problems.map((problem) => `${problem.property}: ${problem.reason}`).join(" "));
   if (claimed.has(id)) throw new Error(`subscriptionId: subscription ${id} is already managed by another resource of this program.`);
   claims.takeOver(id);
   ctx.tell(id, `adopted (${live.quantity} seats)`);

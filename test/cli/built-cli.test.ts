@@ -10,6 +10,8 @@ const commands = [
   { name: "status", usage: "Usage: ovh-office365 status [options] <serviceName>\n" },
   { name: "licences", usage: "Usage: ovh-office365 licences|licenses [options] <serviceName>\n" },
   { name: "tasks", usage: "Usage: ovh-office365 tasks [options] <serviceName>\n" },
+  { name: "subscriptions", usage: "Usage: ovh-office365 subscriptions [options] [serviceName...]\n" },
+  { name: "export", usage: "Usage: ovh-office365 export [options] [serviceName...]\n" },
 ];
 
 beforeAll(async () => {
@@ -42,6 +44,15 @@ describe("--help", () => {
     expect(result.stdout).toMatch(/^ {2}status \[options\] <serviceName>\s+Show a licence group/m);
     expect(result.stdout).toMatch(/^ {2}licences\|licenses \[options\] <serviceName>\s+List the licences a group can order$/m);
     expect(result.stdout).toMatch(/^ {2}tasks \[options\] <serviceName>\s+List a group's tasks/m);
+    expect(result.stdout).toMatch(/^ {2}subscriptions \[options\] \[serviceName\.\.\.\]\s+List the subscriptions of every group/m);
+    expect(result.stdout).toMatch(/^ {2}export \[options\] \[serviceName\.\.\.\]\s+Write the licence file/m);
+  });
+
+  it("export --help documents its output options and formats", async () => {
+    const result = await runCli(["export", "--help"]);
+    for (const option of [/--out <file>\s+write to this file/, /--merge <file>\s+add to this licence file what it lacks/, /--format <format>\s+licence-file \(default\) or pulumi-import/, /--provider <name>/, /--stack <name>/, /--project <name>/]) {
+      expect(result.stdout).toMatch(option);
+    }
   });
 
   it("licenses, the OVH API's spelling, is an alias of licences: the same help, and one line in the program's", async () => {

@@ -4,6 +4,8 @@ import { runGroups, type GroupsReport } from "../../provider/cli/commands/groups
 import { runLicenses } from "../../provider/cli/commands/licences";
 import { runStatus } from "../../provider/cli/commands/status";
 import { runTasks } from "../../provider/cli/commands/tasks";
+import { runExport } from "../../provider/cli/commands/export";
+import { runSubscriptions } from "../../provider/cli/commands/subscriptions";
 import { OvhNetworkError, type OvhRequester } from "../../provider/ovh";
 import { simulatorEnvironment } from "../../simulator";
 import { commandFixture } from "./command-fixture";
@@ -17,6 +19,8 @@ const serviceNameCommands: [string, ServiceNameCommand][] = [
   ["status", runStatus],
   ["licences", runLicenses],
   ["tasks", runTasks],
+  ["subscriptions", (requester, writer, serviceName, options) => runSubscriptions(requester, writer, [serviceName], options)],
+  ["export", (requester, writer, serviceName, options) => runExport(requester, writer, [serviceName], options)],
 ];
 
 describe("bad input", () => {

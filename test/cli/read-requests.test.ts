@@ -5,6 +5,8 @@ import { runLicenses } from "../../provider/cli/commands/licences";
 import type { CliWriter } from "../../provider/cli/commands/output";
 import { runStatus, type StatusReport } from "../../provider/cli/commands/status";
 import { runTasks } from "../../provider/cli/commands/tasks";
+import { runExport } from "../../provider/cli/commands/export";
+import { runSubscriptions } from "../../provider/cli/commands/subscriptions";
 import { OvhApiError, type OvhRequest, type OvhRequester } from "../../provider/ovh";
 import { simulatorEnvironment } from "../../simulator";
 import { commandFixture, type CommandFixture } from "./command-fixture";
@@ -149,6 +151,50 @@ describe("with list mode honoured", () => {
   });
 });
 
+/** What export and subscriptions send for the whole account, by route. */
+const ACCOUNT_ROUTES = {
+  groups: "/saas/csp2",
+  subscriptions: "/saas/csp2/{serviceName}/subscription",
+  catalogue: "/saas/csp2/{serviceName}/orderableLicenses",
+  tasks: "/saas/csp2/{serviceName}/task",
+  addons: "/saas/csp2/{serviceName}/subscription/{id}/addonsSubscriptionIds",
+};
+const exportAll: Command = (requester, writer) => runExport(requester, writer, []);
+const subscriptionsAll: Command = (requester, writer) => runSubscriptions(requester, writer, [], { json: true });
+
+/** How many times each route was sent. */
+function routeCounts(sent: { route?: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { route } of sent) counts[route ?? "?"] = (counts[route ?? "?"] ?? 0) + 1;
+  return counts;
+}
+
+describe("export and subscriptions, list mode honoured", () => {
+  it("send the group list, then per group one listing each of its subscriptions, catalogue and (export) tasks in progress, and the add-on lists of a group holding add-ons", async () => {
+    const admin = honoured.simulator.admin;
+    const groups = admin.licenceGroups();
+    const withAddons = groups.filter((serviceName) => admin.subscriptions(serviceName).some((s) => s.parentSubscriptionId !== null));
+    const bases = withAddons.flatMap((serviceName) => admin.subscriptions(serviceName).filter((s) => s.parentSubscriptionId === null));
+    expect(withAddons.length).toBeGreaterThan(0);
+    expect(withAddons.length).toBeLessThan(groups.length);
+
+    const exported = await measured(honoured, exportAll);
+    expect(exported.exitCode).toBe(ExitCode.ok);
+    expect(routeCounts(exported.sent)).toEqual({
+      [ACCOUNT_ROUTES.groups]: 1,
+      [ACCOUNT_ROUTES.subscriptions]: groups.length,
+      [ACCOUNT_ROUTES.catalogue]: groups.length,
+      [ACCOUNT_ROUTES.tasks]: groups.length,
+      [ACCOUNT_ROUTES.addons]: bases.length,
+    });
+    expect(exported.sent.filter((entry) => entry.route !== ACCOUNT_ROUTES.addons).every((entry) => entry.pagination?.answered === "objects")).toBe(true);
+
+    const listed = await measured(honoured, subscriptionsAll);
+    const { [ACCOUNT_ROUTES.tasks]: _tasks, ...withoutTasks } = routeCounts(exported.sent);
+    expect(routeCounts(listed.sent)).toEqual(withoutTasks);
+  });
+});
+
 describe("with list mode ignored", () => {
   it("status reads every subscription and every task one GET each (an old task in progress included), with a progress line", async () => {
     const { serviceName, stuckTaskId } = busyGroup(ignored, 5, 25);
@@ -211,6 +257,22 @@ describe("with list mode ignored", () => {
     const run = await measured(ignored, (requester, writer) => runGroups(requester, writer, { json: true }), vanishing(ignored.requester, `/saas/csp2/${gone}`));
     expect(run.exitCode).toBe(ExitCode.ok);
     expect((JSON.parse(run.stdout) as GroupsReport).groups.map((group) => group.serviceName)).toEqual(kept);
+  });
+
+  it("export and subscriptions read one GET per object, and print what list mode prints", async () => {
+    const commands: [string, Command][] = [
+      ["export", exportAll],
+      ["subscriptions --json", subscriptionsAll],
+    ];
+    for (const [name, command] of commands) {
+      const run = await measured(ignored, command);
+      const listMode = await measured(honoured, command);
+      expect({ name, exitCode: run.exitCode, more: run.sent.length > listMode.sent.length }).toEqual({ name, exitCode: ExitCode.ok, more: true });
+      expect(run.sent.filter((entry) => entry.route?.endsWith("/subscription/{id}")).length).toBe(
+        ignored.simulator.admin.licenceGroups().flatMap((serviceName) => ignored.simulator.admin.subscriptions(serviceName)).length,
+      );
+      expect({ name, stdout: run.stdout }).toEqual({ name, stdout: listMode.stdout });
+    }
   });
 });
 

@@ -226,8 +226,8 @@ describe("the built CLI", () => {
     it("--help gives every command a summary that starts with a capital letter", async () => {
       const result = await runCli(["--help"]);
       const commandLines = result.stderr + result.stdout;
-      const summaries = [...commandLines.matchAll(/^ {2}(simulator|groups|status|licences|tasks|demo)\b[^\n]*?\s{2,}(\S)/gm)];
-      expect(summaries.map(([, name]) => name)).toEqual(["simulator", "groups", "status", "licences", "tasks", "demo"]);
+      const summaries = [...commandLines.matchAll(/^ {2}(simulator|groups|status|licences|tasks|subscriptions|export|demo)\b[^\n]*?\s{2,}(\S)/gm)];
+      expect(summaries.map(([, name]) => name)).toEqual(["simulator", "groups", "status", "licences", "tasks", "subscriptions", "export", "demo"]);
       for (const [line, , first] of summaries) expect({ line, first }).toEqual({ line, first: first.toUpperCase() });
     });
   });

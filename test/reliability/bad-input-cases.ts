@@ -76,8 +76,8 @@ export interface LicenseFileCase extends CaseBase {
    * from the group's orderable licences; `create`: it is refused by OVH's answers.
    */
   refusedBy: "loader" | "catalogue" | "create";
-  /** Subscriptions the case's licence group holds before the file is applied. */
-  holds?(catalogue: Catalogue): { license: string; seats: number }[];
+  /** Subscriptions the case's licence group holds before the file is applied, add-ons under their base. */
+  holds?(catalogue: Catalogue): { license: string; seats: number; addons?: { license: string; seats: number }[] }[];
   text(file: FileContext): string;
 }
 
@@ -160,7 +160,7 @@ export const resourceCases: ResourceCase[] = [
   subscriptionCase("maxSeatChange as a float", "maxSeatChange", "round it to 3", "check", () => ({ maxSeatChange: 2.5 })),
   subscriptionCase("task timeout over a day", "taskTimeoutMinutes", "must be from 1 to 1440", "check", () => ({ taskTimeoutMinutes: 100_000 })),
   subscriptionCase("negative subscriptionId", "subscriptionId", "must be from 1 to", "check", () => ({ subscriptionId: -7 })),
-  subscriptionCase("subscriptionId of no subscription", "subscriptionId", "ovh-office365 status", "create", () => ({ subscriptionId: 987_654_321 })),
+  subscriptionCase("subscriptionId of no subscription", "subscriptionId", "ovh-office365 subscriptions", "catalogue", () => ({ subscriptionId: 987_654_321 })),
   subscriptionCase("parentSubscriptionId as text", "parentSubscriptionId", "a whole number from 1 to", "check", (world) => ({
     license: world.catalogue.addon,
     parentSubscriptionId: "12",
@@ -359,6 +359,25 @@ export const licenseFileCases: LicenseFileCase[] = [
   },
   {
     surface: "licences.yaml",
+    name: "an add-on also declared as a licence of the group",
+    field: 'licences."Microsoft 365 Audio Conferencing"',
+    fix: "keep one of the two entries",
+    refusedBy: "loader",
+    text: (file) =>
+      [
+        "groups:",
+        `  ${file.group}:`,
+        "    licences:",
+        "      Office 365 E1:",
+        "        seats: 2",
+        "        addons:",
+        "          Microsoft 365 Audio Conferencing: {seats: 1}",
+        "      Microsoft 365 Audio Conferencing: {seats: 1}",
+        "",
+      ].join("\n"),
+  },
+  {
+    surface: "licences.yaml",
     name: "unknown licence name",
     field: "license",
     fix: "use one of",
@@ -416,9 +435,27 @@ export const licenseFileCases: LicenseFileCase[] = [
     surface: "licences.yaml",
     name: "adopting a subscription that does not exist",
     field: "subscriptionId",
-    fix: "ovh-office365 status",
-    refusedBy: "create",
+    fix: "ovh-office365 subscriptions",
+    refusedBy: "catalogue",
     text: (file) => oneLicense(file.group, file.catalogue.orderable, ["seats: 3", "subscriptionId: 987654321"]),
+  },
+  {
+    surface: "licences.yaml",
+    name: "adopting a subscription of another licence",
+    field: "subscriptionId",
+    fix: "to adopt this one",
+    refusedBy: "catalogue",
+    holds: (catalogue) => [{ license: catalogue.orderable, seats: 3 }],
+    text: (file) => oneLicense(file.group, file.catalogue.another, ["seats: 3", `subscriptionId: ${file.held[0].id}`]),
+  },
+  {
+    surface: "licences.yaml",
+    name: "adopting an add-on as a licence of its own",
+    field: "parentSubscriptionId",
+    fix: "list it under `addons:`",
+    refusedBy: "catalogue",
+    holds: (catalogue) => [{ license: catalogue.orderable, seats: 3, addons: [{ license: catalogue.addon, seats: 2 }] }],
+    text: (file) => oneLicense(file.group, file.catalogue.addon, ["seats: 2", `subscriptionId: ${file.held[1].id}`]),
   },
   {
     surface: "licences.yaml",

@@ -30,7 +30,7 @@ import { processWriter, renderJson, type CliWriter } from "./output";
 /** Exit codes of the read-only commands, as their `--help` documents them. */
 export const ExitCode = {
   ok: 0,
-  /** OVH answered with an error, or could not be reached. */
+  /** OVH answered with an error, or could not be reached; or a file could not be written. */
   ovhError: 1,
   /** Bad argument, option or configuration: nothing was sent to OVH. */
   usageError: 2,
@@ -50,6 +50,14 @@ export class CliConfigError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "CliConfigError";
+  }
+}
+
+/** A local file a command writes could not be written as asked; what was read from OVH is not lost, only not written. */
+export class CliFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CliFileError";
   }
 }
 
@@ -201,6 +209,21 @@ export function readsReporter(writer: CliWriter, what: string, listings = 1): (r
   };
 }
 
+/**
+ * Progress through many licence groups, each read with several calls: a line when the reading starts, then one at
+ * every tenth of them done. Returns what to call as each group is done; says nothing for a few groups.
+ */
+export function groupsProgress(writer: CliWriter, total: number): () => void {
+  if (total < progressWorthyReads) return () => undefined;
+  writer.progress(`Reading ${total} licence groups…`);
+  const step = Math.ceil(total / 10);
+  let done = 0;
+  return () => {
+    done += 1;
+    if (done % step === 0 && done < total) writer.progress(`${done} of ${total} licence groups read…`);
+  };
+}
+
 /** What `--json` prints on stderr for a failure. */
 export interface FailureJson {
   error: {
@@ -245,6 +268,7 @@ function ovhAnswer(error: OvhApiError, advice = adviceFor(error)): { sentences: 
 export function describeFailure(error: unknown): FailureReport {
   if (error instanceof CliUsageError || error instanceof Csp2InputError) return failureReport(ExitCode.usageError, "usage", [error.message]);
   if (error instanceof CliConfigError || error instanceof OvhConfigError) return failureReport(ExitCode.usageError, "configuration", [error.message]);
+  if (error instanceof CliFileError) return failureReport(ExitCode.ovhError, "file", [error.message]);
   if (error instanceof UnknownLicenseGroupError) {
     const answer = ovhAnswer(error.ovhError, error.advice);
     return failureReport(ExitCode.ovhError, "unknownLicenceGroup", [error.message, ...answer.sentences], answer.fields);
@@ -278,10 +302,15 @@ export async function printReport<R>(writer: CliWriter, options: CommonOptions, 
     writer.out(options.json ? renderJson(report) : render(report));
     return ExitCode.ok;
   } catch (error) {
-    const failure = describeFailure(error);
-    writer.err(options.json ? renderJson(failure.json) : renderFailure(failure));
-    return failure.exitCode;
+    return reportFailure(writer, options, error);
   }
+}
+
+/** Reports what a command threw on the writer's error stream, as JSON with `--json`; resolves to its exit code. */
+export function reportFailure(writer: CliWriter, options: CommonOptions, error: unknown): ExitCode {
+  const failure = describeFailure(error);
+  writer.err(options.json ? renderJson(failure.json) : renderFailure(failure));
+  return failure.exitCode;
 }
 
 const configurationHelp = `
@@ -344,6 +373,8 @@ export function defineCommand<O extends CommonOptions>(program: Command, definit
     .action(async function (this: Command) {
       const options = this.opts<O>();
       const writer = processWriter();
-      process.exitCode = await definition.run(connect({ ...options, progress: writer }), writer, this.processedArgs as string[], options);
+      // A variadic argument (`[serviceName...]`) comes as one list: its operands are its items.
+      const operands = (this.processedArgs as unknown[]).flat().filter((operand): operand is string => typeof operand === "string");
+      process.exitCode = await definition.run(connect({ ...options, progress: writer }), writer, operands, options);
     });
 }

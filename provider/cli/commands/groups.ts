@@ -23,10 +23,12 @@ export async function readGroups(requester: OvhRequester, writer: CliWriter): Pr
   return { groups };
 }
 
+/** What a command listing the account's groups prints when there are none. */
+export const noLicenseGroupsText =
+  "No licence groups in this OVH account. Order one in the OVH control panel, or with the LicenseGroup resource's `order` input.\n";
+
 export function renderGroups(report: GroupsReport): string {
-  if (report.groups.length === 0) {
-    return "No licence groups in this OVH account. Order one in the OVH control panel, or with the LicenseGroup resource's `order` input.\n";
-  }
+  if (report.groups.length === 0) return noLicenseGroupsText;
   return renderTable(
     ["Service name", "Display name", "Status", "Created"],
     report.groups.map((group) => [group.serviceName, group.displayName, group.status, formatDateTime(group.creationDate)]),

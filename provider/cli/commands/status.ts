@@ -113,6 +113,16 @@ export function describeRenewal(renew: RenewType | null): string {
   return renew.period === 1 ? "automatic, every month" : `automatic, every ${renew.period} months`;
 }
 
+/** A subscription's status, with the task changing it, as the tables show it. */
+export function statusText(subscription: Pick<SubscriptionLine, "status" | "taskPendingId">): string {
+  return subscription.taskPendingId === null ? subscription.status : `${subscription.status} (task ${subscription.taskPendingId} pending)`;
+}
+
+/** A subscription's licence as the tables show it: its name, else its id. */
+export function licenseText(subscription: Pick<SubscriptionLine, "licenseName" | "licenseId">): string {
+  return subscription.licenseName ?? `licence ${subscription.licenseId}`;
+}
+
 export function renderStatus(report: StatusReport): string {
   const general = renderFields([
     ["Service name", report.serviceName],
@@ -131,8 +141,8 @@ export function renderStatus(report: StatusReport): string {
           ["Id", "Status", "Licence", "Seats", "Created", "Last update"],
           report.subscriptions.map((subscription) => [
             subscription.id,
-            subscription.taskPendingId === null ? subscription.status : `${subscription.status} (task ${subscription.taskPendingId} pending)`,
-            subscription.licenseName ?? `licence ${subscription.licenseId}`,
+            statusText(subscription),
+            licenseText(subscription),
             subscription.seats,
             formatDateTime(subscription.creationDate),
             formatDateTime(subscription.lastUpdate),
