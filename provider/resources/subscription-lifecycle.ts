@@ -3,6 +3,7 @@ import * as csp2 from "../csp2";
 import type { OfficeLicence, OfficeSubscription, PendingTask } from "../csp2";
 import { formatDuration } from "../durations";
 import { licenseById, orderableLicenses, orderCheckFailures, resolveDeclaredLicense } from "./catalogue";
+import { groupBillingFigures, billingPeriodFrom, peakChangeLine, periodEnded, readBillingPeriod, type BillingPeriod } from "./billing-period";
 import { allowDeleteAdvice, deletionAdvice, isDeletionAllowed } from "./deletion-intent";
 import { changingGroup, groupSubscriptions, readSubscription } from "./group-listings";
 import { withLock } from "./locks";
@@ -15,6 +16,7 @@ import { deleteSubscription } from "./subscription-deletion";
 import { findEarlierOrderResult, OrderNotShownError, orderSubscription, type SubscriptionClaims } from "./subscription-ordering";
 import {
   checkSubscriptionInputs,
+  copyDeclaredSettings,
   diffSubscription,
   hasPendingTask,
   inputsFromOutputs,
@@ -72,6 +74,9 @@ export async function diff(id: string, olds: StoredSubscription, news: Subscript
     tell(id, `OVH task ${tasks || taskPendingId} is pending: the update will wait for it`);
   }
   const result = diffSubscription(olds, news);
+  if (target.kind === "subscription" && news.seats !== olds.seats && (result.replaces ?? []).length === 0) {
+    await tellPeakChange(id, olds as SubscriptionOutputs, news);
+  }
   const { serviceName } = target;
   const subscriptionId = target.kind === "subscription" ? target.subscriptionId : undefined;
   const replaces = result.replaces ?? [];
@@ -86,6 +91,23 @@ export async function diff(id: string, olds: StoredSubscription, news: Subscript
     );
   }
   return result;
+}
+
+/**
+ * Says in the preview what a seat change does to this billing period's peak, which OVH bills. The peak comes from the
+ * state (a refresh in this run has just read it), else from the group's billing figures, read once per run; when
+ * neither is to be had, the preview goes on without the line.
+ */
+async function tellPeakChange(id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<void> {
+  let period: BillingPeriod | undefined = olds.billingPeriod;
+  if (!period || periodEnded(period, new Date().toISOString().slice(0, 10))) {
+    try {
+      period = billingPeriodFrom(await groupBillingFigures(operationContext().requester, olds.serviceName), olds.licenseId, olds.seats);
+    } catch {
+      return;
+    }
+  }
+  tell(id, peakChangeLine({ licenseName: olds.licenseName, from: olds.seats, to: news.seats, peakSeats: period.peakSeats, seatPrice: news.seatPrice }));
 }
 
 export async function create(inputs: SubscriptionInputs): Promise<pulumi.dynamic.CreateResult> {
@@ -158,9 +180,7 @@ function pendingOrderOutputs(declared: SubscriptionInputs, license: OfficeLicenc
   };
   if (declared.license !== undefined) outputs.license = declared.license;
   if (declared.parentSubscriptionId !== undefined) outputs.parentSubscriptionId = declared.parentSubscriptionId;
-  if (declared.maxSeatChange !== undefined) outputs.maxSeatChange = declared.maxSeatChange;
-  if (declared.taskTimeoutMinutes !== undefined) outputs.taskTimeoutMinutes = declared.taskTimeoutMinutes;
-  return outputs;
+  return copyDeclaredSettings(declared, outputs);
 }
 
 function describeOrder(state: PendingOrderOutputs): string {
@@ -197,8 +217,7 @@ export async function read(id: string, props?: StoredSubscription): Promise<pulu
         license: old.license,
         licenseId: old.license === undefined ? live.licenseId : undefined,
         parentSubscriptionId: old.parentSubscriptionId,
-        maxSeatChange: old.maxSeatChange,
-        taskTimeoutMinutes: old.taskTimeoutMinutes,
+        ...copyDeclaredSettings(old, {}),
       };
   const knownName = old.licenseId === live.licenseId ? old.licenseName : undefined;
   const outs = await outputsFor(ctx, declared, live, importing || (old.adopted ?? false), knownName);
@@ -249,9 +268,7 @@ function declaredOf(state: PendingOrderOutputs): SubscriptionInputs {
   if (state.license !== undefined) declared.license = state.license;
   else declared.licenseId = state.licenseId;
   if (state.parentSubscriptionId !== undefined) declared.parentSubscriptionId = state.parentSubscriptionId;
-  if (state.maxSeatChange !== undefined) declared.maxSeatChange = state.maxSeatChange;
-  if (state.taskTimeoutMinutes !== undefined) declared.taskTimeoutMinutes = state.taskTimeoutMinutes;
-  return declared;
+  return copyDeclaredSettings(state, declared);
 }
 
 export async function update(id: string, olds: StoredSubscription, news: SubscriptionInputs): Promise<pulumi.dynamic.UpdateResult> {
@@ -378,7 +395,11 @@ async function outputsFor(
     knownLicenseName ?? (await licenseById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
   const pendingTasks =
     live.taskPendingId > 0 ? await pendingTasksOf(requester, declared.serviceName, [live.taskPendingId]) : [];
-  return outputsFrom(declared, live, adopted, licenseName, pendingTasks);
+  const subject = subscriptionResourceId(declared.serviceName, live.id);
+  const billingPeriod = await readBillingPeriod(requester, { serviceName: declared.serviceName, licenseId: live.licenseId, seats: live.quantity }, (reason) =>
+    ctx.tell(subject, reason),
+  );
+  return outputsFrom(declared, live, adopted, licenseName, pendingTasks, billingPeriod);
 }
 
 /** The outputs stored in state: what was declared, with the live subscription. */
@@ -388,6 +409,7 @@ function outputsFrom(
   adopted: boolean,
   licenseName: string,
   pendingTasks: PendingTask[],
+  billingPeriod?: BillingPeriod,
 ): SubscriptionOutputs {
   const outputs: SubscriptionOutputs = {
     serviceName: declared.serviceName,
@@ -404,7 +426,7 @@ function outputsFrom(
   };
   if (declared.license !== undefined) outputs.license = declared.license;
   if (declared.parentSubscriptionId !== undefined) outputs.parentSubscriptionId = declared.parentSubscriptionId;
-  if (declared.maxSeatChange !== undefined) outputs.maxSeatChange = declared.maxSeatChange;
-  if (declared.taskTimeoutMinutes !== undefined) outputs.taskTimeoutMinutes = declared.taskTimeoutMinutes;
+  copyDeclaredSettings(declared, outputs);
+  if (billingPeriod !== undefined) outputs.billingPeriod = billingPeriod;
   return outputs;
 }
