@@ -6,6 +6,7 @@ import { registerGroupsCommand } from "./commands/groups";
 import { registerStatusCommand } from "./commands/status";
 import { registerLicensesCommand } from "./commands/licences";
 import { registerTasksCommand } from "./commands/tasks";
+import { registerUsageCommand } from "./commands/usage";
 import { registerDemoCommand } from "./demo";
 import { renderJson } from "./commands/output";
 import { asksForJson, misplacedOptionHint, PROGRAM_USAGE_HINT, usageErrorHandling } from "./usage-errors";
@@ -39,6 +40,7 @@ export function createProgram(options: ProgramOptions = {}): Command {
   registerStatusCommand(program);
   registerLicensesCommand(program);
   registerTasksCommand(program);
+  registerUsageCommand(program);
   registerDemoCommand(program);
   return program;
 }
