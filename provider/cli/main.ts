@@ -7,6 +7,7 @@ import { registerStatusCommand } from "./commands/status";
 import { registerLicensesCommand } from "./commands/licences";
 import { registerTasksCommand } from "./commands/tasks";
 import { registerUsageCommand } from "./commands/usage";
+import { registerReportCommand } from "./commands/report";
 import { registerDemoCommand } from "./demo";
 import { renderJson } from "./commands/output";
 import { asksForJson, misplacedOptionHint, PROGRAM_USAGE_HINT, usageErrorHandling } from "./usage-errors";
@@ -41,6 +42,7 @@ export function createProgram(options: ProgramOptions = {}): Command {
   registerLicensesCommand(program);
   registerTasksCommand(program);
   registerUsageCommand(program);
+  registerReportCommand(program);
   registerDemoCommand(program);
   return program;
 }

@@ -10,6 +10,8 @@ const commands = [
   { name: "status", usage: "Usage: ovh-office365 status [options] <serviceName>\n" },
   { name: "licences", usage: "Usage: ovh-office365 licences|licenses [options] <serviceName>\n" },
   { name: "tasks", usage: "Usage: ovh-office365 tasks [options] <serviceName>\n" },
+  { name: "usage", usage: "Usage: ovh-office365 usage [options] [serviceName]\n" },
+  { name: "report", usage: "Usage: ovh-office365 report [options]\n" },
 ];
 
 beforeAll(async () => {
@@ -42,6 +44,14 @@ describe("--help", () => {
     expect(result.stdout).toMatch(/^ {2}status \[options\] <serviceName>\s+Show a licence group/m);
     expect(result.stdout).toMatch(/^ {2}licences\|licenses \[options\] <serviceName>\s+List the licences a group can order$/m);
     expect(result.stdout).toMatch(/^ {2}tasks \[options\] <serviceName>\s+List a group's tasks/m);
+    expect(result.stdout).toMatch(/^ {2}usage \[options\] \[serviceName\]\s+What each customer is billed/m);
+    expect(result.stdout).toMatch(/^ {2}report \[options\]\s+Write an HTML report/m);
+  });
+
+  it("usage --help and report --help document their own options", async () => {
+    const [usage, report] = await Promise.all([runCli(["usage", "--help"]), runCli(["report", "--help"])]);
+    for (const option of ["--all", "--period <period>", "--csv", "--prices <file>"]) expect(usage.stdout).toContain(option);
+    for (const option of ["--period <period>", "--out <file>", "--prices <file>"]) expect(report.stdout).toContain(option);
   });
 
   it("licenses, the OVH API's spelling, is an alias of licences: the same help, and one line in the program's", async () => {
