@@ -6,7 +6,8 @@ import { formatAmount, type SeatPrice } from "./seat-prices";
 /**
  * The billing period a subscription is in, and its licence's peak so far (OVH's `billingPeriodPeaks`): one read per
  * licence group per run, shared by the group's subscriptions (refresh, create, update and the preview's diff), as
- * group-listings.ts shares listings. What the figures mean, and what OVH does not publish about them, is in
+ * group-listings.ts shares listings, and one more when a refresh finds seats changed outside the program. The run's
+ * own changes raise the peak it shows to the live seats, without a read. What the figures mean, and what OVH does not publish about them, is in
  * docs/ovh-assumptions.md ("Billing").
  */
 
@@ -26,10 +27,27 @@ export interface BillingPeriod {
 /** How long one read of a group's billing figures serves: longer than a run, so a run reads each group once. */
 const billingReadTtlMs = 10 * 60 * 1000;
 const billingReads = new Map<string, { readAt: number; figures: Promise<BillingStatistics> }>();
+/** Groups whose figures were read again after seats changed outside the program: once per group per run. */
+const readAgainAfterDrift = new Set<string>();
+
+function billingKey(requester: OvhRequester, serviceName: string): string {
+  return `${requester.endpointKey ?? ""} ${serviceName}`;
+}
+
+/**
+ * Seats changed outside the program (a refresh found them so): the period's peak may have moved where this run did not
+ * look, so the group's figures are read again at their next use, once per group per run.
+ */
+export function seatsChangedElsewhere(requester: OvhRequester, serviceName: string): void {
+  const key = billingKey(requester, serviceName);
+  if (readAgainAfterDrift.has(key)) return;
+  readAgainAfterDrift.add(key);
+  billingReads.delete(key);
+}
 
 /** The group's billing figures: read once per run (per endpoint and group); a failed read is forgotten at once. */
 export function groupBillingFigures(requester: OvhRequester, serviceName: string): Promise<BillingStatistics> {
-  const key = `${requester.endpointKey ?? ""} ${serviceName}`;
+  const key = billingKey(requester, serviceName);
   const cached = billingReads.get(key);
   if (cached && Date.now() - cached.readAt < billingReadTtlMs) return cached.figures;
   const entry = { readAt: Date.now(), figures: csp2.getBillingPeriodPeaks(requester, serviceName) };

@@ -3,7 +3,7 @@ import * as csp2 from "../csp2";
 import type { OfficeLicence, OfficeSubscription, PendingTask } from "../csp2";
 import { formatDuration } from "../durations";
 import { licenseById, orderableLicenses, orderCheckFailures, resolveDeclaredLicense } from "./catalogue";
-import { groupBillingFigures, billingPeriodFrom, peakChangeLine, periodEnded, readBillingPeriod, type BillingPeriod } from "./billing-period";
+import { groupBillingFigures, billingPeriodFrom, peakChangeLine, periodEnded, readBillingPeriod, seatsChangedElsewhere, type BillingPeriod } from "./billing-period";
 import { allowDeleteAdvice, deletionAdvice, isDeletionAllowed } from "./deletion-intent";
 import { changingGroup, groupSubscriptions, readSubscription } from "./group-listings";
 import { withLock } from "./locks";
@@ -219,6 +219,7 @@ export async function read(id: string, props?: StoredSubscription): Promise<pulu
         parentSubscriptionId: old.parentSubscriptionId,
         ...copyDeclaredSettings(old, {}),
       };
+  if (old.seats !== undefined && old.seats !== live.quantity) seatsChangedElsewhere(ctx.requester, serviceName);
   const knownName = old.licenseId === live.licenseId ? old.licenseName : undefined;
   const outs = await outputsFor(ctx, declared, live, importing || (old.adopted ?? false), knownName);
   const resourceId = subscriptionResourceId(serviceName, subscriptionId);

@@ -1,4 +1,5 @@
 import { CheckFailedError, destroy, dynamicResourceType, preview, refresh, up, type ResourceState } from "../../pulumi-host";
+import { listingMaxAgeMs } from "../../provider/resources/group-listings";
 import { openResourceStack, type ResourceStack } from "../support/resource-stack";
 
 /**
@@ -85,9 +86,11 @@ describe("billingPeriod and the preview of a seat change", () => {
 });
 
 describe("reads of the billing figures", () => {
+  const group = "csp2-1f4a7c92";
+  let adopted: ResourceState[] = [];
+
   it("are shared: a refresh of a group's subscriptions reads them once in a run", async () => {
-    const group = "csp2-1f4a7c92";
-    const adopted = await Promise.all(
+    adopted = await Promise.all(
       stack.simulator.admin.subscriptions(group).map(async (subscription) =>
         (await up(host(), urn(`adopted-${subscription.id}`), {
           inputs: { serviceName: group, subscriptionId: subscription.id, seats: subscription.quantity },
@@ -102,6 +105,27 @@ describe("reads of the billing figures", () => {
     // Each has its own licence's peak.
     for (const state of refreshed) expect((state!.outputs.billingPeriod as { peakSeats: number }).peakSeats).toBeGreaterThanOrEqual(state!.outputs.seats as number);
     expect(billingReads(group)).toBeLessThanOrEqual(1);
+  });
+
+  it("are made once more when a refresh finds seats changed outside the program, whose peak the run did not see", async () => {
+    const basic = adopted.find((state) => state.outputs.licenseName === "Microsoft 365 Business Basic")!;
+    const seats = basic.outputs.seats as number;
+    const subscriptionId = basic.outputs.subscriptionId as number;
+    // In the control panel: seats raised, then lowered again, between two runs' reads.
+    stack.simulator.admin.setSeats(group, subscriptionId, seats + 6);
+    stack.simulator.admin.setSeats(group, subscriptionId, seats - 1);
+    // Past the age a refresh may serve a group's listing from (the last test's refresh listed it).
+    await new Promise((resolve) => setTimeout(resolve, listingMaxAgeMs + 100));
+    const before = billingReads(group);
+    const refreshed = (await refresh(host(), basic))!;
+    expect(refreshed.outputs.seats).toBe(seats - 1);
+    expect(refreshed.outputs.billingPeriod).toMatchObject({ peakSeats: seats + 6 });
+    expect(billingReads(group) - before).toBe(1);
+    // Once per group per run: a second drift is shown with the figures just read.
+    stack.simulator.admin.setSeats(group, subscriptionId, seats);
+    await new Promise((resolve) => setTimeout(resolve, listingMaxAgeMs + 100));
+    expect((await refresh(host(), refreshed))!.outputs).toMatchObject({ seats, billingPeriod: { peakSeats: seats + 6 } });
+    expect(billingReads(group) - before).toBe(1);
   });
 
   it("that fail leave the output out and say so, and the refresh goes on", async () => {
