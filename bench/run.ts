@@ -4,8 +4,9 @@ import { formatClientThroughput, runClientThroughput } from "./client-throughput
 import { runRefreshAtScale } from "./refresh-at-scale";
 import { formatRefreshAtScale } from "./refresh-report";
 import { formatTaskLatency, runTaskLatency } from "./task-latency";
+import { formatUsageAtScale, runUsageAtScale } from "./usage-at-scale";
 
-const BENCHMARKS = ["throughput", "refresh", "tasks"] as const;
+const BENCHMARKS = ["throughput", "refresh", "tasks", "usage"] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 function benchmarkName(text: string, previous: Benchmark[] | undefined): Benchmark[] {
@@ -35,6 +36,7 @@ interface BenchOptions {
   upGroups: number;
   upSubscriptionsPerGroup: number;
   longTask: boolean;
+  usageGroups: number;
 }
 
 async function main(): Promise<void> {
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
     .option("--up-groups <n>", "refresh: licence groups pulumi up creates subscriptions in", positiveInteger("--up-groups", 1000), 10)
     .option("--up-subscriptions-per-group <n>", "refresh: subscriptions pulumi up creates in each (one per licence)", positiveInteger("--up-subscriptions-per-group", 5), 5)
     .option("--long-task", "tasks: also measure a 60 s task", false)
+    .option("--usage-groups <n>", "usage: licence groups `usage --all` reads", positiveInteger("--usage-groups", 100_000), 500)
     .argument("[benchmarks...]", `which to run (${BENCHMARKS.join(", ")}); all when none is given`, benchmarkName)
     .parse(process.argv);
   const options = program.opts<BenchOptions>();
@@ -72,6 +75,10 @@ async function main(): Promise<void> {
       concurrency: options.parallel, upGroups: options.upGroups, upSubscriptionsPerGroup: options.upSubscriptionsPerGroup,
     });
     console.log(`${formatRefreshAtScale(report)}\n`);
+  }
+  if (chosen.includes("usage")) {
+    const report = await runUsageAtScale({ groups: options.usageGroups });
+    console.log(`${formatUsageAtScale(report)}\n`);
   }
   if (chosen.includes("tasks")) {
     const measurements = await runTaskLatency(options.longTask ? [2000, 10_000, 60_000] : [2000, 10_000]);
