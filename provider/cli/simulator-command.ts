@@ -43,6 +43,8 @@ interface SimulatorCommandOptions {
   seatChangeLag?: number;
   newSubscriptionLag?: number;
   deletedSubscriptionLag?: number;
+  billingPeriod?: VariantSettings["billingPeriod"];
+  peakAfterDecrease?: VariantSettings["peakAfterDecrease"];
   logRequests?: boolean;
 }
 
@@ -199,6 +201,16 @@ export function registerSimulatorCommand(program: Command): Command {
         .default(DEFAULT_VARIANTS.deletedSubscriptionLagMs)
         .argParser(nonNegativeInteger("--deleted-subscription-lag")),
     )
+    .addOption(
+      new Option("--billing-period <calendarMonth|serviceRenewal>", "billingPeriodPeaks' period: the calendar month, or the month since the group's last renewal")
+        .env("OVH_SIMULATOR_BILLING_PERIOD")
+        .choices(["calendarMonth", "serviceRenewal"]),
+    )
+    .addOption(
+      new Option("--peak-after-decrease <kept|loweredInWindow>", "a seat decrease within Microsoft's window leaves the period's peak as it was, or lowers it")
+        .env("OVH_SIMULATOR_PEAK_AFTER_DECREASE")
+        .choices(["kept", "loweredInWindow"]),
+    )
     .option("--log-requests", "print one line per API request")
     .action(async (options: SimulatorCommandOptions) => {
       try {
@@ -228,6 +240,8 @@ function variantOptions(options: SimulatorCommandOptions, refuse: (message: stri
     seatChangeLagMs: options.seatChangeLag,
     newSubscriptionLagMs: options.newSubscriptionLag,
     deletedSubscriptionLagMs: options.deletedSubscriptionLag,
+    billingPeriod: options.billingPeriod,
+    peakAfterDecrease: options.peakAfterDecrease,
   };
 }
 

@@ -89,13 +89,14 @@ export function periodEnded(period: Pick<BillingPeriod, "end">, today: string): 
 /**
  * What a seat change does to this period's peak, as a preview says it: "peak 25 → 30 for Microsoft 365 Business Basic
  * this period", with the amount it adds when the seat price is known. A decrease leaves the peak where it is (OVH
- * bills the period's peak).
+ * bills the period's peak), unless Microsoft refunds seats removed soon after they were added, which OVH may show by
+ * lowering the peak (docs/ovh-assumptions.md): the line says so.
  */
 export function peakChangeLine(change: { licenseName: string; from: number; to: number; peakSeats: number; seatPrice?: SeatPrice }): string {
   const { licenseName, from, to, peakSeats, seatPrice } = change;
   const newPeak = Math.max(peakSeats, to);
   if (newPeak === peakSeats) {
-    const why = to < from ? "a decrease does not lower it" : `${to} seats stay within it`;
+    const why = to < from ? "a decrease does not lower it, unless Microsoft refunds the seats" : `${to} seats stay within it`;
     return `peak stays ${peakSeats} for ${licenseName} this period (seats ${from} → ${to}: ${why})`;
   }
   const amount = seatPrice ? `: +${formatAmount((newPeak - peakSeats) * seatPrice.monthly, seatPrice.currency)} this period (${newPeak - peakSeats} seats at ${formatAmount(seatPrice.monthly, seatPrice.currency)})` : "";

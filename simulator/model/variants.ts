@@ -29,6 +29,10 @@ export interface VariantSettings {
   newSubscriptionLagMs: number;
   /** For how long after its deletion task is done a deleted subscription is still listed and read as it was. */
   deletedSubscriptionLagMs: number;
+  /** OVH's billing period: the calendar month (Paris time), or the month since the group's last monthly renewal. */
+  billingPeriod: "calendarMonth" | "serviceRenewal";
+  /** A seat decrease within Microsoft's window leaves the period's peak as it was (`kept`), or lowers it: Microsoft refunds the seats (`loweredInWindow`). */
+  peakAfterDecrease: "kept" | "loweredInWindow";
 }
 
 export const DEFAULT_VARIANTS: Readonly<VariantSettings> = {
@@ -44,6 +48,8 @@ export const DEFAULT_VARIANTS: Readonly<VariantSettings> = {
   seatChangeLagMs: 0,
   newSubscriptionLagMs: 0,
   deletedSubscriptionLagMs: 0,
+  billingPeriod: "calendarMonth",
+  peakAfterDecrease: "kept",
 };
 
 export type VariantName = keyof VariantSettings;
@@ -79,6 +85,8 @@ const RULES: Readonly<Record<VariantName, VariantRule>> = {
   seatChangeLagMs: milliseconds,
   newSubscriptionLagMs: milliseconds,
   deletedSubscriptionLagMs: milliseconds,
+  billingPeriod: oneOf(["calendarMonth", "serviceRenewal"]),
+  peakAfterDecrease: oneOf(["kept", "loweredInWindow"]),
 };
 
 export const VARIANT_NAMES: readonly VariantName[] = Object.keys(DEFAULT_VARIANTS) as VariantName[];

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { ExitCode } from "../../provider/cli/commands/command-support";
 import { runUsage, type UsageAllReport, type UsageReport } from "../../provider/cli/commands/usage";
 import { foldColumns, seatChart } from "../../provider/cli/commands/terminal-chart";
+import { getBillingPeriodPeaks } from "../../provider/csp2";
 import { makeProgramDir, removeDir } from "../support/paths";
 import { commandFixture } from "./command-fixture";
 import { secretValues } from "./support";
@@ -92,6 +93,26 @@ describe("usage <serviceName>", () => {
     const row = rowsOf(tablesIn(text.stdout)[1]).find((entry) => entry.Licence === BASIC)!;
     expect(row["Seat price (month)"]).toBe("5.60 EUR");
     expect(row["Amount this period"]).toBe(`${(basic.peakSeats * 5.6).toFixed(2)} EUR`);
+  });
+});
+
+describe("usage under each billing variant of the simulator", () => {
+  afterEach(() => fixture.simulator.admin.setSettings({ billingPeriod: "calendarMonth", peakAfterDecrease: "kept" }));
+
+  it.each([
+    [{ billingPeriod: "serviceRenewal" as const }],
+    [{ peakAfterDecrease: "loweredInWindow" as const }],
+  ])("%j: the period and the peaks are OVH's, as given", async (settings) => {
+    fixture.simulator.admin.setSettings(settings);
+    const dupont = "csp2-5c7e2d10";
+    const figures = await getBillingPeriodPeaks(fixture.requester, dupont);
+    const report = JSON.parse((await usage(dupont, { json: true })).stdout) as UsageReport;
+    expect(report.billingPeriod).toEqual({ start: figures.startDate, end: figures.endDate });
+    expect(report.licenses.map((license) => [license.licenseId, license.peakSeats])).toEqual(figures.lines.map((line) => [line.licenceId, line.peakCount]));
+    const all = JSON.parse((await usage(undefined, { all: true, json: true })).stdout) as UsageAllReport;
+    expect(all.lines.filter((line) => line.serviceName === dupont).map((line) => [line.periodStart, line.periodEnd, line.peakSeats])).toEqual(
+      figures.lines.map((line) => [figures.startDate, figures.endDate, line.peakCount]),
+    );
   });
 });
 

@@ -62,6 +62,6 @@ describe("the billing period's peak", () => {
     );
     // Back up to a peak reached earlier in the period: the peak does not move.
     expect(peakChangeLine({ licenseName: basic, from: 20, to: 25, peakSeats: 28 })).toBe(`peak stays 28 for ${basic} this period (seats 20 → 25: 25 seats stay within it)`);
-    expect(peakChangeLine({ licenseName: basic, from: 30, to: 25, peakSeats: 30 })).toBe(`peak stays 30 for ${basic} this period (seats 30 → 25: a decrease does not lower it)`);
+    expect(peakChangeLine({ licenseName: basic, from: 30, to: 25, peakSeats: 30 })).toBe(`peak stays 30 for ${basic} this period (seats 30 → 25: a decrease does not lower it, unless Microsoft refunds the seats)`);
   });
 });

@@ -59,7 +59,7 @@ describe("billingPeriod and the preview of a seat change", () => {
     // A decrease leaves the period's peak where it is.
     state = (await refresh(host(), state))!;
     await preview(host(), state, { inputs: { ...inputs, seats: 7 }, providerText: provider() });
-    await expect(host().waitForOutput(`peak stays 9 for ${license} this period (seats 9 → 7: a decrease does not lower it)`, 10_000)).resolves.toBeDefined();
+    await expect(host().waitForOutput(`peak stays 9 for ${license} this period (seats 9 → 7: a decrease does not lower it, unless Microsoft refunds the seats)`, 10_000)).resolves.toBeDefined();
   });
 
   it("refuses in the preview a change that raises the monthly bill more than maxMonthlyIncrease, naming the fix", async () => {

@@ -90,6 +90,39 @@ describe("the demo seed's history", () => {
   });
 });
 
+describe("what OVH does not publish about billing: the variants", () => {
+  afterEach(() => sim.admin.setSettings({ billingPeriod: "calendarMonth", peakAfterDecrease: "kept" }));
+
+  it("billingPeriod: serviceRenewal runs the period from the group's last monthly renewal", async () => {
+    const acme = "csp2-1f4a7c92";
+    const calendar = await ovhOk<BillingStatistics>(sim, { path: `/saas/csp2/${acme}/billingPeriodPeaks` });
+    sim.admin.setSettings({ billingPeriod: "serviceRenewal" });
+    const renewal = await ovhOk<BillingStatistics>(sim, { path: `/saas/csp2/${acme}/billingPeriodPeaks` });
+    // The group renews every 30 days from its creation: the period is the 30 days before the next renewal.
+    const creation = sim.admin.state().groups[acme].service.creation;
+    let next = creation + 30 * 24 * HOUR_MS;
+    while (next <= Date.now()) next += 30 * 24 * HOUR_MS;
+    expect(renewal.startDate).toBe(parisDate.format(new Date(next - 30 * 24 * HOUR_MS)));
+    expect(renewal.endDate).toBe(parisDate.format(new Date(next - 1)));
+    expect(calendar.startDate.endsWith("-01")).toBe(true);
+    expect(renewal.lines.map((line) => line.licenceName).sort()).toEqual(calendar.lines.map((line) => line.licenceName).sort());
+  });
+
+  it("peakAfterDecrease: loweredInWindow lowers the peak for seats removed within Microsoft's window, kept does not", async () => {
+    const serviceName = sim.admin.addLicenceGroup({ subscriptions: [{ license: "Office 365 E1", seats: 5, ageHours: 24 * 40 }] });
+    const [subscription] = sim.admin.subscriptions(serviceName);
+    sim.admin.setSeats(serviceName, subscription.id, 12);
+    sim.admin.setSeats(serviceName, subscription.id, 7);
+    const peak = async () => (await ovhOk<BillingStatistics>(sim, { path: `/saas/csp2/${serviceName}/billingPeriodPeaks` })).lines[0].peakCount;
+    expect(await peak()).toBe(12);
+    sim.admin.setSettings({ peakAfterDecrease: "loweredInWindow" });
+    expect(await peak()).toBe(7);
+    // The day's statistics still show what was held: only the billing counts the refund.
+    const [today] = (await statistics(serviceName, "lastWeek")).slice(-1);
+    expect(today.lines[0]).toMatchObject({ endOfDayCount: 7, peakCount: 12 });
+  });
+});
+
 describe("a seed's history is checked", () => {
   it.each([
     [[{ seats: 3, untilHoursAgo: 500 }], "below ageHours"],
