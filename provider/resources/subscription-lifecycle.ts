@@ -197,6 +197,8 @@ export async function read(id: string, props?: StoredSubscription): Promise<pulu
   const target = subscriptionTarget(id, props);
   if (target.kind === "pendingOrder") return readPendingOrder(ctx, id, target.state);
   const { serviceName, subscriptionId } = target;
+  // The group's billing figures are read beside its listing, not after it: a refresh waits one answer per group, not two.
+  void groupBillingFigures(ctx.requester, serviceName).catch(() => undefined);
   const live = await readSubscription(ctx.requester, serviceName, subscriptionId);
   if (!live) {
     tell(id, "no longer exists at OVH (deleted outside this program): it is removed from the state");

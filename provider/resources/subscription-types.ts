@@ -121,7 +121,7 @@ export interface SubscriptionOutputs {
 }
 
 /** What the state holds while an order's subscription has not shown up at OVH: the declared inputs and the order. */
-export interface PendingOrderOutputs {
+export interface PendingOrderOutputs extends Pick<SubscriptionInputs, "maxSeatChange" | "taskTimeoutMinutes" | "seatPrice" | "maxMonthlyIncrease"> {
   serviceName: string;
   license?: string;
   licenseId: number;
@@ -130,10 +130,6 @@ export interface PendingOrderOutputs {
   seats: number;
   parentSubscriptionId?: number;
   adopted: false;
-  maxSeatChange?: number;
-  taskTimeoutMinutes?: number;
-  seatPrice?: SeatPrice;
-  maxMonthlyIncrease?: number;
   pendingOrder: PendingOrder;
 }
 
