@@ -66,33 +66,15 @@ export const DEMO_SEED: SeedSpec = {
           license: "Microsoft 365 Business Basic",
           seats: 25,
           ageHours: days(120),
-          earlierSeats: [
-            { seats: 12, untilHoursAgo: days(100) },
-            { seats: 18, untilHoursAgo: days(97) },
-            { seats: 16, untilHoursAgo: days(60) },
-            { seats: 22, untilHoursAgo: days(30) },
-            { seats: 28, untilHoursAgo: days(27) },
-          ],
+          earlierSeats: seatsUntilDaysAgo([12, 100], [18, 97], [16, 60], [22, 30], [28, 27]),
         },
         {
           license: "Microsoft 365 Business Standard",
           seats: 10,
           ageHours: days(60),
-          earlierSeats: [
-            { seats: 6, untilHoursAgo: days(40) },
-            { seats: 8, untilHoursAgo: days(15) },
-          ],
-          addons: [
-            {
-              license: "Microsoft Defender for Office 365 (Plan 1)",
-              seats: 10,
-              ageHours: days(60),
-              earlierSeats: [
-                { seats: 6, untilHoursAgo: days(40) },
-                { seats: 8, untilHoursAgo: days(15) },
-              ],
-            },
-          ],
+          earlierSeats: seatsUntilDaysAgo([6, 40], [8, 15]),
+          // Bought with its base licence, seat for seat.
+          addons: [{ license: "Microsoft Defender for Office 365 (Plan 1)", seats: 10, ageHours: days(60), earlierSeats: seatsUntilDaysAgo([6, 40], [8, 15]) }],
         },
       ],
     },
@@ -114,11 +96,7 @@ export const DEMO_SEED: SeedSpec = {
           license: "Exchange Online (Plan 1)",
           seats: 5,
           ageHours: days(200),
-          earlierSeats: [
-            { seats: 3, untilHoursAgo: days(150) },
-            { seats: 4, untilHoursAgo: days(50) },
-            { seats: 6, untilHoursAgo: days(48) },
-          ],
+          earlierSeats: seatsUntilDaysAgo([3, 150], [4, 50], [6, 48]),
         },
         { license: "Office 365 ProPlus", seats: 3, ageHours: days(800) },
         // Ended: a licence with no seats since, still in the usage statistics of the months before.
@@ -148,6 +126,11 @@ export const EMPTY_SEED: SeedSpec = { groups: [] };
 
 function days(count: number): number {
   return count * 24;
+}
+
+/** A seed's `earlierSeats` from [seats, until how many days ago] pairs, oldest first. */
+function seatsUntilDaysAgo(...history: [seats: number, daysAgo: number][]): SeedSeats[] {
+  return history.map(([seats, daysAgo]) => ({ seats, untilHoursAgo: days(daysAgo) }));
 }
 
 export function createState(seed: SeedSpec, now: number): SimulatorState {

@@ -6,7 +6,7 @@ import { escapeHtml } from "../../provider/cli/commands/report-html";
 import { addSeries, seatChanges, seriesByLicense } from "../../provider/csp2";
 import { makeProgramDir, removeDir } from "../support/paths";
 import { commandFixture } from "./command-fixture";
-import { recordingWriter } from "./support";
+import { recordingWriter, writePricesFile } from "./support";
 
 /** What the report reads and writes, without a browser (report-browser.test.ts opens it in Chromium). */
 
@@ -16,8 +16,7 @@ let dir: string;
 let pricesFile: string;
 beforeAll(() => {
   dir = makeProgramDir("report-command");
-  pricesFile = path.join(dir, "prices.yaml");
-  fs.writeFileSync(pricesFile, `defaults:\n  currency: EUR\n  prices:\n    ${BASIC}: 5.60\n    Office 365 E3: 21.5\ngroups: {}\n`);
+  pricesFile = writePricesFile(dir, { [BASIC]: 5.6, "Office 365 E3": 21.5 });
 });
 afterAll(() => removeDir(dir));
 

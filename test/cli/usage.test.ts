@@ -6,7 +6,7 @@ import { foldColumns, seatChart } from "../../provider/cli/commands/terminal-cha
 import { getBillingPeriodPeaks } from "../../provider/csp2";
 import { makeProgramDir, removeDir } from "../support/paths";
 import { commandFixture } from "./command-fixture";
-import { secretValues } from "./support";
+import { secretValues, writePricesFile } from "./support";
 import { rowsOf, tablesIn } from "./tables";
 
 const fixture = commandFixture();
@@ -18,8 +18,8 @@ let dir: string;
 let pricesFile: string;
 beforeAll(() => {
   dir = makeProgramDir("usage-command");
-  pricesFile = path.join(dir, "prices.yaml");
-  fs.writeFileSync(pricesFile, `defaults:\n  currency: EUR\n  prices:\n    ${BASIC}: 5.60\n    microsoft 365 business standard: 11.7\ngroups: {}\n`);
+  // A licence named in another case and spacing still finds its price.
+  pricesFile = writePricesFile(dir, { [BASIC]: 5.6, "microsoft 365 business standard": 11.7 });
 });
 afterAll(() => {
   removeDir(dir);
