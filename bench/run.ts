@@ -5,8 +5,9 @@ import { formatExportAtScale, runExportAtScale } from "./export-at-scale";
 import { runRefreshAtScale } from "./refresh-at-scale";
 import { formatRefreshAtScale } from "./refresh-report";
 import { formatTaskLatency, runTaskLatency } from "./task-latency";
+import { formatUsageAtScale, runUsageAtScale } from "./usage-at-scale";
 
-const BENCHMARKS = ["throughput", "refresh", "tasks", "export"] as const;
+const BENCHMARKS = ["throughput", "refresh", "tasks", "export", "usage"] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 function benchmarkName(text: string, previous: Benchmark[] | undefined): Benchmark[] {
@@ -37,6 +38,7 @@ interface BenchOptions {
   upSubscriptionsPerGroup: number;
   longTask: boolean;
   exportGroups: number;
+  usageGroups: number;
 }
 
 async function main(): Promise<void> {
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
     .option("--up-subscriptions-per-group <n>", "refresh: subscriptions pulumi up creates in each (one per licence)", positiveInteger("--up-subscriptions-per-group", 5), 5)
     .option("--long-task", "tasks: also measure a 60 s task", false)
     .option("--export-groups <n>", "export: licence groups of the account exported", positiveInteger("--export-groups", 10_000), 200)
+    .option("--usage-groups <n>", "usage: licence groups `usage --all` reads", positiveInteger("--usage-groups", 100_000), 500)
     .argument("[benchmarks...]", `which to run (${BENCHMARKS.join(", ")}); all when none is given`, benchmarkName)
     .parse(process.argv);
   const options = program.opts<BenchOptions>();
@@ -79,6 +82,10 @@ async function main(): Promise<void> {
   if (chosen.includes("export")) {
     const report = await runExportAtScale({ groups: options.exportGroups, latencyMs: options.latency });
     console.log(`${formatExportAtScale(report)}\n`);
+  }
+  if (chosen.includes("usage")) {
+    const report = await runUsageAtScale({ groups: options.usageGroups });
+    console.log(`${formatUsageAtScale(report)}\n`);
   }
   if (chosen.includes("tasks")) {
     const measurements = await runTaskLatency(options.longTask ? [2000, 10_000, 60_000] : [2000, 10_000]);

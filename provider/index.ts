@@ -11,6 +11,8 @@ export {
   type SubscriptionArgs,
   type SubscriptionInputs,
   type SubscriptionOutputs,
+  type BillingPeriod,
+  type SeatPrice,
 } from "./resources/subscription";
 export {
   LicenseGroup,

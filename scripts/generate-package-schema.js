@@ -11,7 +11,8 @@
  * - each resource: its `…Args` interface gives the inputs (required where not optional), its `…Outputs` interface the
  *   outputs, its class's doc comment the description;
  * - the interfaces they refer to become object types. Every property needs a doc comment (it is what an SDK's users
- *   read); `@secret` marks a secret. Numbers are integers in resources (seats, ids, minutes) and plain numbers in config.
+ *   read); `@secret` marks a secret. Numbers are integers in resources (seats, ids, minutes), unless tagged `@decimal`
+ *   (a price), and plain numbers in config.
  *
  * test/native/schema.test.ts regenerates in memory, compares, and validates the result against Pulumi's metaschema.
  */
@@ -118,8 +119,10 @@ function generate() {
     const required = [];
     for (const property of checker.getPropertiesOfType(type)) {
       const where = `${owner}.${property.name}`;
+      // `@decimal` marks a number that takes fractions (a price) where the resource's numbers are whole.
+      const spec = typeSpec(declaredType(property), numbers, where);
       properties[property.name] = {
-        ...typeSpec(declaredType(property), numbers, where),
+        ...(hasTag(property, "decimal") && spec.type === "integer" ? { ...spec, type: "number" } : spec),
         description: documentation(property, where),
         ...(hasTag(property, "secret") ? { secret: true } : {}),
       };

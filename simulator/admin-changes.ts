@@ -8,7 +8,7 @@ import { SimulatorAdminError } from "./admin-error";
 import { AdminReading, adminGroup, adminLicenseId, liveAdminSubscription, subscriptionSnapshot, taskSnapshot, type AdminSubscription, type AdminTask } from "./admin-reading";
 import type { Account } from "./model/account";
 import { addLicenseGroup as addGroup, findLicense, insertSubscription, setSubscriptionQuantity, type TenantFields } from "./model/groups";
-import { createState, type SeedSubscription } from "./model/seed";
+import { applySeatHistory, createState, seatHistory, type SeedSubscription } from "./model/seed";
 import * as services from "./model/services";
 import type { LicenseGroupState, LicenseState, SubscriptionState, TaskFunction, TaskOutcome, TenantStatus } from "./model/state";
 import type { SimulatorRuntime } from "./runtime";
@@ -58,16 +58,27 @@ export type NewSubscriptionRequest = {
   license: string | number;
   seats: number;
   parentSubscriptionId?: number;
-  /** How long ago it was created (and its seats last increased). */
+  /** How long ago it was created (and its seats last increased, unless `earlierSeats` says otherwise). */
   ageHours?: number;
+  /** Its seat history before `seats`, as a seed gives it (`SeedSubscription.earlierSeats`). */
+  earlierSeats?: SeedSubscription["earlierSeats"];
 };
 
-/** Inserts a subscription created `ageHours` ago, its seats and age checked first. */
+/** Inserts a subscription created `ageHours` ago with its seat history, its seats, age and history checked first. */
 function insertAgedSubscription(account: Account, group: LicenseGroupState, request: NewSubscriptionRequest): SubscriptionState {
   const quantity = positiveInteger(request.seats, "seats");
   const ageHours = nonNegative(request.ageHours ?? 0, "ageHours");
   const licenseId = adminLicenseId(account, request.license);
-  return insertSubscription(account.state, group, { licenseId, quantity, parentSubscriptionId: request.parentSubscriptionId ?? null }, account.now() - ageHours * HOUR_MS);
+  let history: ReturnType<typeof seatHistory>;
+  try {
+    history = seatHistory({ license: request.license, seats: quantity, ageHours, earlierSeats: request.earlierSeats }, account.now());
+  } catch (error) {
+    throw new SimulatorAdminError((error as Error).message);
+  }
+  const [created, ...changes] = history;
+  const subscription = insertSubscription(account.state, group, { licenseId, quantity: created.seats, parentSubscriptionId: request.parentSubscriptionId ?? null }, created.at);
+  applySeatHistory(group, subscription, changes);
+  return subscription;
 }
 
 /** The admin API's out-of-band changes, on top of its reading calls. */
@@ -186,6 +197,7 @@ export class AdminChanges extends AdminReading {
       if (state.groups[serviceName]) throw new SimulatorAdminError(`A licence group named ${serviceName} already exists`, 409);
       const group = addGroup(state, serviceName, request.tenant ?? {}, account.now() - 30 * DAY_MS);
       for (const s of request.subscriptions ?? []) {
+        if (s.endedHoursAgo !== undefined) throw new SimulatorAdminError("endedHoursAgo is for a seed's subscriptions: add a subscription, then delete it");
         const base = insertAgedSubscription(account, group, s);
         for (const addon of s.addons ?? []) insertAgedSubscription(account, group, { ...addon, parentSubscriptionId: base.id });
       }

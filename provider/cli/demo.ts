@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { simulatorEnvironment, startSimulator, type RunningSimulator } from "../../simulator";
 import { createOvhClient } from "../ovh";
 import { CliConfigError } from "./commands/command-support";
+import { writeReport } from "./commands/report";
 import { readStatus } from "./commands/status";
 import { changedSubscriptions, refusedDeletesSummary, renderChanges, renderHoldings, type SubscriptionSnapshot } from "./demo-view";
 import type { CliWriter } from "./commands/output";
@@ -46,6 +47,8 @@ export interface DemoOptions {
   taskDurationMs: number;
   /** Where the program directory goes when the package is not installed in a node_modules. */
   workDir?: string;
+  /** Where the report of the account is written at the end. Default: beside the program directory. */
+  reportFile?: string;
   writer: Pick<CliWriter, "out">;
 }
 
@@ -221,7 +224,13 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     );
     const left = simulator.admin.subscriptions(serviceName).filter((s) => quickstart.subscriptions.some((q) => q.license === s.licenseName));
     if (left.length > 0) throw new Error(`Clean-up left ${left.length} subscription(s) behind.`);
-    say(`\nDone: ${simulator.requestLog.figures().requests} OVH API calls, every step converged.`);
+    // The provider's calls, counted before the report reads the account.
+    const calls = simulator.requestLog.figures().requests;
+    const reportFile = options.reportFile ?? path.join(path.dirname(programDir), "demo-report.html");
+    fs.mkdirSync(path.dirname(reportFile), { recursive: true });
+    const report = await writeReport(requester, silentWriter, { out: reportFile });
+    say(`\nThe account's seats over the last quarter and this billing period's peaks, per customer, as \`ovh-office365 report\` writes them: ${report.file} (open it in a browser).`);
+    say(`\nDone: ${calls} OVH API calls, every step converged.`);
   } finally {
     await host?.close();
     await simulator.close();

@@ -8,6 +8,8 @@ import { registerLicensesCommand } from "./commands/licences";
 import { registerTasksCommand } from "./commands/tasks";
 import { registerSubscriptionsCommand } from "./commands/subscriptions";
 import { registerExportCommand } from "./commands/export";
+import { registerUsageCommand } from "./commands/usage";
+import { registerReportCommand } from "./commands/report";
 import { registerDemoCommand } from "./demo";
 import { renderJson } from "./commands/output";
 import { asksForJson, misplacedOptionHint, PROGRAM_USAGE_HINT, usageErrorHandling } from "./usage-errors";
@@ -43,6 +45,8 @@ export function createProgram(options: ProgramOptions = {}): Command {
   registerTasksCommand(program);
   registerSubscriptionsCommand(program);
   registerExportCommand(program);
+  registerUsageCommand(program);
+  registerReportCommand(program);
   registerDemoCommand(program);
   return program;
 }

@@ -44,6 +44,8 @@ interface SimulatorCommandOptions {
   newSubscriptionLag?: number;
   deletedSubscriptionLag?: number;
   deliveredGroupLag?: number;
+  billingPeriod?: VariantSettings["billingPeriod"];
+  peakAfterDecrease?: VariantSettings["peakAfterDecrease"];
   logRequests?: boolean;
 }
 
@@ -192,6 +194,16 @@ export function registerSimulatorCommand(program: Command): Command {
     .addOption(
       wholeNumberOption("--delivered-group-lag <ms>", "a licence group an order delivered is listed and readable only this long after the delivery", "OVH_SIMULATOR_DELIVERED_GROUP_LAG", DEFAULT_VARIANTS.deliveredGroupLagMs),
     )
+    .addOption(
+      new Option("--billing-period <calendarMonth|serviceRenewal>", "billingPeriodPeaks' period: the calendar month, or the month since the group's last renewal")
+        .env("OVH_SIMULATOR_BILLING_PERIOD")
+        .choices(["calendarMonth", "serviceRenewal"]),
+    )
+    .addOption(
+      new Option("--peak-after-decrease <kept|loweredInWindow>", "a seat decrease within Microsoft's window leaves the period's peak as it was, or lowers it")
+        .env("OVH_SIMULATOR_PEAK_AFTER_DECREASE")
+        .choices(["kept", "loweredInWindow"]),
+    )
     .option("--log-requests", "print one line per API request")
     .action(async (options: SimulatorCommandOptions) => {
       try {
@@ -222,6 +234,8 @@ function variantOptions(options: SimulatorCommandOptions, refuse: (message: stri
     newSubscriptionLagMs: options.newSubscriptionLag,
     deletedSubscriptionLagMs: options.deletedSubscriptionLag,
     deliveredGroupLagMs: options.deliveredGroupLag,
+    billingPeriod: options.billingPeriod,
+    peakAfterDecrease: options.peakAfterDecrease,
   };
 }
 

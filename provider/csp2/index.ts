@@ -14,3 +14,4 @@ export * from "./cart";
 export * from "./order";
 export * from "./services";
 export * from "./licenses";
+export * from "./usage";

@@ -71,6 +71,8 @@ export function declareLicenseGroup(declaration: LicenseGroupDeclaration, option
         ...(entry.subscriptionId !== undefined && { subscriptionId: entry.subscriptionId }),
         ...(entry.maxSeatChange !== undefined && { maxSeatChange: entry.maxSeatChange }),
         ...(entry.taskTimeoutMinutes !== undefined && { taskTimeoutMinutes: entry.taskTimeoutMinutes }),
+        ...(entry.seatPrice !== undefined && { seatPrice: entry.seatPrice }),
+        ...(entry.maxMonthlyIncrease !== undefined && { maxMonthlyIncrease: entry.maxMonthlyIncrease }),
       },
       { parent, dependsOn: [parent], protect: options.protect },
     );

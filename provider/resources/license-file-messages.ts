@@ -158,10 +158,10 @@ export function licenseNameProblem(key: string, maxLength: number): string | und
 
 // Keys.
 
-const guardRailKeys = ["maxSeatChange", "taskTimeoutMinutes"] as const;
+const guardRailKeys = ["maxSeatChange", "taskTimeoutMinutes", "maxMonthlyIncrease"] as const;
 const keysByLevel = {
   file: ["defaults", "groups"],
-  defaults: [...guardRailKeys],
+  defaults: [...guardRailKeys, "currency", "prices"],
   group: ["displayName", ...guardRailKeys, "licences"],
   license: ["seats", "subscriptionId", ...guardRailKeys, "addons"],
   addon: ["seats", "subscriptionId", ...guardRailKeys],
@@ -289,6 +289,7 @@ function wrongTypeMessage(path: PathSegment[], value: unknown, file: WrittenFile
   if (path.length === 0) return `the file ${found}: a licence file is a mapping with a \`groups:\` key`;
   if (last === "groups") return `${found}: write each licence group's serviceName as a key under groups, e.g. \`csp2-1f4a7c92:\``;
   if (last === "defaults") return `${found}: write the default guard rails under it, e.g. \`maxSeatChange: 10\``;
+  if (last === "prices") return `${found}: write one key per licence name with the monthly price of one seat, e.g. \`Microsoft 365 Business Basic: 5.60\``;
   if (last === "licences" || last === "addons") {
     const example = last === "licences" ? "Microsoft 365 Business Basic" : "Microsoft Defender for Office 365 (Plan 1)";
     const empty = last === "licences" ? `; write \`${file.listKeyOf(path[1])}: {}\` for a group without subscriptions` : "";
@@ -297,10 +298,10 @@ function wrongTypeMessage(path: PathSegment[], value: unknown, file: WrittenFile
   const level = levelOf(path);
   if (level === "group") {
     const listKey = file.listKeyOf(path[1]);
-    return `${found}: a group is a mapping with \`${listKey}:\` (and optionally displayName, maxSeatChange, taskTimeoutMinutes)`;
+    return `${found}: a group is a mapping with \`${listKey}:\` (and optionally displayName, maxSeatChange, taskTimeoutMinutes, maxMonthlyIncrease)`;
   }
   if (typeof value === "number") return `${found}: write the seat count under it as \`seats: ${value}\``;
-  return `${found}: a licence is a mapping with \`seats:\` (and optionally subscriptionId, maxSeatChange, taskTimeoutMinutes, addons)`;
+  return `${found}: a licence is a mapping with \`seats:\` (and optionally subscriptionId, maxSeatChange, taskTimeoutMinutes, maxMonthlyIncrease, addons)`;
 }
 
 // Between entries.
@@ -325,6 +326,16 @@ export function addonAlsoLicenseMessage(addonPath: string): string {
     `is also declared as an add-on, at ${addonPath}: an add-on licence is ordered on the subscription it extends, any ` +
     "other licence on its own; keep one of the two entries (`ovh-office365 licences <serviceName>` shows which: an " +
     "add-on's type is ADDON)"
+  );
+}
+
+export const missingCurrencyMessage =
+  "gives prices without a currency: add `currency:` under defaults, the ISO 4217 code of the prices (e.g. EUR)";
+
+export function unpricedMessage(license: string): string {
+  return (
+    `has a guard rail in money (maxMonthlyIncrease, its own or inherited) but no price to count it with: add ` +
+    `${JSON.stringify(license)} with the monthly price of one seat under defaults.prices, or remove maxMonthlyIncrease`
   );
 }
 

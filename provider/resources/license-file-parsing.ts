@@ -11,6 +11,7 @@ import {
   emptyFileMessage,
   licenseNameProblem,
   listKeys,
+  missingCurrencyMessage,
   nameWithoutLettersMessage,
   numberProblem,
   problemAt,
@@ -21,6 +22,7 @@ import {
   syntaxMessage,
   unreadableDataMessage,
   unreadableFileMessage,
+  unpricedMessage,
   writtenPath,
   type LicenseFileProblem,
   type ListKey,
@@ -28,6 +30,7 @@ import {
   type PathSegment,
   type WrittenFile,
 } from "./license-file-messages";
+import { amountProblem, currencyProblem, maxSeatPrice, priceOf, type SeatPrice, type SeatPrices } from "./seat-prices";
 import { maxSeats, maxTaskTimeoutMinutes, normalizeLicenseName } from "./subscription-rules";
 
 /**
@@ -37,6 +40,10 @@ import { maxSeats, maxTaskTimeoutMinutes, normalizeLicenseName } from "./subscri
  * ```yaml
  * defaults:                      # optional guard rails for every subscription
  *   maxSeatChange: 20
+ *   maxMonthlyIncrease: 200      # the largest increase of the monthly bill one run may make (in `currency`)
+ *   currency: EUR                # optional prices: the monthly price of one seat, per licence
+ *   prices:
+ *     Microsoft 365 Business Basic: 5.60
  * groups:
  *   csp2-1f4a7c92:               # the licence group's serviceName (adopted)
  *     displayName: Acme Corp
@@ -64,6 +71,10 @@ export interface SubscriptionDeclaration {
   maxSeatChange?: number;
   /** Effective task timeout, inherited the same way. */
   taskTimeoutMinutes?: number;
+  /** The monthly price of one seat, from the file's `defaults.prices`. */
+  seatPrice?: SeatPrice;
+  /** Effective guard rail in money, inherited as `maxSeatChange` is. */
+  maxMonthlyIncrease?: number;
   /** The Pulumi resource name; derived from the group and licence names so it stays the same across runs. */
   resourceName: string;
 }
@@ -74,6 +85,7 @@ export interface LicenseGroupDeclaration {
   /** The group's guard rail (its own, else the file's default), inherited by its subscriptions. */
   maxSeatChange?: number;
   taskTimeoutMinutes?: number;
+  maxMonthlyIncrease?: number;
   /** Each licence followed by its add-ons, in file order. */
   subscriptions: SubscriptionDeclaration[];
 }
@@ -81,6 +93,8 @@ export interface LicenseGroupDeclaration {
 /** A validated licence file. */
 export interface LicenseFile {
   groups: LicenseGroupDeclaration[];
+  /** The monthly seat prices of `defaults`, when the file gives any. */
+  prices?: SeatPrices;
 }
 
 const maxOvhId = Number.MAX_SAFE_INTEGER;
@@ -136,9 +150,14 @@ const displayName = checked<string>(fileDisplayNameProblem);
 const serviceNameKey = checkedKey(serviceNameProblem);
 const licenseNameKey = checkedKey(fileLicenseNameProblem);
 
+/** An amount of money from 0 to `max`, decimals allowed. */
+const money = (what: string, max: number) => checked<number>((value) => amountProblem(value, what, max));
+const maxMonthlyIncreaseAllowed = 1_000_000_000;
+
 const guardRails = {
   maxSeatChange: wholeNumber(maxSeatChangeRule).optional(),
   taskTimeoutMinutes: wholeNumber(taskTimeoutRule).optional(),
+  maxMonthlyIncrease: money("the largest increase of the monthly bill one run may make", maxMonthlyIncreaseAllowed).optional(),
 };
 const addonSchema = z.strictObject({
   seats: wholeNumber(seatsRule),
@@ -160,7 +179,13 @@ const groupSchema = z.preprocess(
   }),
 );
 const fileSchema = z.strictObject({
-  defaults: z.strictObject(guardRails).optional(),
+  defaults: z
+    .strictObject({
+      ...guardRails,
+      currency: checked<string>(currencyProblem).optional(),
+      prices: z.record(licenseNameKey, money("the monthly price of one seat", maxSeatPrice)).optional(),
+    })
+    .optional(),
   groups: z.record(serviceNameKey, groupSchema),
 });
 type ParsedFile = z.output<typeof fileSchema>;
@@ -283,6 +308,16 @@ function crossEntryProblems(file: ParsedFile, written: WrittenFile): LicenseFile
     else problem(path, adoptedTwiceMessage(id, first));
   };
 
+  const defaults = file.defaults ?? {};
+  if (defaults.prices !== undefined && defaults.currency === undefined) {
+    problem(["defaults", "prices"], missingCurrencyMessage, true);
+  }
+  const prices = pricesOf(file);
+  /** A licence whose guard rail in money has no price to count with. */
+  const checkPriced = (license: string, maxMonthlyIncrease: number | undefined, path: PathSegment[]) => {
+    if (maxMonthlyIncrease !== undefined && priceOf(prices, license) === undefined) problem(path, unpricedMessage(license), true);
+  };
+
   for (const [serviceName, group] of Object.entries(file.groups)) {
     const licensesPath = ["groups", serviceName, "licences"];
     checkSiblings(Object.keys(group.licences), licensesPath, "in this group");
@@ -297,26 +332,37 @@ function crossEntryProblems(file: ParsedFile, written: WrittenFile): LicenseFile
       const addonPath = addonPaths.get(normalizeLicenseName(name));
       if (addonPath !== undefined) problem([...licensesPath, name], addonAlsoLicenseMessage(writtenPath(written, addonPath)), true);
     }
+    const groupRail = group.maxMonthlyIncrease ?? defaults.maxMonthlyIncrease;
     for (const [name, license] of Object.entries(group.licences)) {
       checkAdoption(license.subscriptionId, [...licensesPath, name, "subscriptionId"]);
+      checkPriced(name, license.maxMonthlyIncrease ?? groupRail, [...licensesPath, name]);
       const addons = license.addons ?? {};
       checkSiblings(Object.keys(addons), [...licensesPath, name, "addons"], "on this licence");
       for (const [addonName, addon] of Object.entries(addons)) {
         checkAdoption(addon.subscriptionId, [...licensesPath, name, "addons", addonName, "subscriptionId"]);
+        checkPriced(addonName, addon.maxMonthlyIncrease ?? groupRail, [...licensesPath, name, "addons", addonName]);
       }
     }
   }
   return problems;
 }
 
+/** The seat prices of `defaults`, once the file is known to give a currency with them. */
+function pricesOf(file: ParsedFile): SeatPrices | undefined {
+  const { currency, prices } = file.defaults ?? {};
+  return currency !== undefined && prices !== undefined ? { currency, monthly: prices } : undefined;
+}
+
 function resolveDeclarations(file: ParsedFile): LicenseFile {
   const defaults = file.defaults ?? {};
+  const prices = pricesOf(file);
   const groups = Object.entries(file.groups).map(([serviceName, group]): LicenseGroupDeclaration => {
     const maxSeatChange = group.maxSeatChange ?? defaults.maxSeatChange;
     const taskTimeoutMinutes = group.taskTimeoutMinutes ?? defaults.taskTimeoutMinutes;
+    const maxMonthlyIncrease = group.maxMonthlyIncrease ?? defaults.maxMonthlyIncrease;
     const declare = (
       license: string,
-      entry: { seats: number; subscriptionId?: number; maxSeatChange?: number; taskTimeoutMinutes?: number },
+      entry: { seats: number; subscriptionId?: number; maxSeatChange?: number; taskTimeoutMinutes?: number; maxMonthlyIncrease?: number },
       resourceName: string,
       addonOf?: string,
     ): SubscriptionDeclaration =>
@@ -327,6 +373,8 @@ function resolveDeclarations(file: ParsedFile): LicenseFile {
         addonOf,
         maxSeatChange: entry.maxSeatChange ?? maxSeatChange,
         taskTimeoutMinutes: entry.taskTimeoutMinutes ?? taskTimeoutMinutes,
+        seatPrice: priceOf(prices, license),
+        maxMonthlyIncrease: entry.maxMonthlyIncrease ?? maxMonthlyIncrease,
         resourceName,
       });
     const subscriptions = Object.entries(group.licences).flatMap(([license, settings]) => {
@@ -336,9 +384,9 @@ function resolveDeclarations(file: ParsedFile): LicenseFile {
         ...Object.entries(settings.addons ?? {}).map(([addon, entry]) => declare(addon, entry, `${resourceName}/${slugOf(addon)}`, license)),
       ];
     });
-    return withoutUndefined({ serviceName, displayName: group.displayName, maxSeatChange, taskTimeoutMinutes, subscriptions });
+    return withoutUndefined({ serviceName, displayName: group.displayName, maxSeatChange, taskTimeoutMinutes, maxMonthlyIncrease, subscriptions });
   });
-  return { groups };
+  return prices === undefined ? { groups } : { groups, prices };
 }
 
 /**

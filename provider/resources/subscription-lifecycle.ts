@@ -3,6 +3,7 @@ import * as csp2 from "../csp2";
 import type { OfficeLicence, OfficeSubscription, PendingTask } from "../csp2";
 import { formatDuration } from "../durations";
 import { licenseById, orderCheckFailures, resolveDeclaredLicense } from "./catalogue";
+import { groupBillingFigures, billingPeriodFrom, peakChangeLine, periodEnded, readBillingPeriod, seatsChangedElsewhere, type BillingPeriod } from "./billing-period";
 import { allowDeleteAdvice, deletionAdvice, isDeletionAllowed } from "./deletion-intent";
 import { changingGroup, readSubscription } from "./group-listings";
 import { withLock } from "./locks";
@@ -16,6 +17,7 @@ import { deleteSubscription } from "./subscription-deletion";
 import { findEarlierOrderResult, OrderNotShownError, orderSubscription, type SubscriptionClaims } from "./subscription-ordering";
 import {
   checkSubscriptionInputs,
+  copyDeclaredSettings,
   diffSubscription,
   hasPendingTask,
   inputsFromOutputs,
@@ -78,6 +80,9 @@ export async function diff(id: string, olds: StoredSubscription, news: Subscript
     tell(id, `OVH task ${tasks || taskPendingId} is pending: the update will wait for it`);
   }
   const result = diffSubscription(olds, news);
+  if (target.kind === "subscription" && news.seats !== olds.seats && (result.replaces ?? []).length === 0) {
+    await tellPeakChange(id, olds as SubscriptionOutputs, news);
+  }
   const { serviceName } = target;
   const subscriptionId = target.kind === "subscription" ? target.subscriptionId : undefined;
   const replaces = result.replaces ?? [];
@@ -92,6 +97,23 @@ export async function diff(id: string, olds: StoredSubscription, news: Subscript
     );
   }
   return result;
+}
+
+/**
+ * Says in the preview what a seat change does to this billing period's peak, which OVH bills. The peak comes from the
+ * state (a refresh in this run has just read it), else from the group's billing figures, read once per run; when
+ * neither is to be had, the preview goes on without the line.
+ */
+async function tellPeakChange(id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<void> {
+  let period: BillingPeriod | undefined = olds.billingPeriod;
+  if (!period || periodEnded(period, new Date().toISOString().slice(0, 10))) {
+    try {
+      period = billingPeriodFrom(await groupBillingFigures(operationContext().requester, olds.serviceName), olds.licenseId, olds.seats);
+    } catch {
+      return;
+    }
+  }
+  tell(id, peakChangeLine({ licenseName: olds.licenseName, from: olds.seats, to: news.seats, peakSeats: period.peakSeats, seatPrice: news.seatPrice }));
 }
 
 export async function create(inputs: SubscriptionInputs): Promise<pulumi.dynamic.CreateResult> {
@@ -162,6 +184,8 @@ export async function read(id: string, props?: StoredSubscription): Promise<pulu
   const target = subscriptionTarget(id, props);
   if (target.kind === "pendingOrder") return readPendingOrder(ctx, id, target.state);
   const { serviceName, subscriptionId } = target;
+  // The group's billing figures are read beside its listing, not after it: a refresh waits one answer per group, not two.
+  void groupBillingFigures(ctx.requester, serviceName).catch(() => undefined);
   const live = await readSubscription(ctx.requester, serviceName, subscriptionId);
   if (!live) {
     tell(id, "no longer exists at OVH (deleted outside this program): it is removed from the state");
@@ -182,9 +206,9 @@ export async function read(id: string, props?: StoredSubscription): Promise<pulu
         license: old.license,
         licenseId: old.license === undefined ? live.licenseId : undefined,
         parentSubscriptionId: old.parentSubscriptionId,
-        maxSeatChange: old.maxSeatChange,
-        taskTimeoutMinutes: old.taskTimeoutMinutes,
+        ...copyDeclaredSettings(old, {}),
       };
+  if (old.seats !== undefined && old.seats !== live.quantity) seatsChangedElsewhere(ctx.requester, serviceName);
   const knownName = old.licenseId === live.licenseId ? old.licenseName : undefined;
   const outs = await outputsFor(ctx, declared, live, importing || (old.adopted ?? false), knownName);
   const resourceId = subscriptionResourceId(serviceName, subscriptionId);
@@ -325,7 +349,11 @@ async function outputsFor(
     knownLicenseName ?? (await licenseById(requester, declared.serviceName, live.licenseId))?.name ?? `licence ${live.licenseId}`;
   const pendingTasks =
     live.taskPendingId > 0 ? await pendingTasksOf(requester, declared.serviceName, [live.taskPendingId]) : [];
-  return outputsFrom(declared, live, adopted, licenseName, pendingTasks);
+  const subject = subscriptionResourceId(declared.serviceName, live.id);
+  const billingPeriod = await readBillingPeriod(requester, { serviceName: declared.serviceName, licenseId: live.licenseId, seats: live.quantity }, (reason) =>
+    ctx.tell(subject, reason),
+  );
+  return outputsFrom(declared, live, adopted, licenseName, pendingTasks, billingPeriod);
 }
 
 /** The outputs stored in state: what was declared, with the live subscription. */
@@ -335,6 +363,7 @@ function outputsFrom(
   adopted: boolean,
   licenseName: string,
   pendingTasks: PendingTask[],
+  billingPeriod?: BillingPeriod,
 ): SubscriptionOutputs {
   const outputs: SubscriptionOutputs = {
     serviceName: declared.serviceName,
@@ -351,7 +380,7 @@ function outputsFrom(
   };
   if (declared.license !== undefined) outputs.license = declared.license;
   if (declared.parentSubscriptionId !== undefined) outputs.parentSubscriptionId = declared.parentSubscriptionId;
-  if (declared.maxSeatChange !== undefined) outputs.maxSeatChange = declared.maxSeatChange;
-  if (declared.taskTimeoutMinutes !== undefined) outputs.taskTimeoutMinutes = declared.taskTimeoutMinutes;
+  copyDeclaredSettings(declared, outputs);
+  if (billingPeriod !== undefined) outputs.billingPeriod = billingPeriod;
   return outputs;
 }

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { amountProblem, currencyProblem, isSeatPrice, maxSeatPrice, monthlyIncreaseProblem } from "./seat-prices";
 import type { PendingOrder, PendingOrderOutputs, StoredSubscription, SubscriptionInputs, SubscriptionOutputs } from "./subscription-types";
 import {
   type CheckFailure,
@@ -20,7 +21,24 @@ export const subscriptionInputNames = [
   "subscriptionId",
   "maxSeatChange",
   "taskTimeoutMinutes",
+  "seatPrice",
+  "maxMonthlyIncrease",
 ] as const;
+
+/** The declared settings stored beside the live subscription and given back as inputs: guard rails, timeout, price. */
+export const declaredSettingNames = ["maxSeatChange", "taskTimeoutMinutes", "seatPrice", "maxMonthlyIncrease"] as const;
+type DeclaredSettings = Pick<SubscriptionInputs, (typeof declaredSettingNames)[number]>;
+
+/** Copies the declared settings that are set from `from` onto `to`. */
+export function copyDeclaredSettings<T extends DeclaredSettings>(from: DeclaredSettings, to: T): T {
+  for (const name of declaredSettingNames) {
+    if (from[name] !== undefined) (to as Record<string, unknown>)[name] = from[name];
+  }
+  return to;
+}
+
+/** The largest `maxMonthlyIncrease`: a bill a billion a month higher is a typo. */
+const maxMonthlyIncreaseAllowed = 1_000_000_000;
 
 export const maxSeats = 1_000_000;
 /** OVH API field names a reseller may write instead of this resource's inputs. */
@@ -59,8 +77,34 @@ export function checkSubscriptionInputs(olds: Record<string, unknown>, news: Rec
     fail("taskTimeoutMinutes", wholeNumberProblem(news.taskTimeoutMinutes, { min: 1, max: maxTaskTimeoutMinutes, what: "minutes to wait for one OVH task" }));
   }
 
-  if (failures.length === 0) fail("seats", seatGuardProblem(olds.seats, news.seats, news.maxSeatChange));
+  if (known("seatPrice")) fail("seatPrice", seatPriceProblem(news.seatPrice));
+  if (known("maxMonthlyIncrease")) {
+    fail("maxMonthlyIncrease", amountProblem(news.maxMonthlyIncrease, "the largest increase of the monthly bill one run may make", maxMonthlyIncreaseAllowed));
+    if (news.seatPrice === undefined) {
+      fail("maxMonthlyIncrease", "needs seatPrice ({monthly, currency}: the monthly price of one seat) to count the increase: set seatPrice, or remove maxMonthlyIncrease");
+    }
+  }
+
+  if (failures.length === 0) {
+    fail("seats", seatGuardProblem(olds.seats, news.seats, news.maxSeatChange));
+    // An order (no seats before, nothing adopted) raises the bill by all its seats.
+    const before = olds.seats ?? (adopting ? undefined : 0);
+    fail("seats", monthlyIncreaseProblem(before, news.seats, news.seatPrice, news.maxMonthlyIncrease));
+  }
   return { inputs: news, failures };
+}
+
+/** What is wrong with a `seatPrice` input, or undefined. */
+function seatPriceProblem(value: unknown): string | undefined {
+  const shape = "must be {monthly, currency}: the monthly price of one seat and its ISO 4217 currency code, e.g. {monthly: 5.6, currency: \"EUR\"}";
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return shape;
+  const unknownKeys = Object.keys(value).filter((key) => key !== "monthly" && key !== "currency");
+  if (unknownKeys.length > 0) return `has ${unknownKeys.map((key) => JSON.stringify(key)).join(", ")}: it ${shape}`;
+  const { monthly, currency } = value as Record<string, unknown>;
+  const monthlyProblem = isUnknown(monthly) ? undefined : amountProblem(monthly, "the monthly price of one seat", maxSeatPrice);
+  if (monthlyProblem) return `.monthly ${monthlyProblem}`;
+  const currencyText = isUnknown(currency) ? undefined : currencyProblem(currency);
+  return currencyText && `.currency ${currencyText}`;
 }
 
 /** Why going from `current` to `wanted` seats breaks the `maxSeatChange` guard rail, or undefined. */
@@ -109,13 +153,20 @@ export function diffSubscription(olds: StoredSubscription, news: SubscriptionInp
     news.seats !== olds.seats ||
     (news.license ?? null) !== (olds.license ?? null) ||
     (news.maxSeatChange ?? null) !== (olds.maxSeatChange ?? null) ||
-    (news.taskTimeoutMinutes ?? null) !== (olds.taskTimeoutMinutes ?? null);
+    (news.taskTimeoutMinutes ?? null) !== (olds.taskTimeoutMinutes ?? null) ||
+    !sameSeatPrice(news.seatPrice, olds.seatPrice) ||
+    (news.maxMonthlyIncrease ?? null) !== (olds.maxMonthlyIncrease ?? null);
   return {
     // A pending order is a change still to make: its subscription has yet to be found (or ordered again).
     changes: replaces.length > 0 || declaredChanged || isPendingOrderState(olds) || hasPendingTask(olds as SubscriptionOutputs),
     replaces,
     deleteBeforeReplace: false,
   };
+}
+
+function sameSeatPrice(a: unknown, b: unknown): boolean {
+  if (!isSeatPrice(a) || !isSeatPrice(b)) return a === b;
+  return a.monthly === b.monthly && a.currency === b.currency;
 }
 
 export function hasPendingTask(outputs: Partial<Pick<SubscriptionOutputs, "taskPendingId" | "pendingTasks">>): boolean {
@@ -132,9 +183,7 @@ export function inputsFromOutputs(outputs: SubscriptionOutputs): SubscriptionInp
   else inputs.licenseId = outputs.licenseId;
   if (outputs.parentSubscriptionId !== undefined) inputs.parentSubscriptionId = outputs.parentSubscriptionId;
   if (outputs.adopted) inputs.subscriptionId = outputs.subscriptionId;
-  if (outputs.maxSeatChange !== undefined) inputs.maxSeatChange = outputs.maxSeatChange;
-  if (outputs.taskTimeoutMinutes !== undefined) inputs.taskTimeoutMinutes = outputs.taskTimeoutMinutes;
-  return inputs;
+  return copyDeclaredSettings(outputs, inputs);
 }
 
 export function subscriptionResourceId(serviceName: string, subscriptionId: number): string {
@@ -191,9 +240,7 @@ export function pendingOrderOutputs(declared: SubscriptionInputs, license: { id:
   };
   if (declared.license !== undefined) outputs.license = declared.license;
   if (declared.parentSubscriptionId !== undefined) outputs.parentSubscriptionId = declared.parentSubscriptionId;
-  if (declared.maxSeatChange !== undefined) outputs.maxSeatChange = declared.maxSeatChange;
-  if (declared.taskTimeoutMinutes !== undefined) outputs.taskTimeoutMinutes = declared.taskTimeoutMinutes;
-  return outputs;
+  return copyDeclaredSettings(declared, outputs);
 }
 
 /** The order a pending order's state keeps, for messages. */
@@ -208,9 +255,7 @@ export function declaredOf(state: PendingOrderOutputs): SubscriptionInputs {
   if (state.license !== undefined) declared.license = state.license;
   else declared.licenseId = state.licenseId;
   if (state.parentSubscriptionId !== undefined) declared.parentSubscriptionId = state.parentSubscriptionId;
-  if (state.maxSeatChange !== undefined) declared.maxSeatChange = state.maxSeatChange;
-  if (state.taskTimeoutMinutes !== undefined) declared.taskTimeoutMinutes = state.taskTimeoutMinutes;
-  return declared;
+  return copyDeclaredSettings(state, declared);
 }
 
 export function parseSubscriptionResourceId(id: string): { serviceName: string; subscriptionId: number } {

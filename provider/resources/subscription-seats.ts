@@ -3,6 +3,7 @@ import type { OfficeSubscription, TaskEnd } from "../csp2";
 import { OvhApiError } from "../ovh/errors";
 import { licenseById } from "./catalogue";
 import type { OperationContext } from "./operation-context";
+import { monthlyIncreaseProblem } from "./seat-prices";
 import { waitForPendingTask, waitForTaskOutcome } from "./pending-tasks";
 import { readAgainFor, settleRead } from "./settling";
 import type { SubscriptionInputs } from "./subscription-types";
@@ -53,7 +54,7 @@ export async function convergeSeats(
     const live = inUse(await waitForPendingTask(ctx, serviceName, current, subject, timeoutMs));
     if (live.quantity === seats) return live;
 
-    const guard = seatGuardProblem(live.quantity, seats, declared.maxSeatChange);
+    const guard = seatGuardProblem(live.quantity, seats, declared.maxSeatChange) ?? monthlyIncreaseProblem(live.quantity, seats, declared.seatPrice, declared.maxMonthlyIncrease);
     if (guard) throw new Error(`seats: ${guard}.`);
     const license = await licenseById(ctx.requester, serviceName, live.licenseId);
     if (license) csp2.checkSeatChange(license, live.quantity, seats);

@@ -1,5 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PendingTask } from "../csp2";
+import type { BillingPeriod } from "./billing-period";
+import type { SeatPrice } from "./seat-prices";
 
 /**
  * The Subscription resource's inputs, outputs and nested types. They import nothing from the resource's other files,
@@ -24,6 +26,14 @@ export interface SubscriptionArgs {
   maxSeatChange?: pulumi.Input<number>;
   /** How long to wait for one OVH task before failing (the task goes on at OVH; a re-run picks it up). Default 30. */
   taskTimeoutMinutes?: pulumi.Input<number>;
+  /** The monthly price of one seat, which a preview counts amounts with; needed by `maxMonthlyIncrease`. */
+  seatPrice?: pulumi.Input<SeatPrice>;
+  /**
+   * Guard rail in money: the largest increase of the monthly bill (added seats × `seatPrice.monthly`, in its currency)
+   * one run may make; an order counts from 0 seats. Unset: no limit.
+   * @decimal
+   */
+  maxMonthlyIncrease?: pulumi.Input<number>;
 }
 
 /** The resolved inputs, as the provider receives them. */
@@ -36,6 +46,8 @@ export interface SubscriptionInputs {
   subscriptionId?: number;
   maxSeatChange?: number;
   taskTimeoutMinutes?: number;
+  seatPrice?: SeatPrice;
+  maxMonthlyIncrease?: number;
 }
 
 /**
@@ -79,6 +91,13 @@ export interface SubscriptionOutputs {
   maxSeatChange?: number;
   /** How long to wait for one OVH task, as declared. */
   taskTimeoutMinutes?: number;
+  /** The monthly price of one seat, as declared. */
+  seatPrice?: SeatPrice;
+  /**
+   * The guard rail in money, as declared: the largest increase of the monthly bill one run may make.
+   * @decimal
+   */
+  maxMonthlyIncrease?: number;
   /** The subscription's status at OVH (OVH does not publish its values; "ok" in use). */
   status: string;
   /** When the subscription was created. */
@@ -90,6 +109,11 @@ export interface SubscriptionOutputs {
   /** OVH tasks on this subscription not finished yet. */
   pendingTasks: PendingTask[];
   /**
+   * The group's current billing period and the peak of this licence in it so far, which OVH bills; left out when OVH
+   * did not answer.
+   */
+  billingPeriod?: BillingPeriod;
+  /**
    * An order whose subscription OVH did not show before the run ended: the resource's id is then a pending order's
    * (`<serviceName>/pending-order-<task id>`), and the next run takes the subscription once OVH shows it.
    */
@@ -99,7 +123,7 @@ export interface SubscriptionOutputs {
 /** What the state holds while an order's subscription has not shown up at OVH: the declared inputs and the order. */
 export type PendingOrderOutputs = Pick<
   SubscriptionOutputs,
-  "serviceName" | "license" | "licenseId" | "licenseName" | "seats" | "parentSubscriptionId" | "maxSeatChange" | "taskTimeoutMinutes"
+  "serviceName" | "license" | "licenseId" | "licenseName" | "seats" | "parentSubscriptionId" | "maxSeatChange" | "taskTimeoutMinutes" | "seatPrice" | "maxMonthlyIncrease"
 > & { adopted: false; pendingOrder: PendingOrder };
 
 /** A Subscription's state: its live subscription, or an order that has not shown up yet. */

@@ -1,9 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PendingTask } from "../csp2";
 import * as lifecycle from "./subscription-lifecycle";
+import type { BillingPeriod } from "./billing-period";
+import type { SeatPrice } from "./seat-prices";
 import type { PendingOrder, SubscriptionArgs } from "./subscription-types";
 
 export type { PendingOrder, SubscriptionArgs, SubscriptionInputs, SubscriptionOutputs } from "./subscription-types";
+export type { BillingPeriod } from "./billing-period";
+export type { SeatPrice } from "./seat-prices";
 
 /**
  * The dynamic provider. Each method is a one-line delegate: the serialized provider stored in state is then a small
@@ -31,11 +35,15 @@ export class Subscription extends pulumi.dynamic.Resource {
   declare readonly adopted: pulumi.Output<boolean>;
   declare readonly maxSeatChange: pulumi.Output<number | undefined>;
   declare readonly taskTimeoutMinutes: pulumi.Output<number | undefined>;
+  declare readonly seatPrice: pulumi.Output<SeatPrice | undefined>;
+  declare readonly maxMonthlyIncrease: pulumi.Output<number | undefined>;
   declare readonly status: pulumi.Output<string>;
   declare readonly creationDate: pulumi.Output<string>;
   declare readonly lastUpdate: pulumi.Output<string | null>;
   declare readonly taskPendingId: pulumi.Output<number>;
   declare readonly pendingTasks: pulumi.Output<PendingTask[]>;
+  /** The group's current billing period and this licence's peak in it so far (what OVH bills). */
+  declare readonly billingPeriod: pulumi.Output<BillingPeriod | undefined>;
   /** An order whose subscription OVH did not show before the run ended; the next run takes it as soon as it shows. */
   declare readonly pendingOrder: pulumi.Output<PendingOrder | undefined>;
 
@@ -55,11 +63,14 @@ const outputPlaceholders = {
   subscriptionId: undefined,
   maxSeatChange: undefined,
   taskTimeoutMinutes: undefined,
+  seatPrice: undefined,
+  maxMonthlyIncrease: undefined,
   adopted: undefined,
   status: undefined,
   creationDate: undefined,
   lastUpdate: undefined,
   taskPendingId: undefined,
   pendingTasks: undefined,
+  billingPeriod: undefined,
   pendingOrder: undefined,
 };

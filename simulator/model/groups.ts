@@ -53,7 +53,7 @@ export function addLicenseGroup(state: SimulatorState, serviceName: string, tena
 }
 
 /** The first monthly anniversary of `creation` that is after `now`. */
-function nextMonthlyRenewal(creation: number, now: number): number {
+export function nextMonthlyRenewal(creation: number, now: number): number {
   let expiration = creation + 30 * DAY_MS;
   while (expiration <= now) expiration += 30 * DAY_MS;
   return expiration;

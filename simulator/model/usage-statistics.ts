@@ -1,8 +1,8 @@
 /** Usage statistics (`usageStatistics`, `billingPeriodPeaks`), replaying a group's seat history. */
 import { formatDate, DAY_MS, HOUR_MS, startOfParisDay } from "../time";
 import type { Account } from "./account";
-import { activeGroup, findLicense } from "./groups";
-import type { LicenseGroupState } from "./state";
+import { activeGroup, findLicense, nextMonthlyRenewal } from "./groups";
+import type { LicenseGroupState, SeatEvent } from "./state";
 
 interface DayFigures {
   start: number;
@@ -10,9 +10,9 @@ interface DayFigures {
   endOfDay: Map<number, number>;
 }
 
-/** Seats per licence over consecutive periods [bounds[i], bounds[i+1]), replaying the group's seat events. */
-function replaySeats(group: LicenseGroupState, bounds: number[]): DayFigures[] {
-  const events = [...group.seatEvents].sort((a, b) => a.at - b.at);
+/** Seats per licence over consecutive periods [bounds[i], bounds[i+1]), replaying seat events. */
+function replaySeats(seatEvents: readonly SeatEvent[], bounds: number[]): DayFigures[] {
+  const events = [...seatEvents].sort((a, b) => a.at - b.at);
   const perSubscription = new Map<number, { licenseId: number; quantity: number }>();
   const totals = new Map<number, number>();
   const apply = (e: (typeof events)[number]): void => {
@@ -48,7 +48,7 @@ export function usageStatistics(account: Account, serviceName: string, timePerio
   const bounds: number[] = [];
   for (let i = days - 1; i >= 0; i--) bounds.push(startOfParisDay(today - i * DAY_MS + 12 * HOUR_MS));
   bounds.push(now + 1);
-  return replaySeats(group, bounds).map((day) => ({
+  return replaySeats(group.seatEvents, bounds).map((day) => ({
     date: formatDate(day.start),
     lines: [...day.peak.keys()]
       .filter((licenseId) => (day.peak.get(licenseId) ?? 0) > 0)
@@ -62,21 +62,59 @@ export function usageStatistics(account: Account, serviceName: string, timePerio
   }));
 }
 
+/** The billing period holding `now`, as the `billingPeriod` setting says: its first instant and its first and last days. */
+function currentPeriod(account: Account, group: LicenseGroupState, now: number): { from: number; startDate: string; endDate: string } {
+  if (account.settings.billingPeriod === "serviceRenewal") {
+    const renewal = nextMonthlyRenewal(group.service.creation, now);
+    const from = renewal - 30 * DAY_MS;
+    return { from, startDate: formatDate(from), endDate: formatDate(renewal - 1) };
+  }
+  const today = formatDate(now);
+  const monthStartText = `${today.slice(0, 8)}01`;
+  const [year, month] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return {
+    from: startOfParisDay(Date.parse(`${monthStartText}T12:00:00Z`)),
+    startDate: monthStartText,
+    endDate: `${today.slice(0, 8)}${String(lastDay).padStart(2, "0")}`,
+  };
+}
+
+/**
+ * The seat events as Microsoft bills them when it refunds a decrease made within its window after an increase: every
+ * count since that increase lowered to the decreased one, as if the refunded seats had never been added.
+ */
+function refundedDecreases(seatEvents: readonly SeatEvent[], windowMs: number): SeatEvent[] {
+  const events = [...seatEvents].sort((a, b) => a.at - b.at).map((event) => ({ ...event }));
+  const held = new Map<number, number>();
+  const lastIncrease = new Map<number, number>();
+  for (const [index, event] of events.entries()) {
+    const before = held.get(event.subscriptionId) ?? 0;
+    held.set(event.subscriptionId, event.quantity);
+    if (event.quantity > before) lastIncrease.set(event.subscriptionId, index);
+    const increase = lastIncrease.get(event.subscriptionId);
+    if (event.quantity >= before || increase === undefined || event.at - events[increase].at > windowMs) continue;
+    for (let earlier = increase; earlier < index; earlier++) {
+      const counted = events[earlier];
+      if (counted.subscriptionId === event.subscriptionId) counted.quantity = Math.min(counted.quantity, event.quantity);
+    }
+  }
+  return events;
+}
+
 export function billingPeriodPeaks(account: Account, serviceName: string): Record<string, unknown> {
   const group = activeGroup(account.state, serviceName);
   const now = account.now();
-  const today = formatDate(now);
-  const monthStartText = `${today.slice(0, 8)}01`;
-  const monthStart = startOfParisDay(Date.parse(`${monthStartText}T12:00:00Z`));
-  const [year, month] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
-  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  const [period] = replaySeats(group, [monthStart, now + 1]);
+  const period = currentPeriod(account, group, now);
+  const events =
+    account.settings.peakAfterDecrease === "loweredInWindow" ? refundedDecreases(group.seatEvents, account.settings.seatDecreaseWindowHours * HOUR_MS) : group.seatEvents;
+  const [figures] = replaySeats(events, [period.from, now + 1]);
   return {
-    endDate: `${today.slice(0, 8)}${String(lastDay).padStart(2, "0")}`,
-    lines: [...period.peak.keys()]
-      .filter((licenseId) => (period.peak.get(licenseId) ?? 0) > 0)
+    endDate: period.endDate,
+    lines: [...figures.peak.keys()]
+      .filter((licenseId) => (figures.peak.get(licenseId) ?? 0) > 0)
       .sort((a, b) => a - b)
-      .map((licenseId) => ({ licenceId: licenseId, licenceName: licenseName(account, licenseId), peakCount: period.peak.get(licenseId) ?? 0 })),
-    startDate: monthStartText,
+      .map((licenseId) => ({ licenceId: licenseId, licenceName: licenseName(account, licenseId), peakCount: figures.peak.get(licenseId) ?? 0 })),
+    startDate: period.startDate,
   };
 }

@@ -31,6 +31,10 @@ export interface VariantSettings {
   deletedSubscriptionLagMs: number;
   /** For how long after its order is delivered a new licence group is neither listed nor readable (404). */
   deliveredGroupLagMs: number;
+  /** OVH's billing period: the calendar month (Paris time), or the month since the group's last monthly renewal. */
+  billingPeriod: "calendarMonth" | "serviceRenewal";
+  /** A seat decrease within Microsoft's window leaves the period's peak as it was (`kept`), or lowers it: Microsoft refunds the seats (`loweredInWindow`). */
+  peakAfterDecrease: "kept" | "loweredInWindow";
 }
 
 export const DEFAULT_VARIANTS: Readonly<VariantSettings> = {
@@ -47,6 +51,8 @@ export const DEFAULT_VARIANTS: Readonly<VariantSettings> = {
   newSubscriptionLagMs: 0,
   deletedSubscriptionLagMs: 0,
   deliveredGroupLagMs: 0,
+  billingPeriod: "calendarMonth",
+  peakAfterDecrease: "kept",
 };
 
 export type VariantName = keyof VariantSettings;
@@ -83,6 +89,8 @@ const RULES: Readonly<Record<VariantName, VariantRule>> = {
   newSubscriptionLagMs: milliseconds,
   deletedSubscriptionLagMs: milliseconds,
   deliveredGroupLagMs: milliseconds,
+  billingPeriod: oneOf(["calendarMonth", "serviceRenewal"]),
+  peakAfterDecrease: oneOf(["kept", "loweredInWindow"]),
 };
 
 export const VARIANT_NAMES: readonly VariantName[] = Object.keys(DEFAULT_VARIANTS) as VariantName[];

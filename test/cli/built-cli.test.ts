@@ -12,6 +12,8 @@ const commands = [
   { name: "tasks", usage: "Usage: ovh-office365 tasks [options] <serviceName>\n" },
   { name: "subscriptions", usage: "Usage: ovh-office365 subscriptions [options] [serviceName...]\n" },
   { name: "export", usage: "Usage: ovh-office365 export [options] [serviceName...]\n" },
+  { name: "usage", usage: "Usage: ovh-office365 usage [options] [serviceName]\n" },
+  { name: "report", usage: "Usage: ovh-office365 report [options]\n" },
 ];
 
 beforeAll(async () => {
@@ -46,6 +48,8 @@ describe("--help", () => {
     expect(result.stdout).toMatch(/^ {2}tasks \[options\] <serviceName>\s+List a group's tasks/m);
     expect(result.stdout).toMatch(/^ {2}subscriptions \[options\] \[serviceName\.\.\.\]\s+List the subscriptions of every group/m);
     expect(result.stdout).toMatch(/^ {2}export \[options\] \[serviceName\.\.\.\]\s+Write the licence file/m);
+    expect(result.stdout).toMatch(/^ {2}usage \[options\] \[serviceName\]\s+What each customer is billed/m);
+    expect(result.stdout).toMatch(/^ {2}report \[options\]\s+Write an HTML report/m);
   });
 
   it("export --help documents its output options and formats", async () => {
@@ -53,6 +57,12 @@ describe("--help", () => {
     for (const option of [/--out <file>\s+write to this file/, /--merge <file>\s+add to this licence file what it lacks/, /--format <format>\s+licence-file \(default\) or pulumi-import/, /--provider <name>/, /--stack <name>/, /--project <name>/]) {
       expect(result.stdout).toMatch(option);
     }
+  });
+
+  it("usage --help and report --help document their own options", async () => {
+    const [usage, report] = await Promise.all([runCli(["usage", "--help"]), runCli(["report", "--help"])]);
+    for (const option of ["--all", "--period <period>", "--csv", "--prices <file>"]) expect(usage.stdout).toContain(option);
+    for (const option of ["--period <period>", "--out <file>", "--prices <file>"]) expect(report.stdout).toContain(option);
   });
 
   it("licenses, the OVH API's spelling, is an alias of licences: the same help, and one line in the program's", async () => {

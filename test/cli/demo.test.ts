@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { runDemo, runPulumiDemo, quickstart } from "../../provider/cli/demo";
 // The module that defines startProviderHost: the index re-exports it through a getter, which jest cannot replace.
@@ -19,13 +20,22 @@ describe("ovh-office365 demo", () => {
       sweptHosts += 1;
       return secretSweep.host(await startHost(options));
     });
+    const reportFile = path.join(workDir, "demo-report.html");
+    let report = "";
     try {
-      await runDemo({ taskDurationMs: 150, workDir, writer: { out: (text) => output.push(text) } });
+      await runDemo({ taskDurationMs: 150, workDir, reportFile, writer: { out: (text) => output.push(text) } });
+      report = fs.readFileSync(reportFile, "utf8");
     } finally {
       hostStarts.mockRestore();
       secretSweep.text("stdout", output.join(""), "ovh-office365 demo");
       removeDir(workDir);
     }
+    // At its end, the demo writes the account's report and says where.
+    expect(output.join("")).toContain(`as \`ovh-office365 report\` writes them: ${reportFile} (open it in a browser).`);
+    expect(report).toContain("<h2>Account total</h2>");
+    expect(report.match(/<section class="group customer"/g)).toHaveLength(3);
+    // The quickstart's seats ordered, changed and deleted during the demo show in this period's peaks.
+    expect(report).toMatch(/<td>Microsoft 365 Business Basic<\/td><td class="number">\d+<\/td>/);
     // One host for the run, one for the destroy allowed by its stack config, as two `pulumi` commands would start.
     expect(sweptHosts).toBe(2);
     const text = output.join("");

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { CliWriter } from "../../provider/cli/commands/output";
 import type { SimulatorCredentials } from "../../simulator";
 
@@ -41,4 +43,12 @@ export function uniqueCredentials(): SimulatorCredentials {
 
 export function secretValues(credentials: SimulatorCredentials): string[] {
   return [credentials.applicationSecret, credentials.consumerKey, credentials.clientSecret, credentials.accessToken];
+}
+
+/** A prices file for `--prices` in `dir`: a licence file with only `defaults` (`currency`, `prices`) and no group. */
+export function writePricesFile(dir: string, monthly: Record<string, number>, currency = "EUR"): string {
+  const file = path.join(dir, "prices.yaml");
+  const lines = Object.entries(monthly).map(([license, price]) => `    ${license}: ${price}`);
+  fs.writeFileSync(file, ["defaults:", `  currency: ${currency}`, "  prices:", ...lines, "groups: {}", ""].join("\n"));
+  return file;
 }

@@ -290,8 +290,9 @@ const exercises: [string, (requester: OvhRequester) => Promise<unknown>][] = [
   ["confirmServiceTermination", (r) => csp2.confirmServiceTermination(r, 77, "termination-token")],
 ];
 
-/** Exported functions that send nothing themselves: pure checks, the schedule, formatting, and the generic sender. */
+/** Exported functions that send nothing themselves: pure checks, the schedule, formatting, usage series, and the generic sender. */
 const sendsNothing = new Set([
+  "addSeries",
   "call",
   "checkRequiredConfigurations",
   "checkSeatChange",
@@ -301,6 +302,8 @@ const sendsNothing = new Set([
   "normalizeLicenseName",
   "pollUntil",
   "resolveLicense",
+  "seatChanges",
+  "seriesByLicense",
   "validateLicenseGroupOrder",
 ]);
 

@@ -54,6 +54,8 @@ function expectResourcesOf(file: LicenseFile, resources: Registered[]): void {
         ...(entry.subscriptionId !== undefined && { subscriptionId: entry.subscriptionId }),
         ...(entry.maxSeatChange !== undefined && { maxSeatChange: entry.maxSeatChange }),
         ...(entry.taskTimeoutMinutes !== undefined && { taskTimeoutMinutes: entry.taskTimeoutMinutes }),
+        ...(entry.seatPrice !== undefined && { seatPrice: entry.seatPrice }),
+        ...(entry.maxMonthlyIncrease !== undefined && { maxMonthlyIncrease: entry.maxMonthlyIncrease }),
         // An add-on's parent id is the live id of the subscription it extends (adopted, or the mock's new one).
         ...(base !== undefined && { parentSubscriptionId: expect.any(Number) }),
       });

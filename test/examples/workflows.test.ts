@@ -60,6 +60,9 @@ describe("gitops workflows", () => {
     }
     const byCommand = Object.fromEntries(pulumiSteps.filter((step) => step.with).map((step) => [step.with?.command, step.with]));
     expect(byCommand.preview).toMatchObject({ refresh: true, diff: true, "comment-on-pr": true });
+    // The comment is the command's output: nothing may cut the provider's lines (billing-period peaks) from it.
+    expect(byCommand.preview).not.toHaveProperty("suppress-progress");
+    expect(byCommand.preview).not.toHaveProperty("suppress-outputs");
     expect(byCommand.up).toMatchObject({ refresh: true });
   });
 

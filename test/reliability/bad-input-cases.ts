@@ -337,7 +337,7 @@ export const licenseFileCases: LicenseFileCase[] = [
     surface: "licences.yaml",
     name: "group setting unknown (colour)",
     field: "colour",
-    fix: "known keys here are displayName, maxSeatChange, taskTimeoutMinutes, licences",
+    fix: "known keys here are displayName, maxSeatChange, taskTimeoutMinutes, maxMonthlyIncrease, licences",
     refusedBy: "loader",
     text: (file) => ["groups:", `  ${file.group}:`, "    colour: blue", "    licences: {}", ""].join("\n"),
   },

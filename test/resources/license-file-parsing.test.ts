@@ -90,6 +90,13 @@ const badInputs: BadInput[] = [
   { name: "an unknown YAML tag", text: oneLicense("seats: !secret 5"), path: "", mentions: ["YAML warning", "!secret"] },
   { name: "an empty file", text: "# nothing yet\n", path: "", mentions: ["the file is empty", "groups:"] },
   { name: "a list instead of a mapping", text: "- acme-1234\n", path: "", mentions: ["the file is a list", "`groups:`"] },
+  { name: "prices without a currency", text: `defaults:\n  prices:\n    ${BASIC}: 5.60\ngroups: {}\n`, path: "defaults.prices", mentions: ["without a currency", "`currency:`", "EUR"], line: 2, column: 3 },
+  { name: "a currency symbol", text: `defaults:\n  currency: €\n  prices: {}\ngroups: {}\n`, path: "defaults.currency", mentions: ['"€"', "not a currency code", "ISO 4217"] },
+  { name: "a negative price", text: `defaults:\n  currency: EUR\n  prices:\n    ${BASIC}: -5\ngroups: {}\n`, path: `defaults.prices."${BASIC}"`, mentions: ["is -5", "less than 0", "monthly price of one seat"] },
+  { name: "a price in words", text: `defaults:\n  currency: EUR\n  prices:\n    ${BASIC}: five\ngroups: {}\n`, path: `defaults.prices."${BASIC}"`, mentions: ['"five"', "not a number", "5.60"] },
+  { name: "a guard rail in money without a price", text: `defaults:\n  maxMonthlyIncrease: 100\n${oneLicense("seats: 3")}`, path: `groups.acme-1234.licences."${BASIC}"`, mentions: ["maxMonthlyIncrease", "no price", "under defaults.prices", "or remove maxMonthlyIncrease"] },
+  { name: "a typo in maxMonthlyIncrease", text: oneLicense("seats: 3\nmaxMonthlyIncreas: 5"), path: `groups.acme-1234.licences."${BASIC}".maxMonthlyIncreas`, mentions: ['did you mean "maxMonthlyIncrease"'] },
+  { name: "prices under a group", text: `groups:\n  acme-1234:\n    prices: {}\n    licences: {}\n`, path: "groups.acme-1234.prices", mentions: ["is a default", "move it there"] },
 ];
 
 describe("parseLicenseFile: bad input", () => {
@@ -225,6 +232,45 @@ describe("parseLicenseFile: valid files", () => {
       serviceName: "g-1",
       subscriptions: [{ license: "Office 365 E1", seats: 100, resourceName: "g-1/office-365-e1" }],
     });
+  });
+});
+
+describe("parseLicenseFile: prices and the guard rail in money", () => {
+  const text = [
+    "defaults:",
+    "  maxMonthlyIncrease: 200",
+    "  currency: EUR",
+    "  prices:",
+    `    ${BASIC}: 5.60`,
+    "    microsoft defender for office 365 (plan 1): 2.5",
+    "    Office 365 E3: 20",
+    "groups:",
+    "  acme-1234:",
+    "    maxMonthlyIncrease: 50",
+    "    licences:",
+    `      ${BASIC}:`,
+    "        seats: 25",
+    "        addons:",
+    "          Microsoft Defender for Office 365 (Plan 1): {seats: 25, maxMonthlyIncrease: 20}",
+    "      Office 365 E3: {seats: 4, maxSeatChange: 2}",
+    "",
+  ].join("\n");
+
+  it("gives each subscription its licence's price (name matched without case or spacing) and the rail it inherits", () => {
+    const file = parseLicenseFile(text, FILE);
+    expect(file.prices).toEqual({ currency: "EUR", monthly: { [BASIC]: 5.6, "microsoft defender for office 365 (plan 1)": 2.5, "Office 365 E3": 20 } });
+    const [group] = file.groups;
+    expect(group.maxMonthlyIncrease).toBe(50);
+    expect(group.subscriptions.map(({ license, seatPrice, maxMonthlyIncrease }) => ({ license, seatPrice, maxMonthlyIncrease }))).toEqual([
+      { license: BASIC, seatPrice: { monthly: 5.6, currency: "EUR" }, maxMonthlyIncrease: 50 },
+      { license: "Microsoft Defender for Office 365 (Plan 1)", seatPrice: { monthly: 2.5, currency: "EUR" }, maxMonthlyIncrease: 20 },
+      { license: "Office 365 E3", seatPrice: { monthly: 20, currency: "EUR" }, maxMonthlyIncrease: 50 },
+    ]);
+  });
+
+  it("is only prices, for the CLI, with an empty groups mapping", () => {
+    const file = parseLicenseFile(`defaults:\n  currency: GBP\n  prices:\n    ${BASIC}: 4.9\ngroups: {}\n`, FILE);
+    expect(file).toEqual({ groups: [], prices: { currency: "GBP", monthly: { [BASIC]: 4.9 } } });
   });
 });
 

@@ -95,8 +95,14 @@ describe("ovh-office365 simulator", () => {
         "--seat-decrease-refusal", "taskError",
         "--mpn-id-required",
         "--seat-change-lag", "1500",
+        "--billing-period", "serviceRenewal",
       ],
-      { OVH_SIMULATOR_DELETED_SUBSCRIPTION_LINGER: "2500", OVH_SIMULATOR_GROUP_ORDER_CONFIGURATIONS: "required", OVH_SIMULATOR_NEW_SUBSCRIPTION_LAG: "2000" },
+      {
+        OVH_SIMULATOR_DELETED_SUBSCRIPTION_LINGER: "2500",
+        OVH_SIMULATOR_GROUP_ORDER_CONFIGURATIONS: "required",
+        OVH_SIMULATOR_NEW_SUBSCRIPTION_LAG: "2000",
+        OVH_SIMULATOR_PEAK_AFTER_DECREASE: "loweredInWindow",
+      },
     );
     try {
       const settings = await rawRequest(`${endpoint.replace(/\/1\.0$/, "")}/_simulator/settings`);
@@ -112,6 +118,8 @@ describe("ovh-office365 simulator", () => {
         seatChangeLagMs: 1500,
         newSubscriptionLagMs: 2000,
         deletedSubscriptionLagMs: 0,
+        billingPeriod: "serviceRenewal",
+        peakAfterDecrease: "loweredInWindow",
       });
       expect(output()).toContain("unpublished OVH behaviour chosen: finishedTasks=vanish, pendingTaskRefusal=403, deletedSubscriptions=linger,");
     } finally {

@@ -15,7 +15,7 @@ import {
 import type { OvhRequester } from "../../ovh/types";
 import { inParallel } from "../../parallel";
 import { isTerminalStatus } from "../../resources/subscription-rules";
-import { checkServiceName, groupsProgress, onLicenseGroup, readsReporter } from "../commands/command-support";
+import { checkServiceName, countReporter, onLicenseGroup, readsReporter } from "../commands/command-support";
 import type { CliWriter } from "../commands/output";
 
 /**
@@ -75,7 +75,7 @@ export async function readAccount(requester: OvhRequester, writer: CliWriter, se
   const tenants: (OfficeTenantWithIAM | string)[] = wholeAccount
     ? await fetchLicenseGroups(requester, { onListed: readsReporter(writer, "licence groups") })
     : [...new Set(serviceNames)].sort();
-  const groupRead = groupsProgress(writer, tenants.length);
+  const groupRead = countReporter(writer, tenants.length, `${tenants.length} licence groups`);
   const groups = await inParallel(tenants, groupsAtOnce, async (tenant) => {
     const group = await readGroup(requester, tenant, options);
     groupRead();

@@ -210,17 +210,18 @@ export function readsReporter(writer: CliWriter, what: string, listings = 1): (r
 }
 
 /**
- * Progress through many licence groups, each read with several calls: a line when the reading starts, then one at
- * every tenth of them done. Returns what to call as each group is done; says nothing for a few groups.
+ * Progress over many reads of one kind, one per group say: a line as they start ("Reading the billing figures of 500
+ * licence groups…"), then one each tenth done ("… 250 of 500"). Silent below `progressWorthyReads`. Call the returned
+ * function once per read done.
  */
-export function groupsProgress(writer: CliWriter, total: number): () => void {
+export function countReporter(writer: Pick<CliWriter, "progress">, total: number, what: string): () => void {
   if (total < progressWorthyReads) return () => undefined;
-  writer.progress(`Reading ${total} licence groups…`);
+  writer.progress(`Reading ${what}…`);
   const step = Math.ceil(total / 10);
   let done = 0;
   return () => {
     done += 1;
-    if (done % step === 0 && done < total) writer.progress(`${done} of ${total} licence groups read…`);
+    if (done % step === 0 || done === total) writer.progress(`… ${done} of ${total}`);
   };
 }
 
