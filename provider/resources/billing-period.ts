@@ -1,14 +1,15 @@
 import * as csp2 from "../csp2";
 import type { BillingStatistics } from "../csp2";
 import type { OvhRequester } from "../ovh/types";
+import { listingMaxAgeMs } from "./group-listings";
 import { formatAmount, type SeatPrice } from "./seat-prices";
 
 /**
  * The billing period a subscription is in, and its licence's peak so far (OVH's `billingPeriodPeaks`): one read per
  * licence group per run, shared by the group's subscriptions (refresh, create, update and the preview's diff), as
- * group-listings.ts shares listings, and one more when a refresh finds seats changed outside the program. The run's
- * own changes raise the peak it shows to the live seats, without a read. What the figures mean, and what OVH does not publish about them, is in
- * docs/ovh-assumptions.md ("Billing").
+ * group-listings.ts shares listings, and once more when a refresh finds seats changed outside the program with figures
+ * read before it listed the group. The run's own changes raise the peak it shows to the live seats, without a read.
+ * What the figures mean, and what OVH does not publish about them, is in docs/ovh-assumptions.md ("Billing").
  */
 
 /** The current billing period of a subscription's licence group, and the peak of its licence in it. */
@@ -35,12 +36,15 @@ function billingKey(requester: OvhRequester, serviceName: string): string {
 }
 
 /**
- * Seats changed outside the program (a refresh found them so): the period's peak may have moved where this run did not
- * look, so the group's figures are read again at their next use, once per group per run.
+ * Seats changed outside the program (a refresh found them so, reading from `readStartedAt`): when the group's figures
+ * were read before the listing that showed the change could have been (a process that lives across runs, as the demo's
+ * does), the peak may have moved where they did not look, so they are read again at their next use, once per group per
+ * run. Figures read beside that listing already show it: a refresh then reads each group's figures once.
  */
-export function seatsChangedElsewhere(requester: OvhRequester, serviceName: string): void {
+export function seatsChangedElsewhere(requester: OvhRequester, serviceName: string, readStartedAt: number): void {
   const key = billingKey(requester, serviceName);
-  if (readAgainAfterDrift.has(key)) return;
+  const cached = billingReads.get(key);
+  if (readAgainAfterDrift.has(key) || !cached || cached.readAt >= readStartedAt - listingMaxAgeMs) return;
   readAgainAfterDrift.add(key);
   billingReads.delete(key);
 }

@@ -24,6 +24,8 @@ export interface OperationContext {
    * Default `defaultOrderListingGraceMs`.
    */
   orderListingGraceMs?: number;
+  /** Whether to read the group's billing figures for the `billingPeriod` output and the preview's peak line. Default true. */
+  readBillingPeriod?: boolean;
 }
 
 /** The settle window a person would choose: reads seen lagging writes by seconds, read again for a minute. */

@@ -33,6 +33,7 @@ export function configureSettings(settings: SettingTexts): void {
 export function checkSettings(settings: SettingTexts, env: NodeJS.ProcessEnv): void {
   parseDeletionAllowance(settings.allowDeletes);
   waitSettings(settings, env);
+  billingReadSetting(settings, env);
   clientOptionsFrom(settings, env);
 }
 
@@ -42,7 +43,27 @@ export function checkSettings(settings: SettingTexts, env: NodeJS.ProcessEnv): v
  * `OVH_ORDER_LISTING_GRACE_MINUTES`).
  */
 export function operationContext(): OperationContext {
-  return { requester: ovhClient(), tell, ...configuredWaits() };
+  return { requester: ovhClient(), tell, ...configuredWaits(), ...billingReadSetting(stackConfig, process.env) };
+}
+
+/** Whether this run reads billing figures, without building a client (a preview may have no credentials). */
+export function billingPeriodRead(): boolean {
+  return billingReadSetting(stackConfig, process.env).readBillingPeriod ?? true;
+}
+
+const billingReadVariable = "OVH_READ_BILLING_PERIOD";
+
+/** `readBillingPeriod` from the stack config, else the environment: true or false; unset, the default (true). */
+export function billingReadSetting(config: SettingTexts, env: NodeJS.ProcessEnv): Pick<OperationContext, "readBillingPeriod"> {
+  const fromConfig = config.readBillingPeriod;
+  const raw = fromConfig ?? env[billingReadVariable];
+  if (raw === undefined || raw.trim() === "") return {};
+  const text = raw.trim().toLowerCase();
+  if (text !== "true" && text !== "false") {
+    const where = fromConfig !== undefined ? `Stack config ${stackConfigKeys.readBillingPeriod}` : `Environment variable ${billingReadVariable}`;
+    throw new Error(`${where} must be true or false, got "${raw}": fix it with \`pulumi config set ${stackConfigKeys.readBillingPeriod} false\` (or true).`);
+  }
+  return { readBillingPeriod: text === "true" };
 }
 
 /** The wait settings this run was configured with, without building a client (a preview may have no credentials). */

@@ -44,6 +44,12 @@ export interface ProviderSettings {
    * 60). Falls back on `OVH_ORDER_LISTING_GRACE_MINUTES`.
    */
   orderListingGraceMinutes?: number;
+  /**
+   * Whether subscriptions read their group's billing period and peak (the `billingPeriod` output, and the preview's
+   * line on what a seat change does to the peak): one more call per group per run (default true). false keeps a
+   * refresh to one list call per group. Falls back on `OVH_READ_BILLING_PERIOD`.
+   */
+  readBillingPeriod?: boolean;
 }
 
 export type ProviderSettingName = keyof ProviderSettings;
@@ -62,6 +68,7 @@ export const stackConfigKeys: Readonly<Record<ProviderSettingName, string>> = {
   allowDeletes: allowDeletesConfigKey,
   readSettleSeconds: "ovh-office365:readSettleSeconds",
   orderListingGraceMinutes: "ovh-office365:orderListingGraceMinutes",
+  readBillingPeriod: "ovh-office365:readBillingPeriod",
 };
 
 export const providerSettingNames = Object.keys(stackConfigKeys) as ProviderSettingName[];

@@ -10,7 +10,7 @@ import { withLock } from "./locks";
 import { orderListingGraceMs, wallClock, type OperationContext } from "./operation-context";
 import { withPartialState } from "./partial-state";
 import { pendingTasksOf } from "./pending-tasks";
-import { configuredWaits, configureFromStack, deletionAllowance, operationContext, tell } from "./provider-config";
+import { billingPeriodRead, configuredWaits, configureFromStack, deletionAllowance, operationContext, tell } from "./provider-config";
 import type { PendingOrderOutputs, StoredSubscription, SubscriptionInputs, SubscriptionOutputs } from "./subscription-types";
 import { addonParentOf, adoptionCheckFailures, examineAdoption } from "./subscription-adoption";
 import { deleteSubscription } from "./subscription-deletion";
@@ -105,6 +105,7 @@ export async function diff(id: string, olds: StoredSubscription, news: Subscript
  * neither is to be had, the preview goes on without the line.
  */
 async function tellPeakChange(id: string, olds: SubscriptionOutputs, news: SubscriptionInputs): Promise<void> {
+  if (!billingPeriodRead()) return;
   let period: BillingPeriod | undefined = olds.billingPeriod;
   if (!period || periodEnded(period, new Date().toISOString().slice(0, 10))) {
     try {
@@ -185,7 +186,8 @@ export async function read(id: string, props?: StoredSubscription): Promise<pulu
   if (target.kind === "pendingOrder") return readPendingOrder(ctx, id, target.state);
   const { serviceName, subscriptionId } = target;
   // The group's billing figures are read beside its listing, not after it: a refresh waits one answer per group, not two.
-  void groupBillingFigures(ctx.requester, serviceName).catch(() => undefined);
+  const readStartedAt = Date.now();
+  if (ctx.readBillingPeriod !== false) void groupBillingFigures(ctx.requester, serviceName).catch(() => undefined);
   const live = await readSubscription(ctx.requester, serviceName, subscriptionId);
   if (!live) {
     tell(id, "no longer exists at OVH (deleted outside this program): it is removed from the state");
@@ -208,7 +210,7 @@ export async function read(id: string, props?: StoredSubscription): Promise<pulu
         parentSubscriptionId: old.parentSubscriptionId,
         ...copyDeclaredSettings(old, {}),
       };
-  if (old.seats !== undefined && old.seats !== live.quantity) seatsChangedElsewhere(ctx.requester, serviceName);
+  if (old.seats !== undefined && old.seats !== live.quantity) seatsChangedElsewhere(ctx.requester, serviceName, readStartedAt);
   const knownName = old.licenseId === live.licenseId ? old.licenseName : undefined;
   const outs = await outputsFor(ctx, declared, live, importing || (old.adopted ?? false), knownName);
   const resourceId = subscriptionResourceId(serviceName, subscriptionId);
@@ -350,9 +352,10 @@ async function outputsFor(
   const pendingTasks =
     live.taskPendingId > 0 ? await pendingTasksOf(requester, declared.serviceName, [live.taskPendingId]) : [];
   const subject = subscriptionResourceId(declared.serviceName, live.id);
-  const billingPeriod = await readBillingPeriod(requester, { serviceName: declared.serviceName, licenseId: live.licenseId, seats: live.quantity }, (reason) =>
-    ctx.tell(subject, reason),
-  );
+  const billingPeriod =
+    ctx.readBillingPeriod === false
+      ? undefined
+      : await readBillingPeriod(requester, { serviceName: declared.serviceName, licenseId: live.licenseId, seats: live.quantity }, (reason) => ctx.tell(subject, reason));
   return outputsFrom(declared, live, adopted, licenseName, pendingTasks, billingPeriod);
 }
 

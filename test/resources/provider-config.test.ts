@@ -1,4 +1,4 @@
-import { waitSettings } from "../../provider/resources/provider-config";
+import { billingReadSetting, waitSettings } from "../../provider/resources/provider-config";
 
 describe("waitSettings: the settle window and the order listing grace", () => {
   it("are unset (the defaults apply) when neither the stack config nor the environment gives them", () => {
@@ -23,5 +23,25 @@ describe("waitSettings: the settle window and the order listing grace", () => {
   ])("refuse %j %j, naming the setting and the fix", (config, env, message) => {
     expect(() => waitSettings(config, env)).toThrow(message);
     expect(() => waitSettings(config, env)).toThrow("pulumi config set");
+  });
+});
+
+describe("billingReadSetting: whether subscriptions read their group's billing figures", () => {
+  it("is unset (true applies) when neither the stack config nor the environment gives it", () => {
+    expect(billingReadSetting({}, {})).toEqual({});
+  });
+
+  it("comes from the stack config, else OVH_READ_BILLING_PERIOD; stack config wins", () => {
+    expect(billingReadSetting({ readBillingPeriod: "false" }, {})).toEqual({ readBillingPeriod: false });
+    expect(billingReadSetting({}, { OVH_READ_BILLING_PERIOD: " FALSE " })).toEqual({ readBillingPeriod: false });
+    expect(billingReadSetting({ readBillingPeriod: "true" }, { OVH_READ_BILLING_PERIOD: "false" })).toEqual({ readBillingPeriod: true });
+  });
+
+  it.each([
+    [{ readBillingPeriod: "no" }, {}, 'Stack config ovh-office365:readBillingPeriod must be true or false, got "no"'],
+    [{}, { OVH_READ_BILLING_PERIOD: "0" }, 'Environment variable OVH_READ_BILLING_PERIOD must be true or false, got "0"'],
+  ])("refuses %j %j, naming the setting and the fix", (config, env, message) => {
+    expect(() => billingReadSetting(config, env)).toThrow(message);
+    expect(() => billingReadSetting(config, env)).toThrow("pulumi config set ovh-office365:readBillingPeriod false");
   });
 });

@@ -1,4 +1,6 @@
-import { billingPeriodFrom, peakChangeLine, periodEnded } from "../../provider/resources/billing-period";
+import { billingPeriodFrom, groupBillingFigures, peakChangeLine, periodEnded, seatsChangedElsewhere } from "../../provider/resources/billing-period";
+import { listingMaxAgeMs } from "../../provider/resources/group-listings";
+import { ScriptedRequester } from "../csp2/fakes";
 import { currencyProblem, formatAmount, monthlyIncreaseProblem, plainAmount, priceOf } from "../../provider/resources/seat-prices";
 
 describe("amounts", () => {
@@ -52,6 +54,40 @@ describe("the billing period's peak", () => {
     expect(billingPeriodFrom(figures, 8, 3)).toMatchObject({ peakSeats: 3 });
     expect(periodEnded({ end: "2026-11-30" }, "2026-12-01")).toBe(true);
     expect(periodEnded({ end: "2026-12-31" }, "2026-12-31")).toBe(false);
+  });
+
+  describe("read from OVH", () => {
+    const reads = (requester: ScriptedRequester) => requester.keys.filter((key) => key.endsWith("/billingPeriodPeaks")).length;
+    const groupWithFigures = (serviceName: string) => new ScriptedRequester().on(`GET /saas/csp2/${serviceName}/billingPeriodPeaks`, figures);
+
+    it("once per group, by every subscription of it", async () => {
+      const requester = groupWithFigures("csp2-shared");
+      await Promise.all([groupBillingFigures(requester, "csp2-shared"), groupBillingFigures(requester, "csp2-shared")]);
+      expect(await groupBillingFigures(requester, "csp2-shared")).toEqual(figures);
+      expect(reads(requester)).toBe(1);
+    });
+
+    it("not again when a refresh that read them beside its listing finds seats changed outside the program", async () => {
+      const requester = groupWithFigures("csp2-beside");
+      const readStartedAt = Date.now();
+      await groupBillingFigures(requester, "csp2-beside");
+      seatsChangedElsewhere(requester, "csp2-beside", readStartedAt);
+      await groupBillingFigures(requester, "csp2-beside");
+      expect(reads(requester)).toBe(1);
+    });
+
+    it("again, once, when they were read before the listing that showed the change could have been", async () => {
+      const requester = groupWithFigures("csp2-earlier");
+      await groupBillingFigures(requester, "csp2-earlier");
+      const later = Date.now() + listingMaxAgeMs + 1;
+      seatsChangedElsewhere(requester, "csp2-earlier", later);
+      await groupBillingFigures(requester, "csp2-earlier");
+      expect(reads(requester)).toBe(2);
+      // Once per group per run.
+      seatsChangedElsewhere(requester, "csp2-earlier", later + 2 * listingMaxAgeMs);
+      await groupBillingFigures(requester, "csp2-earlier");
+      expect(reads(requester)).toBe(2);
+    });
   });
 
   it("is what a preview line says a change does", () => {

@@ -93,7 +93,12 @@ describe("reads of the billing figures", () => {
     adopted = await Promise.all(
       stack.simulator.admin.subscriptions(group).map(async (subscription) =>
         (await up(host(), urn(`adopted-${subscription.id}`), {
-          inputs: { serviceName: group, subscriptionId: subscription.id, seats: subscription.quantity },
+          inputs: {
+            serviceName: group,
+            subscriptionId: subscription.id,
+            seats: subscription.quantity,
+            ...(subscription.parentSubscriptionId === null ? {} : { parentSubscriptionId: subscription.parentSubscriptionId }),
+          },
           providerText: provider(),
         })).state,
       ),
@@ -140,5 +145,33 @@ describe("reads of the billing figures", () => {
     } finally {
       stack.simulator.admin.removeFault(fault);
     }
+  });
+});
+
+describe("with readBillingPeriod false", () => {
+  const group = "csp2-1f4a7c92";
+
+  beforeAll(async () => {
+    await stack.harness.restart({ ...stack.config, "ovh-office365:readBillingPeriod": "false" });
+  });
+  afterAll(async () => {
+    await stack.harness.restart(stack.config);
+  });
+
+  it("a refresh, an adoption and a preview read no billing figures: no billingPeriod output, no peak line", async () => {
+    const [subscription] = stack.simulator.admin.subscriptions(group).filter((s) => s.parentSubscriptionId === null);
+    const before = billingReads(group);
+    const inputs = { serviceName: group, subscriptionId: subscription.id, seats: subscription.quantity };
+    const state = (await up(host(), urn("not-billed"), { inputs, providerText: provider() })).state;
+    expect(state.outputs.billingPeriod).toBeUndefined();
+    stack.simulator.admin.setSeats(group, subscription.id, subscription.quantity + 2);
+    await new Promise((resolve) => setTimeout(resolve, listingMaxAgeMs + 100));
+    const refreshed = (await refresh(host(), state))!;
+    expect(refreshed.outputs).toMatchObject({ seats: subscription.quantity + 2 });
+    expect(refreshed.outputs.billingPeriod).toBeUndefined();
+    expect(await preview(host(), refreshed, { inputs: { ...inputs, seats: subscription.quantity + 4 }, providerText: provider() })).toMatchObject({ changes: true });
+    expect(billingReads(group)).toBe(before);
+    expect(host().output().filter((line) => line.text.includes("this period"))).toEqual([]);
+    stack.simulator.admin.setSeats(group, subscription.id, subscription.quantity);
   });
 });
